@@ -1,0 +1,55 @@
+import type { BridgeConfig } from './config.js';
+import { Gateway } from './core/gateway.js';
+import { LegacySseEndpoints } from './downstream/sseEndpoints.js';
+import { StreamableHttpEndpoint } from './downstream/streamableHttp.js';
+import { createApp } from './http/app.js';
+import { listen } from './http/server.js';
+import type { Logger } from './log.js';
+import { stdioChildUpstream } from './upstream/stdioChild.js';
+
+/** Byte budget of each session's resumability event store (default 8 MiB). */
+export const eventStoreMaxBytes = 8 * 1024 * 1024;
+
+/** A running forward bridge. */
+export interface Bridge {
+  url: string;
+  sseUrl: string;
+  streamableHttpUrl: string;
+  gateway: Gateway;
+  /** Stops accepting, closes every session and child, then the HTTP server. */
+  close(): Promise<void>;
+}
+
+/** Starts the forward bridge: one stdio child per client session, served over SSE and Streamable HTTP. */
+export async function startBridge(config: BridgeConfig, log: Logger): Promise<Bridge> {
+  const { http } = config;
+  const gateway = new Gateway({ upstream: stdioChildUpstream(config.child), idleTimeoutMs: config.sessions.idleTimeoutMs, log });
+  const sse = new LegacySseEndpoints(
+    gateway,
+    { messageUrl: `${http.baseUrl ?? ''}${http.messagePath}`, keepaliveMs: http.keepaliveMs },
+    log,
+  );
+  const streamableHttp = new StreamableHttpEndpoint(
+    gateway,
+    {
+      keepaliveMs: http.keepaliveMs,
+      jsonResponse: http.jsonResponse,
+      eventStoreMaxEvents: config.sessions.eventStoreMaxEvents,
+      eventStoreMaxBytes,
+    },
+    log,
+  );
+  const listening = await listen(createApp({ config: http, gateway, sse, streamableHttp, log }), http.host, http.port);
+  let closing: Promise<void> | undefined;
+  return {
+    url: listening.url,
+    sseUrl: `${listening.url}${http.ssePath}`,
+    streamableHttpUrl: `${listening.url}${http.streamableHttpPath}`,
+    gateway,
+    close: () =>
+      (closing ??= (async () => {
+        await gateway.close();
+        await listening.close();
+      })()),
+  };
+}

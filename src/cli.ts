@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+import { hideBin } from 'yargs/helpers';
+import { startBridge, type Bridge } from './bridge.js';
+import { declareOptions, toRawOptions } from './cliOptions.js';
+import { buildConfig, type BridgeConfig } from './config.js';
+import { BridgeError } from './errors.js';
+import { createLogger, type Logger } from './log.js';
+
+/** Exit code for usage errors: unknown flags, missing command, invalid values. */
+const USAGE_ERROR = 2;
+/** How long shutdown may take before the process exits anyway. */
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+function usageError(message: string): never {
+  process.stderr.write(`mcp-bridge: ${message}\nRun mcp-bridge --help for usage.\n`);
+  process.exit(USAGE_ERROR);
+}
+
+async function readConfig(): Promise<BridgeConfig> {
+  const parser = declareOptions(hideBin(process.argv)).fail((message, error) => usageError(message ?? error?.message ?? 'invalid arguments'));
+  const argv = await parser.parseAsync();
+  try {
+    return buildConfig(toRawOptions(argv));
+  } catch (error) {
+    if (error instanceof BridgeError) usageError(error.message);
+    throw error;
+  }
+}
+
+function printBanner(bridge: Bridge, log: Logger): void {
+  const clientConfig = { mcpServers: { 'mcp-bridge': { url: bridge.streamableHttpUrl } } };
+  log.info(`listening on ${bridge.url}`);
+  log.info(`Streamable HTTP: ${bridge.streamableHttpUrl}`);
+  log.info(`legacy SSE: ${bridge.sseUrl}`);
+  log.info(`client config: ${JSON.stringify(clientConfig)}`);
+}
+
+function handleSignals(bridge: Bridge, log: Logger): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting down', { signal });
+    setTimeout(() => {
+      log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    bridge.close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        log.error('shutdown failed', { error: error.message });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+async function main(): Promise<void> {
+  const config = await readConfig();
+  const log = createLogger(config.log);
+  // A bug in one request must not take every other session down with it.
+  process.on('uncaughtException', (error) => log.error('uncaught exception', { error: error.stack ?? error.message }));
+  process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: String(reason) }));
+  let bridge: Bridge;
+  try {
+    bridge = await startBridge(config, log);
+  } catch (error) {
+    log.error('could not start', { error: (error as Error).message });
+    process.exit(1);
+  }
+  handleSignals(bridge, log);
+  printBanner(bridge, log);
+}
+
+void main();

@@ -1,0 +1,52 @@
+import yargs, { type Argv } from 'yargs';
+import { defaults, type RawOptions } from './config.js';
+import { logFormats, logLevels } from './log.js';
+
+const repeatable = (value: unknown): string[] | undefined =>
+  value === undefined ? undefined : ([] as unknown[]).concat(value).map(String);
+
+/** Declares every flag with its default and help text; `--help` prints exactly this. */
+export function declareOptions(argv: string[]): Argv {
+  return yargs(argv)
+    .scriptName('mcp-bridge')
+    .usage('Serve a stdio MCP server over HTTP (legacy SSE and Streamable HTTP) on one port.\n\n' +
+      'Usage:\n  $0 --stdio "command args" [options]\n  $0 [options] -- command args')
+    .parserConfiguration({ 'populate--': true, 'duplicate-arguments-array': true })
+    .group(['stdio', 'shell', 'env', 'passEnv', 'cwd'], 'MCP server (upstream):')
+    .option('stdio', { type: 'string', describe: 'Command line of the stdio MCP server, split into argv without a shell' })
+    .option('shell', { type: 'boolean', default: false, describe: 'Run --stdio through /bin/sh (pipes, globs, $VARS)' })
+    .option('env', { type: 'string', coerce: repeatable, describe: 'KEY=VALUE for the server\'s environment (repeatable)' })
+    .option('passEnv', { type: 'string', coerce: repeatable, describe: 'Name of a gateway environment variable to pass to the server (repeatable)' })
+    .option('cwd', { type: 'string', describe: 'Working directory of the server (default: the gateway\'s)' })
+    .group(['port', 'host', 'baseUrl', 'ssePath', 'messagePath', 'streamableHttpPath', 'allowedHosts', 'allowedOrigins'], 'HTTP (downstream):')
+    .option('port', { type: 'number', default: defaults.port, describe: 'Port to listen on (0 picks a free one)' })
+    .option('host', { type: 'string', default: defaults.host, describe: 'Address to bind' })
+    .option('baseUrl', { type: 'string', describe: 'Public URL prefix for the SSE endpoint event, when behind a reverse proxy' })
+    .option('ssePath', { type: 'string', default: defaults.ssePath, describe: 'Legacy SSE stream path' })
+    .option('messagePath', { type: 'string', default: defaults.messagePath, describe: 'Legacy SSE message path' })
+    .option('streamableHttpPath', { type: 'string', default: defaults.streamableHttpPath, describe: 'Streamable HTTP path' })
+    .option('allowedHosts', { type: 'string', coerce: repeatable, describe: 'Host names accepted in the Host header (repeatable; default: loopback names when bound to loopback, else any)' })
+    .option('allowedOrigins', { type: 'string', coerce: repeatable, describe: 'Origins accepted in the Origin header besides pages on allowed hosts (repeatable)' })
+    .group(['sessionTimeout', 'keepalive', 'maxBodyBytes', 'maxLineBytes', 'killGrace', 'eventStoreSize', 'jsonResponse'], 'Sessions and limits:')
+    .option('sessionTimeout', { type: 'string', default: defaults.sessionTimeout, describe: 'Close a session after this long without client activity (30m, 90s; a bare number is ms)' })
+    .option('keepalive', { type: 'string', default: defaults.keepalive, describe: 'SSE keepalive comment interval (a bare number is seconds; 0 disables)' })
+    .option('maxBodyBytes', { type: 'string', default: defaults.maxBodyBytes, describe: 'Largest POST body accepted (413 beyond)' })
+    .option('maxLineBytes', { type: 'string', default: defaults.maxLineBytes, describe: 'Largest line accepted from the server\'s stdout (dropped beyond)' })
+    .option('killGrace', { type: 'string', default: defaults.killGrace, describe: 'Time between SIGTERM and SIGKILL when stopping a server (a bare number is ms)' })
+    .option('eventStoreSize', { type: 'number', default: defaults.eventStoreSize, describe: 'Events kept per session for Last-Event-ID resumption (0 disables)' })
+    .option('jsonResponse', { type: 'boolean', default: false, describe: 'Answer Streamable HTTP POSTs with JSON instead of an SSE stream' })
+    .group(['logLevel', 'logFormat'], 'Logging (always to stderr):')
+    .option('logLevel', { type: 'string', choices: logLevels, default: defaults.logLevel, describe: 'Log level' })
+    .option('logFormat', { type: 'string', choices: logFormats, default: defaults.logFormat, describe: 'Log line format' })
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns || 110));
+}
+
+/** Converts yargs' parsed argv into the raw options config.ts validates. */
+export function toRawOptions(argv: Record<string, unknown>): RawOptions {
+  const command = (argv['--'] as unknown[] | undefined)?.map(String);
+  return { ...(argv as RawOptions), command: command?.length ? command : undefined };
+}

@@ -1,0 +1,200 @@
+import { parse as parseShellWords } from 'shell-quote';
+import { BridgeError } from './errors.js';
+import { logFormats, logLevels, type LogFormat, type LogLevel } from './log.js';
+import { parseBytes, parseDuration } from './units.js';
+
+/** How to start the stdio MCP server behind the bridge. */
+export interface ChildCommand {
+  readonly command: string;
+  readonly args: readonly string[];
+  /** Run `command` through /bin/sh (only with `--shell`). */
+  readonly shell: boolean;
+  readonly cwd: string | undefined;
+  /** `--env KEY=VALUE` pairs, added on top of the allow-listed environment. */
+  readonly env: Readonly<Record<string, string>>;
+  /** `--passEnv NAME` names copied from the gateway's environment. */
+  readonly passEnv: readonly string[];
+  readonly maxLineBytes: number;
+  readonly killGraceMs: number;
+}
+
+/** The HTTP side of the forward bridge. */
+export interface HttpConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly baseUrl: string | undefined;
+  readonly ssePath: string;
+  readonly messagePath: string;
+  readonly streamableHttpPath: string;
+  readonly maxBodyBytes: number;
+  readonly keepaliveMs: number;
+  readonly jsonResponse: boolean;
+  /** Host names accepted in `Host`; undefined means no check. */
+  readonly allowedHosts: readonly string[] | undefined;
+  /** Origins accepted in `Origin`; undefined means no check. */
+  readonly allowedOrigins: readonly string[] | undefined;
+}
+
+/** Session lifetime and buffering. */
+export interface SessionConfig {
+  readonly idleTimeoutMs: number;
+  readonly eventStoreMaxEvents: number;
+}
+
+/** The one validated, frozen configuration every component takes its options from. */
+export interface BridgeConfig {
+  readonly mode: 'forward';
+  readonly child: ChildCommand;
+  readonly http: HttpConfig;
+  readonly sessions: SessionConfig;
+  readonly log: { readonly level: LogLevel; readonly format: LogFormat };
+}
+
+/** Defaults for every option, in one place (the CLI's --help shows them). */
+export const defaults = {
+  port: 8000,
+  host: '127.0.0.1',
+  ssePath: '/sse',
+  messagePath: '/message',
+  streamableHttpPath: '/mcp',
+  logLevel: 'info' as LogLevel,
+  logFormat: 'pretty' as LogFormat,
+  sessionTimeout: '30m',
+  keepalive: '15',
+  maxBodyBytes: '4MiB',
+  maxLineBytes: '16MiB',
+  killGrace: '3s',
+  eventStoreSize: 1000,
+} as const;
+
+/** The options as the CLI read them, before validation. */
+export interface RawOptions {
+  stdio?: string;
+  command?: string[];
+  shell?: boolean;
+  env?: string[];
+  passEnv?: string[];
+  cwd?: string;
+  port?: number;
+  host?: string;
+  baseUrl?: string;
+  ssePath?: string;
+  messagePath?: string;
+  streamableHttpPath?: string;
+  logLevel?: string;
+  logFormat?: string;
+  sessionTimeout?: string | number;
+  keepalive?: string | number;
+  maxBodyBytes?: string | number;
+  maxLineBytes?: string | number;
+  killGrace?: string | number;
+  eventStoreSize?: number;
+  jsonResponse?: boolean;
+  allowedHosts?: string[];
+  allowedOrigins?: string[];
+}
+
+const loopbackHosts = ['127.0.0.1', 'localhost', '::1', '[::1]'];
+
+function fail(detail: string): never {
+  throw new BridgeError('CONFIG_INVALID', detail);
+}
+
+/** Splits a `--stdio` string into argv without a shell; shell syntax (pipes, globs, `&&`) needs `--shell`. */
+export function splitCommandLine(line: string): string[] {
+  const words = parseShellWords(line, (name) => `$${name}`);
+  return words.map((word) => {
+    if (typeof word !== 'string') fail(`--stdio "${line}" uses shell syntax; add --shell to run it through /bin/sh`);
+    return word;
+  });
+}
+
+function childCommand(raw: RawOptions): Pick<ChildCommand, 'command' | 'args' | 'shell'> {
+  if (raw.stdio && raw.command?.length) fail('give the server either as --stdio "cmd args" or after --, not both');
+  if (raw.command?.length) return { command: raw.command[0]!, args: raw.command.slice(1), shell: Boolean(raw.shell) };
+  if (!raw.stdio?.trim()) fail('no MCP server to run: use --stdio "cmd args" or -- cmd args');
+  if (raw.shell) return { command: raw.stdio, args: [], shell: true };
+  const [command, ...args] = splitCommandLine(raw.stdio);
+  if (!command) fail('--stdio is empty');
+  return { command, args, shell: false };
+}
+
+function envPairs(pairs: readonly string[] = []): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq < 1) fail(`--env "${pair}" is not KEY=VALUE`);
+    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return env;
+}
+
+function urlPath(flag: string, value: string): string {
+  if (!value.startsWith('/')) fail(`--${flag} must start with /`);
+  return value.replace(/\/+$/, '') || '/';
+}
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) fail(`--${flag} must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+function httpConfig(raw: RawOptions): HttpConfig {
+  const host = raw.host ?? defaults.host;
+  const port = raw.port ?? defaults.port;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail('--port must be 0..65535');
+  const loopback = loopbackHosts.includes(host);
+  const paths = {
+    ssePath: urlPath('ssePath', raw.ssePath ?? defaults.ssePath),
+    messagePath: urlPath('messagePath', raw.messagePath ?? defaults.messagePath),
+    streamableHttpPath: urlPath('streamableHttpPath', raw.streamableHttpPath ?? defaults.streamableHttpPath),
+  };
+  if (new Set(Object.values(paths)).size !== 3) fail('--ssePath, --messagePath and --streamableHttpPath must differ');
+  if (raw.baseUrl !== undefined && !URL.canParse(raw.baseUrl)) fail('--baseUrl must be an absolute URL');
+  return {
+    port,
+    host,
+    baseUrl: raw.baseUrl?.replace(/\/+$/, ''),
+    ...paths,
+    maxBodyBytes: parseBytes('maxBodyBytes', raw.maxBodyBytes ?? defaults.maxBodyBytes),
+    keepaliveMs: parseDuration('keepalive', raw.keepalive ?? defaults.keepalive, 's'),
+    jsonResponse: Boolean(raw.jsonResponse),
+    // DNS-rebinding protection is on by default for loopback binds; explicit lists widen or enable it.
+    allowedHosts: raw.allowedHosts?.length ? raw.allowedHosts : loopback ? loopbackHosts : undefined,
+    allowedOrigins: raw.allowedOrigins?.length ? raw.allowedOrigins : loopback ? [] : undefined,
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Validates raw CLI options into the frozen BridgeConfig; throws BridgeError CONFIG_INVALID with a clear detail. */
+export function buildConfig(raw: RawOptions): BridgeConfig {
+  const eventStoreMaxEvents = raw.eventStoreSize ?? defaults.eventStoreSize;
+  if (!Number.isInteger(eventStoreMaxEvents) || eventStoreMaxEvents < 0) fail('--eventStoreSize must be a whole number');
+  return deepFreeze({
+    mode: 'forward',
+    child: {
+      ...childCommand(raw),
+      cwd: raw.cwd,
+      env: envPairs(raw.env),
+      passEnv: raw.passEnv ?? [],
+      maxLineBytes: parseBytes('maxLineBytes', raw.maxLineBytes ?? defaults.maxLineBytes),
+      killGraceMs: parseDuration('killGrace', raw.killGrace ?? defaults.killGrace, 'ms'),
+    },
+    http: httpConfig(raw),
+    sessions: {
+      idleTimeoutMs: parseDuration('sessionTimeout', raw.sessionTimeout ?? defaults.sessionTimeout, 'ms'),
+      eventStoreMaxEvents,
+    },
+    log: {
+      level: oneOf('logLevel', raw.logLevel ?? defaults.logLevel, logLevels),
+      format: oneOf('logFormat', raw.logFormat ?? defaults.logFormat, logFormats),
+    },
+  });
+}

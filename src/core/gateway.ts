@@ -1,0 +1,61 @@
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { BridgeError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { Relay, type CloseReason } from './relay.js';
+import { Session, SessionRegistry, type SessionKind } from './sessions.js';
+
+/** An upstream for one session: the transport and how to explain its ending by itself. */
+export interface Upstream {
+  transport: Transport;
+  explainClose(): CloseReason;
+}
+
+/** Makes a fresh upstream (e.g. spawns a stdio child) for each new session. */
+export type UpstreamFactory = (log: Logger) => Upstream;
+
+/** Options for the Gateway; `idleTimeoutMs` closes sessions without client activity. */
+export interface GatewayOptions {
+  upstream: UpstreamFactory;
+  idleTimeoutMs: number;
+  log: Logger;
+}
+
+/**
+ * The core that owns sessions: each new downstream gets its own upstream and a relay between them.
+ * Transports call `open` when a client arrives and `sessions` to find it again.
+ */
+export class Gateway {
+  readonly sessions = new SessionRegistry();
+  private accepting = true;
+
+  constructor(private readonly options: GatewayOptions) {}
+
+  /** False once shutdown has begun. */
+  get isAccepting(): boolean {
+    return this.accepting;
+  }
+
+  /** Starts a session for a new client; throws BridgeError SHUTTING_DOWN during shutdown. */
+  async open(kind: SessionKind, id: string, downstream: Transport): Promise<Session> {
+    if (!this.accepting) throw new BridgeError('SHUTTING_DOWN');
+    const log = this.options.log.child({ sessionId: id, transport: kind });
+    const upstream = this.options.upstream(log);
+    const relay = new Relay(downstream, upstream.transport, log, () => upstream.explainClose());
+    const session = new Session(id, kind, downstream, relay, log, this.options.idleTimeoutMs);
+    this.sessions.add(session);
+    log.info('session opened');
+    const previous = relay.onclose;
+    relay.onclose = () => {
+      previous?.();
+      log.info('session closed');
+    };
+    await relay.start();
+    return session;
+  }
+
+  /** Stops accepting sessions and closes every session, answering what is in flight. */
+  async close(reason: CloseReason = { code: 'SHUTTING_DOWN' }): Promise<void> {
+    this.accepting = false;
+    await this.sessions.closeAll(reason);
+  }
+}

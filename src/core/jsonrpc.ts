@@ -1,0 +1,47 @@
+import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+
+type Json = Record<string, unknown>;
+
+function isId(value: unknown): value is RequestId {
+  return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
+}
+
+/**
+ * A cheap structural check for one JSON-RPC 2.0 message: a request, notification or response.
+ * Deliberately shallow (no schema walk) so that 16 MiB results cost nothing extra.
+ */
+export function isJsonRpcMessage(value: unknown): value is JSONRPCMessage {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const message = value as Json;
+  if (message.jsonrpc !== '2.0') return false;
+  if (typeof message.method === 'string') {
+    if ('id' in message && !isId(message.id)) return false;
+    return message.params === undefined || (typeof message.params === 'object' && message.params !== null);
+  }
+  if (!isId(message.id) && message.id !== null) return false;
+  if ('result' in message) return !('error' in message);
+  const error = message.error as Json | undefined;
+  return typeof error === 'object' && error !== null && typeof error.code === 'number' && typeof error.message === 'string';
+}
+
+/** A request: has a method and an id. */
+export function isRequest(message: JSONRPCMessage): message is JSONRPCMessage & { id: RequestId; method: string } {
+  return 'method' in message && 'id' in message && message.id !== undefined;
+}
+
+/** A notification: has a method and no id. */
+export function isNotification(message: JSONRPCMessage): message is JSONRPCMessage & { method: string } {
+  return 'method' in message && !('id' in message && message.id !== undefined);
+}
+
+/** A response (result or error) to a request. */
+export function isResponse(message: JSONRPCMessage): message is JSONRPCMessage & { id: RequestId } {
+  return !('method' in message);
+}
+
+/** The progress token a request asked for in `params._meta.progressToken`, if any. */
+export function progressTokenOf(message: JSONRPCMessage): string | number | undefined {
+  const meta = (message as { params?: { _meta?: { progressToken?: unknown } } }).params?._meta;
+  const token = meta?.progressToken;
+  return typeof token === 'string' || typeof token === 'number' ? token : undefined;
+}

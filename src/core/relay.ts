@@ -1,0 +1,122 @@
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { rpcErrorResponse, type BridgeErrorCode } from '../errors.js';
+import type { Logger } from '../log.js';
+import { isRequest, isResponse, progressTokenOf } from './jsonrpc.js';
+
+/** Why the upstream went away, as a catalogue code and a detail for the errors in-flight requests receive. */
+export type CloseReason = { code: BridgeErrorCode; detail?: string };
+
+interface PendingRequest {
+  method: string;
+  progressToken: string | number | undefined;
+}
+
+/**
+ * Moves JSON-RPC messages unchanged between one downstream (an MCP client) and one upstream (an MCP
+ * server), and guarantees every client request exactly one answer: when the upstream ends first,
+ * each request still in flight is answered with a JSON-RPC error. Either side closing closes both.
+ */
+export class Relay {
+  /** Called once, after both sides are closed. */
+  onclose?: () => void;
+
+  private readonly inFlight = new Map<RequestId, PendingRequest>();
+  private closing: CloseReason | undefined;
+  private ending: Promise<void> | undefined;
+
+  constructor(
+    private readonly downstream: Transport,
+    private readonly upstream: Transport,
+    private readonly log: Logger,
+    /** Explains an upstream that closed by itself (a crashed child, a lost connection). */
+    private readonly explainUpstreamClose: () => CloseReason,
+  ) {}
+
+  /** Number of client requests awaiting an answer. */
+  get pending(): number {
+    return this.inFlight.size;
+  }
+
+  async start(): Promise<void> {
+    this.downstream.onmessage = (message) => this.fromClient(message);
+    this.upstream.onmessage = (message) => this.fromServer(message);
+    this.downstream.onclose = () => void this.close({ code: 'SESSION_CLOSED', detail: 'the client went away' });
+    this.upstream.onclose = () => void this.upstreamClosed();
+    this.downstream.onerror = (error) => this.log.debug('client transport error', { error: error.message });
+    this.upstream.onerror = (error) => this.log.warn('server transport error', { error: error.message });
+    await this.upstream.start();
+    await this.downstream.start();
+  }
+
+  /** Closes the upstream (answering what is in flight with `reason`) and then the downstream. */
+  async close(reason: CloseReason): Promise<void> {
+    this.closing ??= reason;
+    if (!this.ending) await this.upstream.close();
+    await this.upstreamClosed();
+  }
+
+  private fromClient(message: JSONRPCMessage): void {
+    if (this.log.isEnabled('debug')) this.log.debug('client → server', { message });
+    if (isRequest(message)) {
+      this.inFlight.set(message.id, { method: message.method, progressToken: progressTokenOf(message) });
+    }
+    this.upstream.send(message).catch((error: Error) => {
+      this.log.debug('could not pass a message to the server', { error: error.message });
+      if (isRequest(message)) this.answerWithError(message.id, this.closing ?? this.explainUpstreamClose());
+    });
+  }
+
+  private fromServer(message: JSONRPCMessage): void {
+    if (this.log.isEnabled('debug')) this.log.debug('server → client', { message });
+    if (isResponse(message)) {
+      if (!this.inFlight.delete(message.id)) this.log.warn('the server answered a request nobody is waiting for', { id: message.id });
+      this.toClient(message);
+      return;
+    }
+    const relatedRequestId = this.relatedRequest(message);
+    this.downstream.send(message, { relatedRequestId }).catch((error: Error) => {
+      this.log.debug('could not pass a message to the client', { error: error.message });
+      // A server request that cannot reach its client must not leave the server waiting forever.
+      if (isRequest(message)) void this.upstream.send(rpcErrorResponse(message.id, 'CLIENT_UNREACHABLE', error.message)).catch(() => {});
+    });
+  }
+
+  /**
+   * The client request a server message belongs with, so that transports with one stream per
+   * request deliver it there: progress goes with the request that chose its token; anything else
+   * goes with the oldest request still in flight (the likeliest to be the long-running tool call).
+   */
+  private relatedRequest(message: JSONRPCMessage): RequestId | undefined {
+    if ('method' in message && message.method === 'notifications/progress') {
+      const token = (message.params as { progressToken?: unknown } | undefined)?.progressToken;
+      for (const [id, pending] of this.inFlight) if (pending.progressToken === token) return id;
+    }
+    return this.inFlight.keys().next().value;
+  }
+
+  private toClient(message: JSONRPCMessage): Promise<void> {
+    return this.downstream.send(message).catch((error: Error) => {
+      this.log.debug('could not deliver a response to the client', { error: error.message });
+    });
+  }
+
+  private answerWithError(id: RequestId, reason: CloseReason): Promise<void> {
+    if (!this.inFlight.delete(id)) return Promise.resolve();
+    return this.toClient(rpcErrorResponse(id, reason.code, reason.detail));
+  }
+
+  /** Runs the end of the session once, however many paths lead here. */
+  private upstreamClosed(): Promise<void> {
+    return (this.ending ??= this.finish());
+  }
+
+  private async finish(): Promise<void> {
+    const reason = this.closing ?? this.explainUpstreamClose();
+    if (!this.closing) this.log.warn('the MCP server ended', { reason: reason.detail ?? reason.code });
+    this.closing = reason;
+    await Promise.all([...this.inFlight.keys()].map((id) => this.answerWithError(id, reason)));
+    await this.downstream.close().catch(() => {});
+    this.onclose?.();
+  }
+}

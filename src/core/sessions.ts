@@ -1,0 +1,88 @@
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { Logger } from '../log.js';
+import type { CloseReason, Relay } from './relay.js';
+
+/** Which downstream transport a session speaks. */
+export type SessionKind = 'sse' | 'streamableHttp';
+
+/**
+ * One client session: a relay between the client's transport and its MCP server, with an idle
+ * timer that closes it after `idleTimeoutMs` without client activity (an open GET stream alone is
+ * not activity; a request still in flight is).
+ */
+export class Session {
+  private readonly idleTimer: NodeJS.Timeout;
+  private ended = false;
+
+  constructor(
+    readonly id: string,
+    readonly kind: SessionKind,
+    /** The client's transport, for the endpoint that feeds it requests. */
+    readonly downstream: Transport,
+    readonly relay: Relay,
+    private readonly log: Logger,
+    idleTimeoutMs: number,
+  ) {
+    this.idleTimer = setTimeout(() => this.idle(), idleTimeoutMs);
+    this.idleTimer.unref();
+  }
+
+  /** Records client activity, postponing the idle timeout. */
+  touch(): void {
+    if (!this.ended) this.idleTimer.refresh();
+  }
+
+  /** Ends the session: the server is stopped and requests in flight are answered with `reason`. */
+  async close(reason: CloseReason): Promise<void> {
+    clearTimeout(this.idleTimer);
+    this.ended = true;
+    await this.relay.close(reason);
+  }
+
+  /** Stops the timer once the relay has ended by itself. */
+  markEnded(): void {
+    this.ended = true;
+    clearTimeout(this.idleTimer);
+  }
+
+  private idle(): void {
+    if (this.relay.pending > 0) return this.touch();
+    this.log.info('session idle timeout');
+    void this.close({ code: 'SESSION_CLOSED', detail: 'idle timeout' });
+  }
+}
+
+/** Every live session by id; sessions leave it when their relay ends. */
+export class SessionRegistry {
+  private readonly sessions = new Map<string, Session>();
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  get(id: string): Session | undefined {
+    return this.sessions.get(id);
+  }
+
+  /** Counts live sessions of one kind. */
+  count(kind: SessionKind): number {
+    let count = 0;
+    for (const session of this.sessions.values()) if (session.kind === kind) count++;
+    return count;
+  }
+
+  add(session: Session): void {
+    this.sessions.set(session.id, session);
+    const previous = session.relay.onclose;
+    session.relay.onclose = () => {
+      session.markEnded();
+      this.sessions.delete(session.id);
+      previous?.();
+    };
+  }
+
+  /** Closes every session, answering in-flight requests with `reason`. */
+  async closeAll(reason: CloseReason): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((session) => session.close(reason)));
+  }
+}

@@ -1,0 +1,35 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Gateway } from '../core/gateway.js';
+import type { Session, SessionKind } from '../core/sessions.js';
+import { writeJsonError } from '../errors.js';
+
+// Visible ASCII, as the spec allows for session ids, and a sane length.
+const wellFormed = /^[\x21-\x7e]{1,256}$/;
+
+/**
+ * Finds the live session of `kind` named by a client, or answers the request itself:
+ * 400 when the id is missing or malformed, 404 when no such session exists.
+ */
+export function findSession(
+  gateway: Gateway,
+  kind: SessionKind,
+  id: string | undefined,
+  res: ServerResponse,
+): Session | undefined {
+  if (!id) return void writeJsonError(res, 'SESSION_ID_MISSING');
+  if (!wellFormed.test(id)) return void writeJsonError(res, 'SESSION_ID_MALFORMED');
+  const session = gateway.sessions.get(id);
+  if (!session || session.kind !== kind) return void writeJsonError(res, 'SESSION_NOT_FOUND');
+  session.touch();
+  return session;
+}
+
+/** The query parameter `name` (or its first alias present) of a request. */
+export function queryParam(req: IncomingMessage, ...names: string[]): string | undefined {
+  const params = new URL(req.url ?? '/', 'http://localhost').searchParams;
+  for (const name of names) {
+    const value = params.get(name);
+    if (value !== null) return value;
+  }
+  return undefined;
+}

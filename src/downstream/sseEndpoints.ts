@@ -1,0 +1,40 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { Gateway } from '../core/gateway.js';
+import { BridgeError, writeJsonError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { SseSessionTransport, type SseSessionOptions } from './sse.js';
+import { findSession, queryParam } from './sessionIds.js';
+
+/**
+ * The two legacy HTTP+SSE endpoints: `GET /sse` opens a session with its own MCP server, and
+ * `POST /message?sessionId=…` (or the Python SDK's `session_id`) feeds it.
+ */
+export class LegacySseEndpoints {
+  constructor(
+    private readonly gateway: Gateway,
+    private readonly options: SseSessionOptions,
+    private readonly log: Logger,
+  ) {}
+
+  /** Handles `GET /sse`: starts a session and keeps the stream open until either side ends it. */
+  async openStream(_req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const transport = new SseSessionTransport(res, this.options);
+    try {
+      await this.gateway.open('sse', transport.sessionId, transport);
+    } catch (error) {
+      this.log.warn('could not open an SSE session', { error: (error as Error).message });
+      writeJsonError(res, error instanceof BridgeError ? error.code : 'INTERNAL');
+    }
+  }
+
+  /** Handles `POST /message`: `body` is one validated JSON-RPC message or a batch of them. */
+  postMessage(req: IncomingMessage, res: ServerResponse, body: JSONRPCMessage | JSONRPCMessage[]): void {
+    const session = findSession(this.gateway, 'sse', queryParam(req, 'sessionId', 'session_id'), res);
+    if (!session || !(session.downstream instanceof SseSessionTransport)) return;
+    const transport = session.downstream;
+    // Accept first, then relay: the answers travel on the event stream, not on this response.
+    res.writeHead(202, { 'Content-Type': 'text/plain' }).end('Accepted');
+    for (const message of Array.isArray(body) ? body : [body]) transport.receive(message);
+  }
+}

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { Gateway } from '../core/gateway.js';
+import { BridgeError, writeJsonError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { BoundedEventStore } from './eventStore.js';
+import { findSession } from './sessionIds.js';
+
+/** Options for Streamable HTTP sessions; bodies arrive already parsed and size-checked. */
+export interface StreamableHttpOptions {
+  keepaliveMs: number;
+  /** Answer POSTs with plain JSON instead of an SSE stream (default false). */
+  jsonResponse: boolean;
+  eventStoreMaxEvents: number;
+  eventStoreMaxBytes: number;
+}
+
+type Body = JSONRPCMessage | JSONRPCMessage[] | undefined;
+
+function hasInitialize(body: Body): boolean {
+  const messages = Array.isArray(body) ? body : body ? [body] : [];
+  return messages.some((message) => 'method' in message && message.method === 'initialize');
+}
+
+/**
+ * The Streamable HTTP endpoint with sessions (spec 2025-03-26 to 2025-11-25): an `initialize`
+ * POST without `Mcp-Session-Id` starts a session with its own MCP server; every other request is
+ * routed by that header to the session's SDK transport, which owns streams, version checks and
+ * resumability.
+ */
+export class StreamableHttpEndpoint {
+  constructor(
+    private readonly gateway: Gateway,
+    private readonly options: StreamableHttpOptions,
+    private readonly log: Logger,
+  ) {}
+
+  /** Handles POST, GET and DELETE on the endpoint. */
+  async handle(req: IncomingMessage, res: ServerResponse, body: Body): Promise<void> {
+    const sessionId = req.headers['mcp-session-id'];
+    if (sessionId === undefined && req.method === 'POST' && hasInitialize(body)) return this.initialize(req, res, body);
+    const session = findSession(this.gateway, 'streamableHttp', Array.isArray(sessionId) ? sessionId[0] : sessionId, res);
+    if (!session || !(session.downstream instanceof StreamableHTTPServerTransport)) return;
+    await session.downstream.handleRequest(req, res, body);
+  }
+
+  private async initialize(req: IncomingMessage, res: ServerResponse, body: Body): Promise<void> {
+    const id = randomUUID();
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => id,
+      enableJsonResponse: this.options.jsonResponse,
+      eventStore: new BoundedEventStore(this.options.eventStoreMaxEvents, this.options.eventStoreMaxBytes),
+      keepAliveMs: this.options.keepaliveMs,
+    });
+    try {
+      await this.gateway.open('streamableHttp', id, transport);
+    } catch (error) {
+      this.log.warn('could not open a Streamable HTTP session', { error: (error as Error).message });
+      return writeJsonError(res, error instanceof BridgeError ? error.code : 'INTERNAL');
+    }
+    await transport.handleRequest(req, res, body);
+  }
+}

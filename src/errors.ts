@@ -1,0 +1,71 @@
+import { ErrorCode, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+
+/**
+ * The local error catalogue: every error mcp-bridge reports itself, with its HTTP status and
+ * the JSON-RPC code it carries on the wire. Codes are stable strings; messages are for people.
+ */
+export const catalogue = {
+  SESSION_ID_MISSING: { status: 400, rpc: ErrorCode.ConnectionClosed, message: 'Bad Request: a session id is required' },
+  SESSION_ID_MALFORMED: { status: 400, rpc: ErrorCode.ConnectionClosed, message: 'Bad Request: malformed session id' },
+  SESSION_NOT_FOUND: { status: 404, rpc: ErrorCode.RequestTimeout, message: 'Session not found' },
+  PARSE_ERROR: { status: 400, rpc: ErrorCode.ParseError, message: 'Parse error: the body is not valid JSON' },
+  INVALID_REQUEST: { status: 400, rpc: ErrorCode.InvalidRequest, message: 'Invalid Request: the body is not a JSON-RPC 2.0 message' },
+  BODY_TOO_LARGE: { status: 413, rpc: ErrorCode.ConnectionClosed, message: 'Payload Too Large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, rpc: ErrorCode.ConnectionClosed, message: 'Unsupported Media Type' },
+  HOST_FORBIDDEN: { status: 403, rpc: ErrorCode.ConnectionClosed, message: 'Forbidden: Host header not allowed' },
+  ORIGIN_FORBIDDEN: { status: 403, rpc: ErrorCode.ConnectionClosed, message: 'Forbidden: Origin not allowed' },
+  NOT_FOUND: { status: 404, rpc: ErrorCode.ConnectionClosed, message: 'Not Found' },
+  METHOD_NOT_ALLOWED: { status: 405, rpc: ErrorCode.ConnectionClosed, message: 'Method Not Allowed' },
+  SHUTTING_DOWN: { status: 503, rpc: ErrorCode.ConnectionClosed, message: 'Service Unavailable: the gateway is shutting down' },
+  INTERNAL: { status: 500, rpc: ErrorCode.InternalError, message: 'Internal error' },
+  CHILD_EXITED: { status: 502, rpc: ErrorCode.ConnectionClosed, message: 'The MCP server process exited' },
+  CHILD_START_FAILED: { status: 502, rpc: ErrorCode.ConnectionClosed, message: 'The MCP server process could not be started' },
+  SESSION_CLOSED: { status: 410, rpc: ErrorCode.ConnectionClosed, message: 'The session was closed before the server answered' },
+  CLIENT_UNREACHABLE: { status: 502, rpc: ErrorCode.InternalError, message: 'The client could not be reached' },
+  CONFIG_INVALID: { status: 500, rpc: ErrorCode.InternalError, message: 'Invalid configuration' },
+} as const;
+
+/** One of the catalogue's string codes. */
+export type BridgeErrorCode = keyof typeof catalogue;
+
+/** An error raised by mcp-bridge itself, carrying a catalogue code. */
+export class BridgeError extends Error {
+  constructor(
+    readonly code: BridgeErrorCode,
+    detail?: string,
+  ) {
+    super(detail ? `${catalogue[code].message}: ${detail}` : catalogue[code].message);
+    this.name = 'BridgeError';
+  }
+
+  /** The HTTP status that goes with this error's code. */
+  get status(): number {
+    return catalogue[this.code].status;
+  }
+}
+
+/** A JSON-RPC error object (what goes in a response's `error` member) for a catalogue code. */
+export function rpcError(code: BridgeErrorCode, detail?: string): { code: number; message: string; data: { reason: BridgeErrorCode } } {
+  const entry = catalogue[code];
+  return { code: entry.rpc, message: detail ? `${entry.message}: ${detail}` : entry.message, data: { reason: code } };
+}
+
+/** A JSON-RPC error response to `id` (null when the request could not be identified). */
+export function rpcErrorResponse(id: RequestId | null, code: BridgeErrorCode, detail?: string): JSONRPCMessage {
+  return { jsonrpc: '2.0', id, error: rpcError(code, detail) } as unknown as JSONRPCMessage;
+}
+
+/** Writes a catalogue error as a JSON HTTP response with a JSON-RPC error body (never HTML). */
+export function writeJsonError(
+  res: import('node:http').ServerResponse,
+  code: BridgeErrorCode,
+  detail?: string,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const body = JSON.stringify(rpcErrorResponse(null, code, detail));
+  res.writeHead(catalogue[code].status, { 'Content-Type': 'application/json', ...headers }).end(body);
+}

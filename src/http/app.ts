@@ -1,0 +1,54 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { HttpConfig } from '../config.js';
+import type { Gateway } from '../core/gateway.js';
+import type { LegacySseEndpoints } from '../downstream/sseEndpoints.js';
+import type { StreamableHttpEndpoint } from '../downstream/streamableHttp.js';
+import { writeJsonError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { bodyErrors, jsonRpcBody } from './body.js';
+import { hostOriginGuard } from './guards.js';
+
+/** What the express app routes to. */
+export interface AppParts {
+  config: HttpConfig;
+  gateway: Gateway;
+  sse: LegacySseEndpoints;
+  streamableHttp: StreamableHttpEndpoint;
+  log: Logger;
+}
+
+function methodNotAllowed(allow: string) {
+  return (_req: Request, res: Response): void => writeJsonError(res, 'METHOD_NOT_ALLOWED', undefined, { Allow: allow });
+}
+
+/** Builds the express app: health probes, legacy SSE, Streamable HTTP, and JSON errors for everything else. */
+export function createApp({ config, gateway, sse, streamableHttp, log }: AppParts): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  const guard = hostOriginGuard(config);
+  const body = jsonRpcBody(config.maxBodyBytes);
+
+  app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  app.get('/readyz', (_req, res) => {
+    const ready = gateway.isAccepting;
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'shutting down', sessions: gateway.sessions.size });
+  });
+
+  app.get(config.ssePath, guard, (req, res) => sse.openStream(req, res));
+  app.all(config.ssePath, methodNotAllowed('GET'));
+  app.post(config.messagePath, guard, ...body, (req, res) => sse.postMessage(req, res, req.body));
+  app.all(config.messagePath, methodNotAllowed('POST'));
+  app.post(config.streamableHttpPath, guard, ...body, (req, res) => streamableHttp.handle(req, res, req.body));
+  app.get(config.streamableHttpPath, guard, (req, res) => streamableHttp.handle(req, res, undefined));
+  app.delete(config.streamableHttpPath, guard, (req, res) => streamableHttp.handle(req, res, undefined));
+  app.all(config.streamableHttpPath, methodNotAllowed('GET, POST, DELETE'));
+
+  app.use((_req, res) => writeJsonError(res, 'NOT_FOUND'));
+  app.use(bodyErrors);
+  app.use((error: Error, req: Request, res: Response, _next: NextFunction) => {
+    log.error('request failed', { method: req.method, path: req.path, error: error.message });
+    writeJsonError(res, 'INTERNAL');
+  });
+  return app;
+}

@@ -1,0 +1,78 @@
+import winston from 'winston';
+
+/** Log levels accepted by `--logLevel`; `none` silences everything. */
+export const logLevels = ['debug', 'info', 'warn', 'error', 'none'] as const;
+export type LogLevel = (typeof logLevels)[number];
+/** Log formats accepted by `--logFormat`. */
+export const logFormats = ['pretty', 'json'] as const;
+export type LogFormat = (typeof logFormats)[number];
+
+/** Structured context attached to a log line (sessionId, transport, pid, …). */
+export type LogMeta = Record<string, unknown>;
+
+/** The logger every component receives; always writes to stderr, one line per event. */
+export interface Logger {
+  debug(message: string, meta?: LogMeta): void;
+  info(message: string, meta?: LogMeta): void;
+  warn(message: string, meta?: LogMeta): void;
+  error(message: string, meta?: LogMeta): void;
+  /** A logger that adds `meta` to every line. */
+  child(meta: LogMeta): Logger;
+  /** True when lines at `level` are written (so callers can skip building costly debug output). */
+  isEnabled(level: Exclude<LogLevel, 'none'>): boolean;
+}
+
+// Keys whose values never reach a log line, whatever their nesting.
+const secretKey = /authorization|cookie|api[-_]?key|token|secret|password|credential/i;
+
+function redact(value: unknown, depth = 0): unknown {
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) out[key] = secretKey.test(key) ? '[redacted]' : redact(inner, depth + 1);
+  return out;
+}
+
+const redactFormat = winston.format((info) => {
+  for (const key of Object.keys(info)) {
+    if (key === 'level' || key === 'message') continue;
+    info[key] = secretKey.test(key) ? '[redacted]' : redact(info[key]);
+  }
+  return info;
+});
+
+const prettyLine = winston.format.printf(({ level, message, timestamp, ...meta }) => {
+  const context = Object.entries(meta)
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(' ');
+  return `${String(timestamp)} ${level} ${String(message)}${context ? ' ' + context : ''}`;
+});
+
+function wrap(logger: winston.Logger): Logger {
+  return {
+    debug: (message, meta) => logger.debug(message, meta),
+    info: (message, meta) => logger.info(message, meta),
+    warn: (message, meta) => logger.warn(message, meta),
+    error: (message, meta) => logger.error(message, meta),
+    child: (meta) => wrap(logger.child(meta)),
+    isEnabled: (level) => logger.isLevelEnabled(level),
+  };
+}
+
+/** Creates the process logger: stderr only (stdout may carry protocol), level `info` and `pretty` format by default. */
+export function createLogger({ level = 'info', format = 'pretty' }: { level?: LogLevel; format?: LogFormat } = {}): Logger {
+  const logger = winston.createLogger({
+    level: level === 'none' ? 'error' : level,
+    silent: level === 'none',
+    format: winston.format.combine(
+      redactFormat(),
+      winston.format.timestamp(),
+      format === 'json' ? winston.format.json() : prettyLine,
+    ),
+    transports: [new winston.transports.Stream({ stream: process.stderr })],
+  });
+  return wrap(logger);
+}
+
+/** A logger that writes nothing; for components used without one. */
+export const silentLogger: Logger = createLogger({ level: 'none' });

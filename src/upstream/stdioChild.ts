@@ -1,0 +1,158 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { ChildCommand } from '../config.js';
+import type { UpstreamFactory } from '../core/gateway.js';
+import { isJsonRpcMessage } from '../core/jsonrpc.js';
+import type { CloseReason } from '../core/relay.js';
+import type { Logger } from '../log.js';
+import { childEnvironment } from './childEnv.js';
+import { LineFramer } from './lineFramer.js';
+
+/** How a child ended: its exit code and signal, or the error that kept it from starting. */
+export interface ChildExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  startError?: Error;
+}
+
+/**
+ * A stdio MCP server as a Transport: spawned without a shell (unless configured) in its own process
+ * group, newline-delimited JSON on stdin/stdout with a line-size limit, stderr to the log. close()
+ * terminates the whole group: SIGTERM, then SIGKILL after `killGraceMs`.
+ */
+export class StdioChildTransport implements Transport {
+  onmessage?: (message: JSONRPCMessage) => void;
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  /** Set once the child has ended. */
+  exit: ChildExit | undefined;
+
+  private child: ChildProcessWithoutNullStreams | undefined;
+  private readonly exited: Promise<void>;
+  private markExited!: () => void;
+
+  constructor(
+    private readonly options: ChildCommand,
+    private readonly log: Logger,
+    private readonly sourceEnv: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.exited = new Promise((resolve) => (this.markExited = resolve));
+  }
+
+  /** The child's pid once started. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  async start(): Promise<void> {
+    const { command, args, shell, cwd, env, passEnv } = this.options;
+    const child = spawn(command, [...args], {
+      cwd,
+      env: childEnvironment(this.sourceEnv, passEnv, env),
+      shell,
+      // Its own process group, so close() reaches grandchildren (npx → node, sh → server).
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    this.child = child;
+    child.once('error', (error) => this.ended({ code: null, signal: null, startError: error }));
+    // The leader is gone: kill what is left of its group, so the pipes close and 'close' follows.
+    child.once('exit', () => this.signalGroup('SIGKILL'));
+    // 'close' comes after stdout is drained, so a last response written just before exit still arrives.
+    child.once('close', (code, signal) => this.ended({ code, signal }));
+    child.stdin.on('error', (error) => this.log.debug('child stdin closed', { error: error.message }));
+    this.readStdout(child);
+    this.readStderr(child);
+    this.log.debug('child spawned', { pid: child.pid, command });
+  }
+
+  async send(message: JSONRPCMessage): Promise<void> {
+    const stdin = this.child?.stdin;
+    if (!stdin || this.exit || stdin.destroyed) throw new Error('MCP server process is not running');
+    // Honour backpressure: wait for the pipe to drain instead of buffering without bound.
+    if (!stdin.write(JSON.stringify(message) + '\n')) await Promise.race([once(stdin, 'drain'), this.exited]);
+  }
+
+  /** Terminates the child's process group and resolves once the child has exited. */
+  async close(): Promise<void> {
+    const child = this.child;
+    if (!child?.pid || this.exit) return this.exited;
+    child.stdin.end();
+    this.signalGroup('SIGTERM');
+    const killer = setTimeout(() => this.signalGroup('SIGKILL'), this.options.killGraceMs);
+    killer.unref();
+    await this.exited;
+    clearTimeout(killer);
+  }
+
+  private signalGroup(signal: NodeJS.Signals): void {
+    const pid = this.child?.pid;
+    if (!pid) return;
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      // The group is already gone.
+    }
+  }
+
+  private ended(exit: ChildExit): void {
+    if (this.exit) return;
+    this.exit = exit;
+    if (exit.startError) this.log.error('the MCP server could not be started', { error: exit.startError.message });
+    else this.log.info('child exited', { pid: this.child?.pid, code: exit.code, signal: exit.signal });
+    this.markExited();
+    this.onclose?.();
+  }
+
+  private readStdout(child: ChildProcessWithoutNullStreams): void {
+    const framer = new LineFramer(
+      this.options.maxLineBytes,
+      (line) => this.receiveLine(line),
+      (bytes) => this.log.warn('dropped an oversized line from the MCP server', { bytes, limit: this.options.maxLineBytes }),
+    );
+    child.stdout.on('data', (chunk: Buffer) => framer.push(chunk));
+  }
+
+  private receiveLine(line: string): void {
+    if (line.trim() === '') return;
+    let message: unknown;
+    try {
+      message = JSON.parse(line);
+    } catch {
+      this.log.warn('skipped a non-JSON line from the MCP server', { line: line.slice(0, 200) });
+      return;
+    }
+    if (!isJsonRpcMessage(message)) {
+      this.log.warn('skipped a JSON line that is not JSON-RPC from the MCP server', { line: line.slice(0, 200) });
+      return;
+    }
+    this.onmessage?.(message);
+  }
+
+  private readStderr(child: ChildProcessWithoutNullStreams): void {
+    const framer = new LineFramer(
+      64 * 1024,
+      (line) => line.trim() && this.log.info(line.trimEnd(), { stream: 'stderr' }),
+      () => this.log.warn('skipped an oversized stderr line from the MCP server'),
+    );
+    child.stderr.on('data', (chunk: Buffer) => framer.push(chunk));
+  }
+}
+
+/** Explains how a child ended, for the errors its in-flight requests receive. */
+export function explainExit(exit: ChildExit | undefined): CloseReason {
+  if (!exit) return { code: 'CHILD_EXITED' };
+  if (exit.startError) return { code: 'CHILD_START_FAILED', detail: exit.startError.message };
+  return { code: 'CHILD_EXITED', detail: exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}` };
+}
+
+/** An upstream factory that spawns one child per session. */
+export function stdioChildUpstream(command: ChildCommand): UpstreamFactory {
+  return (log) => {
+    const transport = new StdioChildTransport(command, log);
+    return { transport, explainClose: () => explainExit(transport.exit) };
+  };
+}

@@ -1,0 +1,49 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cliPath } from './paths.js';
+import { descendants, isAlive } from './processes.js';
+import { waitFor } from './wait.js';
+
+/** A running mcp-bridge process started by a test. */
+export interface RunningBridge {
+  /** Base URL, e.g. http://127.0.0.1:41234 */
+  url: string;
+  proc: ChildProcess;
+  pid: number;
+  /** Everything the bridge wrote to stderr so far. */
+  stderr(): string;
+  /** Live descendants (children, grandchildren) of the bridge. */
+  children(): number[];
+  /** SIGTERM (default) and wait for exit; returns the exit code. Kills stragglers after 10 s. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts `node dist/cli.js --port 0 …args` and waits for its "listening on URL" log line. */
+export async function startBridge(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunningBridge> {
+  const proc = spawn(process.execPath, [cliPath, '--port', '0', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  proc.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  proc.stdout!.resume();
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const pid = proc.pid!;
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> => {
+    const family = [pid, ...descendants(pid)];
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+    const timer = setTimeout(() => family.forEach((p) => isAlive(p) && process.kill(p, 'SIGKILL')), 10_000);
+    const code = await exited;
+    clearTimeout(timer);
+    return code;
+  };
+  try {
+    const url = await waitFor(() => /listening on (http:\/\/[\d.:]+)/.exec(stderr)?.[1] ?? (proc.exitCode !== null ? 'exited' : undefined), {
+      what: 'the bridge to listen',
+    });
+    if (url === 'exited') throw new Error(`bridge exited with ${proc.exitCode}: ${stderr}`);
+    return { url, proc, pid, stderr: () => stderr, children: () => descendants(pid), stop };
+  } catch (error) {
+    await stop('SIGKILL');
+    throw error;
+  }
+}
