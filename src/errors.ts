@@ -32,7 +32,7 @@ export type BridgeErrorCode = keyof typeof catalogue;
 export class BridgeError extends Error {
   constructor(
     readonly code: BridgeErrorCode,
-    detail?: string,
+    readonly detail?: string,
   ) {
     super(detail ? `${catalogue[code].message}: ${detail}` : catalogue[code].message);
     this.name = 'BridgeError';
@@ -68,4 +68,10 @@ export function writeJsonError(
   }
   const body = JSON.stringify(rpcErrorResponse(null, code, detail));
   res.writeHead(catalogue[code].status, { 'Content-Type': 'application/json', ...headers }).end(body);
+}
+
+/** Writes any error as a JSON HTTP response: a BridgeError with its code and detail, anything else as INTERNAL. */
+export function writeErrorResponse(res: import('node:http').ServerResponse, error: unknown): void {
+  if (error instanceof BridgeError) writeJsonError(res, error.code, error.detail);
+  else writeJsonError(res, 'INTERNAL');
 }

@@ -49,7 +49,12 @@ export class Gateway {
       previous?.();
       log.info('session closed');
     };
-    await relay.start();
+    try {
+      await relay.start();
+    } catch (error) {
+      await session.close({ code: 'CHILD_START_FAILED', detail: (error as Error).message });
+      throw new BridgeError('CHILD_START_FAILED', (error as Error).message);
+    }
     return session;
   }
 

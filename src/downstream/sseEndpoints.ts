@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Gateway } from '../core/gateway.js';
-import { BridgeError, writeJsonError } from '../errors.js';
+import { writeErrorResponse } from '../errors.js';
 import type { Logger } from '../log.js';
 import { SseSessionTransport, type SseSessionOptions } from './sse.js';
 import { findSession, queryParam } from './sessionIds.js';
@@ -24,7 +24,7 @@ export class LegacySseEndpoints {
       await this.gateway.open('sse', transport.sessionId, transport);
     } catch (error) {
       this.log.warn('could not open an SSE session', { error: (error as Error).message });
-      writeJsonError(res, error instanceof BridgeError ? error.code : 'INTERNAL');
+      writeErrorResponse(res, error);
     }
   }
 

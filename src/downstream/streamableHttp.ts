@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Gateway } from '../core/gateway.js';
-import { BridgeError, writeJsonError } from '../errors.js';
+import { writeErrorResponse } from '../errors.js';
 import type { Logger } from '../log.js';
 import { BoundedEventStore } from './eventStore.js';
 import { findSession } from './sessionIds.js';
@@ -58,7 +58,7 @@ export class StreamableHttpEndpoint {
       await this.gateway.open('streamableHttp', id, transport);
     } catch (error) {
       this.log.warn('could not open a Streamable HTTP session', { error: (error as Error).message });
-      return writeJsonError(res, error instanceof BridgeError ? error.code : 'INTERNAL');
+      return writeErrorResponse(res, error);
     }
     await transport.handleRequest(req, res, body);
   }

@@ -8,10 +8,17 @@ import { writeJsonError } from '../errors.js';
  * left in `req.body` for the transport.
  */
 export function jsonRpcBody(maxBytes: number): express.RequestHandler[] {
-  const parse = express.json({ limit: maxBytes, strict: false, type: () => true });
+  // body-parser turns an empty body into {}; remember which requests really had bytes.
+  const nonEmpty = new WeakSet<object>();
+  const parse = express.json({
+    limit: maxBytes,
+    strict: false,
+    type: () => true,
+    verify: (req, _res, raw) => void (raw.length > 0 && nonEmpty.add(req)),
+  });
   const validate = (req: Request, res: Response, next: NextFunction): void => {
     const body: unknown = req.body;
-    if (body === undefined) return writeJsonError(res, 'PARSE_ERROR', 'the body is empty');
+    if (body === undefined || !nonEmpty.has(req)) return writeJsonError(res, 'PARSE_ERROR', 'the body is empty');
     const messages = Array.isArray(body) ? body : [body];
     if (messages.length === 0 || !messages.every(isJsonRpcMessage)) return writeJsonError(res, 'INVALID_REQUEST');
     next();

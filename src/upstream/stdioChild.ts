@@ -66,6 +66,11 @@ export class StdioChildTransport implements Transport {
     child.stdin.on('error', (error) => this.log.debug('child stdin closed', { error: error.message }));
     this.readStdout(child);
     this.readStderr(child);
+    // Wait until the process exists, so a command that cannot start fails the session's opening.
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', reject);
+    });
     this.log.debug('child spawned', { pid: child.pid, command });
   }
 

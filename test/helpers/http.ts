@@ -1,0 +1,117 @@
+/** Minimal raw HTTP/SSE clients for tests that need exact control over bodies, headers and ids. */
+
+/** One server-sent event. */
+export interface SseEvent {
+  event: string;
+  data: string;
+  id?: string;
+}
+
+/** Reads an SSE body, collecting events and comments as they arrive. */
+export class SseReader {
+  readonly events: SseEvent[] = [];
+  readonly comments: string[] = [];
+  closed = false;
+  private buffer = '';
+
+  constructor(response: Response) {
+    void this.pump(response.body!.getReader());
+  }
+
+  /** Parsed `data` of every `message` event so far. */
+  messages(): Record<string, unknown>[] {
+    return this.events.filter((e) => e.event === 'message' && e.data.trim()).map((e) => JSON.parse(e.data) as Record<string, unknown>);
+  }
+
+  private async pump(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+    const decoder = new TextDecoder();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        this.buffer += decoder.decode(value, { stream: true });
+        this.drain();
+      }
+    } catch {
+      // aborted by the test or the server
+    }
+    this.closed = true;
+  }
+
+  private drain(): void {
+    for (let end = this.buffer.indexOf('\n\n'); end !== -1; end = this.buffer.indexOf('\n\n')) {
+      const block = this.buffer.slice(0, end);
+      this.buffer = this.buffer.slice(end + 2);
+      const event: SseEvent = { event: 'message', data: '' };
+      const data: string[] = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith(':')) this.comments.push(line.slice(1).trim());
+        else if (line.startsWith('event:')) event.event = line.slice(6).trim();
+        else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+        else if (line.startsWith('id:')) event.id = line.slice(3).trim();
+      }
+      if (data.length > 0 || event.event !== 'message') this.events.push({ ...event, data: data.join('\n') });
+    }
+  }
+}
+
+/** A legacy SSE session opened with GET: its stream reader, its POST URL and a way to hang up. */
+export interface LegacySession {
+  reader: SseReader;
+  postUrl: string;
+  sessionId: string;
+  close(): void;
+}
+
+const mcpHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+
+/** Opens `GET {base}/sse` and waits for its `endpoint` event. */
+export async function openLegacySession(base: string, ssePath = '/sse'): Promise<LegacySession> {
+  const controller = new AbortController();
+  const response = await fetch(`${base}${ssePath}`, { signal: controller.signal, headers: { accept: 'text/event-stream' } });
+  if (response.status !== 200) throw new Error(`GET ${ssePath} answered ${response.status}: ${await response.text()}`);
+  const reader = new SseReader(response);
+  const { waitFor } = await import('./wait.js');
+  const endpoint = await waitFor(() => reader.events.find((e) => e.event === 'endpoint'), { what: 'the endpoint event' });
+  const postUrl = new URL(endpoint.data, base).href;
+  return { reader, postUrl, sessionId: new URL(postUrl).searchParams.get('sessionId')!, close: () => controller.abort() };
+}
+
+/** POSTs `body` (an object, or a raw string sent as is) with MCP headers plus `headers`. */
+export function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, { method: 'POST', headers: { ...mcpHeaders, ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+}
+
+/** An `initialize` request with protocol version `version`. */
+export function initializeRequest(id: string | number = 0, version = '2025-06-18'): Record<string, unknown> {
+  return { jsonrpc: '2.0', id, method: 'initialize', params: { protocolVersion: version, capabilities: {}, clientInfo: { name: 'test', version: '1' } } };
+}
+
+/** Starts a Streamable HTTP session: initialize + initialized; returns its id and the headers to send. */
+export async function openStreamableSession(base: string, path = '/mcp'): Promise<{ sessionId: string; headers: Record<string, string> }> {
+  const response = await post(`${base}${path}`, initializeRequest());
+  const sessionId = response.headers.get('mcp-session-id');
+  await response.text();
+  if (!sessionId) throw new Error(`initialize answered ${response.status} without a session id`);
+  const headers = { 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' };
+  await (await post(`${base}${path}`, { jsonrpc: '2.0', method: 'notifications/initialized' }, headers)).text();
+  return { sessionId, headers };
+}
+
+/** Reads a Streamable HTTP POST answer (JSON or SSE) and returns the JSON-RPC messages in it. */
+export async function messagesOf(response: Response): Promise<Record<string, unknown>[]> {
+  const text = await response.text();
+  if ((response.headers.get('content-type') ?? '').includes('text/event-stream')) {
+    return text
+      .split('\n')
+      .filter((line) => line.startsWith('data:') && line.slice(5).trim())
+      .map((line) => JSON.parse(line.slice(5)) as Record<string, unknown>);
+  }
+  const parsed = JSON.parse(text) as Record<string, unknown> | Record<string, unknown>[];
+  return Array.isArray(parsed) ? parsed : [parsed];
+}
+
+/** A tools/call request. */
+export function callTool(id: string | number, name: string, args: Record<string, unknown> = {}): Record<string, unknown> {
+  return { jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } };
+}
