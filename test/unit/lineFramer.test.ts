@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { LineFramer } from '../../src/upstream/lineFramer.js';
+
+function frame(max: number, chunks: string[]): { lines: string[]; oversize: number } {
+  const lines: string[] = [];
+  let oversize = 0;
+  const framer = new LineFramer(max, (line) => lines.push(line), () => oversize++);
+  for (const chunk of chunks) framer.push(Buffer.from(chunk));
+  return { lines, oversize };
+}
+
+test('lines split across chunks are joined and several lines in one chunk are split', () => {
+  assert.deepEqual(frame(100, ['{"a"', ':1}\n{"b":2}\n{"c"', ':3}\n']).lines, ['{"a":1}', '{"b":2}', '{"c":3}']);
+});
+
+test('a line over the limit is dropped up to its newline and the next line survives', () => {
+  const { lines, oversize } = frame(8, ['0123456789abc', 'def\nok\n']);
+  assert.deepEqual(lines, ['ok']);
+  assert.equal(oversize, 1);
+});
+
+test('a line over the limit inside one chunk is dropped', () => {
+  const { lines, oversize } = frame(4, ['toolong\nfine\n']);
+  assert.deepEqual(lines, ['fine']);
+  assert.equal(oversize, 1);
+});
+
+test('multi-byte characters split between chunks are decoded whole', () => {
+  const bytes = Buffer.from('"é€"\n');
+  const lines: string[] = [];
+  const framer = new LineFramer(100, (line) => lines.push(line), () => {});
+  framer.push(bytes.subarray(0, 2));
+  framer.push(bytes.subarray(2));
+  assert.deepEqual(lines, ['"é€"']);
+});
