@@ -35,12 +35,15 @@ export class Gateway {
     return this.accepting;
   }
 
-  /** Starts a session for a new client; throws BridgeError SHUTTING_DOWN during shutdown. */
-  async open(kind: SessionKind, id: string, downstream: Transport): Promise<Session> {
+  /**
+   * Starts a session for a new client; throws BridgeError SHUTTING_DOWN during shutdown and
+   * CHILD_START_FAILED when its server cannot start. `relateToRequests`: see Relay.
+   */
+  async open(kind: SessionKind, id: string, downstream: Transport, { relateToRequests = true } = {}): Promise<Session> {
     if (!this.accepting) throw new BridgeError('SHUTTING_DOWN');
     const log = this.options.log.child({ sessionId: id, transport: kind });
     const upstream = this.options.upstream(log);
-    const relay = new Relay(downstream, upstream.transport, log, () => upstream.explainClose());
+    const relay = new Relay(downstream, upstream.transport, log, () => upstream.explainClose(), relateToRequests);
     const session = new Session(id, kind, downstream, relay, log, this.options.idleTimeoutMs);
     this.sessions.add(session);
     log.info('session opened');

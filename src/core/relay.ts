@@ -31,6 +31,12 @@ export class Relay {
     private readonly log: Logger,
     /** Explains an upstream that closed by itself (a crashed child, a lost connection). */
     private readonly explainUpstreamClose: () => CloseReason,
+    /**
+     * Tie server messages to a client request (default true). Off for downstreams that drop
+     * messages tied to a request, such as Streamable HTTP in JSON-response mode, so that they
+     * take the standalone stream instead.
+     */
+    private readonly relateToRequests = true,
   ) {}
 
   /** Number of client requests awaiting an answer. */
@@ -74,7 +80,7 @@ export class Relay {
       this.toClient(message);
       return;
     }
-    const relatedRequestId = this.relatedRequest(message);
+    const relatedRequestId = this.relateToRequests ? this.relatedRequest(message) : undefined;
     this.downstream.send(message, { relatedRequestId }).catch((error: Error) => {
       this.log.debug('could not pass a message to the client', { error: error.message });
       // A server request that cannot reach its client must not leave the server waiting forever.

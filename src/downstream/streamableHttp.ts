@@ -53,9 +53,12 @@ export class StreamableHttpEndpoint {
       enableJsonResponse: this.options.jsonResponse,
       eventStore: new BoundedEventStore(this.options.eventStoreMaxEvents, this.options.eventStoreMaxBytes),
       keepAliveMs: this.options.keepaliveMs,
+      // Tells resuming clients (2025-11-25 priming events) how soon to reconnect.
+      retryInterval: 1000,
     });
     try {
-      await this.gateway.open('streamableHttp', id, transport);
+      // In JSON-response mode the SDK drops messages tied to a request: send them on the GET stream.
+      await this.gateway.open('streamableHttp', id, transport, { relateToRequests: !this.options.jsonResponse });
     } catch (error) {
       this.log.warn('could not open a Streamable HTTP session', { error: (error as Error).message });
       return writeErrorResponse(res, error);
