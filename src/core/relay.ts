@@ -44,6 +44,11 @@ export class Relay {
     return this.inFlight.size;
   }
 
+  /** True from the moment either side starts to close: the session takes no new messages. */
+  get isEnding(): boolean {
+    return this.closing !== undefined || this.ending !== undefined;
+  }
+
   async start(): Promise<void> {
     this.downstream.onmessage = (message) => this.fromClient(message);
     this.upstream.onmessage = (message) => this.fromServer(message);

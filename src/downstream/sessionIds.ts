@@ -19,7 +19,8 @@ export function findSession(
   if (!id) return void writeJsonError(res, 'SESSION_ID_MISSING');
   if (!wellFormed.test(id)) return void writeJsonError(res, 'SESSION_ID_MALFORMED');
   const session = gateway.sessions.get(id);
-  if (!session || session.kind !== kind) return void writeJsonError(res, 'SESSION_NOT_FOUND');
+  // A session that is closing is already gone for its client, even while its child winds down.
+  if (!session || session.kind !== kind || session.relay.isEnding) return void writeJsonError(res, 'SESSION_NOT_FOUND');
   session.touch();
   return session;
 }

@@ -1,21 +1,16 @@
 /** Minimal raw HTTP/SSE clients for tests that need exact control over bodies, headers and ids. */
 
-/** One server-sent event. */
-export interface SseEvent {
-  event: string;
-  data: string;
-  id?: string;
-}
+import { readSse, type SseEvent } from './sseReader.js';
+import { waitFor } from './wait.js';
 
-/** Reads an SSE body, collecting events and comments as they arrive. */
+/** Collects the events and comments of an SSE response as they arrive. */
 export class SseReader {
   readonly events: SseEvent[] = [];
   readonly comments: string[] = [];
   closed = false;
-  private buffer = '';
 
   constructor(response: Response) {
-    void this.pump(response.body!.getReader());
+    void this.pump(response.body!);
   }
 
   /** Parsed `data` of every `message` event so far. */
@@ -23,35 +18,13 @@ export class SseReader {
     return this.events.filter((e) => e.event === 'message' && e.data.trim()).map((e) => JSON.parse(e.data) as Record<string, unknown>);
   }
 
-  private async pump(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
-    const decoder = new TextDecoder();
+  private async pump(body: ReadableStream<Uint8Array>): Promise<void> {
     try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        this.buffer += decoder.decode(value, { stream: true });
-        this.drain();
-      }
+      for await (const event of readSse(body, (comment) => this.comments.push(comment))) this.events.push(event);
     } catch {
       // aborted by the test or the server
     }
     this.closed = true;
-  }
-
-  private drain(): void {
-    for (let end = this.buffer.indexOf('\n\n'); end !== -1; end = this.buffer.indexOf('\n\n')) {
-      const block = this.buffer.slice(0, end);
-      this.buffer = this.buffer.slice(end + 2);
-      const event: SseEvent = { event: 'message', data: '' };
-      const data: string[] = [];
-      for (const line of block.split('\n')) {
-        if (line.startsWith(':')) this.comments.push(line.slice(1).trim());
-        else if (line.startsWith('event:')) event.event = line.slice(6).trim();
-        else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
-        else if (line.startsWith('id:')) event.id = line.slice(3).trim();
-      }
-      if (data.length > 0 || event.event !== 'message') this.events.push({ ...event, data: data.join('\n') });
-    }
   }
 }
 
@@ -71,7 +44,6 @@ export async function openLegacySession(base: string, ssePath = '/sse'): Promise
   const response = await fetch(`${base}${ssePath}`, { signal: controller.signal, headers: { accept: 'text/event-stream' } });
   if (response.status !== 200) throw new Error(`GET ${ssePath} answered ${response.status}: ${await response.text()}`);
   const reader = new SseReader(response);
-  const { waitFor } = await import('./wait.js');
   const endpoint = await waitFor(() => reader.events.find((e) => e.event === 'endpoint'), { what: 'the endpoint event' });
   const postUrl = new URL(endpoint.data, base).href;
   return { reader, postUrl, sessionId: new URL(postUrl).searchParams.get('sessionId')!, close: () => controller.abort() };
@@ -88,12 +60,15 @@ export function initializeRequest(id: string | number = 0, version = '2025-06-18
 }
 
 /** Starts a Streamable HTTP session: initialize + initialized; returns its id and the headers to send. */
-export async function openStreamableSession(base: string, path = '/mcp'): Promise<{ sessionId: string; headers: Record<string, string> }> {
-  const response = await post(`${base}${path}`, initializeRequest());
+export async function openStreamableSession(
+  base: string,
+  { path = '/mcp', version = '2025-06-18' }: { path?: string; version?: string } = {},
+): Promise<{ sessionId: string; headers: Record<string, string> }> {
+  const response = await post(`${base}${path}`, initializeRequest(0, version));
   const sessionId = response.headers.get('mcp-session-id');
   await response.text();
   if (!sessionId) throw new Error(`initialize answered ${response.status} without a session id`);
-  const headers = { 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' };
+  const headers = { 'mcp-session-id': sessionId, 'mcp-protocol-version': version };
   await (await post(`${base}${path}`, { jsonrpc: '2.0', method: 'notifications/initialized' }, headers)).text();
   return { sessionId, headers };
 }

@@ -5,6 +5,9 @@
  * - `StreamableRawClient`: Streamable HTTP at /mcp (POST per message, SSE or JSON answers, optional standalone GET stream).
  * - `SseRawClient`: legacy HTTP+SSE (GET /sse, `endpoint` event, POST to /message?sessionId=…).
  */
+import { readSse } from './sseReader.js';
+
+export { readSse, type SseEvent } from './sseReader.js';
 
 export type JsonRpcId = number | string;
 
@@ -17,41 +20,16 @@ export interface JsonRpcMessage {
   error?: { code: number; message: string; data?: unknown };
 }
 
-export interface SseEvent {
-  event: string;
-  data: string;
-  id?: string;
-}
-
 export const PROTOCOL_VERSION = '2025-06-18';
 
-/** Parses a text/event-stream body into events (comments and retry fields are skipped). */
-export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
-  const decoder = new TextDecoder();
-  let buffer = '';
-  let event = '';
-  let data: string[] = [];
-  let id: string | undefined;
-  for await (const chunk of body) {
-    buffer += decoder.decode(chunk, { stream: true });
-    const lines = buffer.split(/\r\n|\r|\n/);
-    buffer = lines.pop() ?? '';
-    for (const line of lines) {
-      if (line === '') {
-        if (data.length > 0) yield { event: event || 'message', data: data.join('\n'), ...(id !== undefined && { id }) };
-        event = '';
-        data = [];
-        continue;
-      }
-      if (line.startsWith(':')) continue;
-      const colon = line.indexOf(':');
-      const field = colon === -1 ? line : line.slice(0, colon);
-      let value = colon === -1 ? '' : line.slice(colon + 1);
-      if (value.startsWith(' ')) value = value.slice(1);
-      if (field === 'event') event = value;
-      else if (field === 'data') data.push(value);
-      else if (field === 'id') id = value;
-    }
+/** An HTTP status the client did not expect for a POST (e.g. 404 once a session is gone). */
+export class HttpStatusError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+    message: JsonRpcMessage,
+  ) {
+    super(`POST of ${JSON.stringify(message)} answered ${status}: ${body}`);
   }
 }
 
@@ -71,7 +49,7 @@ export abstract class RawClient {
 
   abstract get transport(): 'streamable-http' | 'sse';
 
-  /** POSTs one JSON-RPC message to the server; resolves once the HTTP exchange for it has been accepted. */
+  /** POSTs one JSON-RPC message to the server; resolves once it has been accepted, throws HttpStatusError if not. */
   protected abstract post(message: JsonRpcMessage): Promise<void>;
 
   /** Ends the session the way a client of this transport does (DELETE /mcp, or dropping the SSE stream). */
@@ -171,14 +149,11 @@ export class StreamableRawClient extends RawClient {
     });
     this.sessionId ??= response.headers.get('mcp-session-id') ?? undefined;
     const type = response.headers.get('content-type') ?? '';
+    if (!response.ok) throw new HttpStatusError(response.status, await response.text(), message);
     if (message.id === undefined || message.method === undefined) {
       // A notification or a response to the server: 202 Accepted, no body.
       if (response.status !== 202) this.problems.push(`POST of ${JSON.stringify(message)} answered ${response.status}`);
       await response.body?.cancel();
-      return;
-    }
-    if (!response.ok) {
-      this.problems.push(`POST of ${JSON.stringify(message)} answered ${response.status}: ${await response.text()}`);
       return;
     }
     if (type.includes('text/event-stream') && response.body) {
@@ -203,11 +178,14 @@ export class StreamableRawClient extends RawClient {
 
   /** DELETE /mcp; returns its status. Also drops any open stream. */
   async terminate(): Promise<number> {
-    const response = await fetch(this.endpoint, { method: 'DELETE', headers: this.headers() });
-    await response.body?.cancel();
-    this.abort.abort();
-    await Promise.allSettled([...this.pending]);
-    return response.status;
+    try {
+      const response = await fetch(this.endpoint, { method: 'DELETE', headers: this.headers() });
+      await response.body?.cancel();
+      return response.status;
+    } finally {
+      this.abort.abort();
+      await Promise.allSettled([...this.pending]);
+    }
   }
 
   async close(): Promise<void> {
@@ -277,11 +255,9 @@ export class SseRawClient extends RawClient {
       body: JSON.stringify(message),
       signal: this.abort.signal,
     });
-    if (response.status !== 202 && response.status !== 200) {
-      this.problems.push(`POST of ${JSON.stringify(message)} answered ${response.status}: ${await response.text()}`);
-    } else {
-      await response.body?.cancel();
-    }
+    if (!response.ok) throw new HttpStatusError(response.status, await response.text(), message);
+    if (response.status !== 202) this.problems.push(`POST of ${JSON.stringify(message)} answered ${response.status}`);
+    await response.body?.cancel();
   }
 
   /** Drops the SSE stream (what a legacy client does to end its session). */

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { startBridge } from '../helpers/bridge.js';
+import { openStreamableSession, SseReader } from '../helpers/http.js';
+import { fixtureCommand } from '../helpers/paths.js';
+import { waitFor } from '../helpers/wait.js';
+
+test('a client that loses its POST stream resumes it with Last-Event-ID and gets the rest exactly once', async () => {
+  const bridge = await startBridge(['--stdio', fixtureCommand('test-server')]);
+  try {
+    const { headers } = await openStreamableSession(bridge.url, { version: '2025-11-25' });
+    const call = { jsonrpc: '2.0', id: 'long', method: 'tools/call', params: { name: 'slow', arguments: { ms: 900, steps: 3 }, _meta: { progressToken: 'tok' } } };
+    const controller = new AbortController();
+    const first = await fetch(`${bridge.url}/mcp`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify(call),
+      signal: controller.signal,
+    });
+    const before = new SseReader(first);
+    const lastSeen = await waitFor(() => before.events.find((e) => e.data.includes('notifications/progress'))?.id, { what: 'the first progress event' });
+    controller.abort();
+
+    const resumed = await fetch(`${bridge.url}/mcp`, { headers: { ...headers, accept: 'text/event-stream', 'last-event-id': lastSeen } });
+    assert.equal(resumed.status, 200);
+    const after = new SseReader(resumed);
+    await waitFor(() => after.messages().some((m) => m.id === 'long'), { what: 'the result on the resumed stream' });
+    const progress = after.messages().filter((m) => m.method === 'notifications/progress').map((m) => (m.params as { progress: number }).progress);
+    assert.deepEqual(progress, [2, 3], 'the progress after the last seen event, once each, in order');
+    assert.ok(after.messages().find((m) => m.id === 'long')!.result, 'the call succeeded');
+  } finally {
+    assert.equal(await bridge.stop(), 0);
+    assert.deepEqual(bridge.children(), []);
+  }
+});
