@@ -95,10 +95,11 @@ describe('sessions end cleanly', () => {
     const [grand] = await messagesOf(await post(`${bridge.url}/mcp`, callTool(1, 'grandchild'), headers));
     const grandchildPid = Number((grand!.result as { content: { text: string }[] }).content[0]!.text);
     assert.ok(isAlive(grandchildPid));
-    const hanging = post(`${bridge.url}/mcp`, callTool(2, 'hang'), headers).then(messagesOf);
+    // The response's headers arrive once the request is in the bridge's hands, before any answer.
+    const hanging = await post(`${bridge.url}/mcp`, callTool(2, 'hang'), headers);
     const family = await waitFor(() => (bridge.children().length >= 2 ? bridge.children() : undefined), { what: 'child and grandchild' });
     assert.equal(await bridge.stop('SIGTERM'), 0);
-    const [answer] = await hanging;
+    const [answer] = await messagesOf(hanging);
     assert.equal(answer!.id, 2);
     assert.ok(answer!.error, 'the hanging request got an error, not silence');
     for (const pid of [...family, grandchildPid]) assert.equal(isAlive(pid), false, `pid ${pid} is gone`);
