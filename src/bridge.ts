@@ -1,4 +1,4 @@
-import type { BridgeConfig } from './config.js';
+import type { ForwardConfig } from './config.js';
 import { Gateway } from './core/gateway.js';
 import { LegacySseEndpoints } from './downstream/sseEndpoints.js';
 import { StreamableHttpEndpoint } from './downstream/streamableHttp.js';
@@ -21,7 +21,7 @@ export interface Bridge {
 }
 
 /** Starts the forward bridge: one stdio child per client session, served over SSE and Streamable HTTP. */
-export async function startBridge(config: BridgeConfig, log: Logger): Promise<Bridge> {
+export async function startBridge(config: ForwardConfig, log: Logger): Promise<Bridge> {
   const { http } = config;
   const gateway = new Gateway({ upstream: stdioChildUpstream(config.child), idleTimeoutMs: config.sessions.idleTimeoutMs, log });
   const sse = new LegacySseEndpoints(

@@ -2,9 +2,10 @@
 import { hideBin } from 'yargs/helpers';
 import { startBridge, type Bridge } from './bridge.js';
 import { declareOptions, toRawOptions } from './cliOptions.js';
-import { buildConfig, type BridgeConfig } from './config.js';
+import { buildConfig, type BridgeConfig, type ForwardConfig, type ReverseConfig } from './config.js';
 import { BridgeError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
+import { startReverseBridge } from './reverse.js';
 
 /** Exit code for usage errors: unknown flags, missing command, invalid values. */
 const USAGE_ERROR = 2;
@@ -20,7 +21,7 @@ async function readConfig(): Promise<BridgeConfig> {
   const parser = declareOptions(hideBin(process.argv)).fail((message, error) => usageError(message ?? error?.message ?? 'invalid arguments'));
   const argv = await parser.parseAsync();
   try {
-    return buildConfig(toRawOptions(argv));
+    return buildConfig(toRawOptions(argv), process.env);
   } catch (error) {
     if (error instanceof BridgeError) usageError(error.message);
     throw error;
@@ -35,7 +36,7 @@ function printBanner(bridge: Bridge, log: Logger): void {
   log.info(`client config: ${JSON.stringify(clientConfig)}`);
 }
 
-function handleSignals(bridge: Bridge, log: Logger): void {
+function handleSignals(bridge: { close(): Promise<void> }, log: Logger): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
@@ -57,12 +58,17 @@ function handleSignals(bridge: Bridge, log: Logger): void {
   process.on('SIGTERM', stop);
 }
 
-async function main(): Promise<void> {
-  const config = await readConfig();
-  const log = createLogger(config.log);
-  // A bug in one request must not take every other session down with it.
-  process.on('uncaughtException', (error) => log.error('uncaught exception', { error: error.stack ?? error.message }));
-  process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: String(reason) }));
+async function runReverse(config: ReverseConfig, log: Logger): Promise<void> {
+  const bridge = await startReverseBridge(config, log);
+  handleSignals(bridge, log);
+  // A desktop client that dies without closing our stdin leaves us reparented: leave too.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && void bridge.close(), 1000).unref();
+  await bridge.closed;
+  process.exit(0);
+}
+
+async function runForward(config: ForwardConfig, log: Logger): Promise<void> {
   let bridge: Bridge;
   try {
     bridge = await startBridge(config, log);
@@ -72,6 +78,15 @@ async function main(): Promise<void> {
   }
   handleSignals(bridge, log);
   printBanner(bridge, log);
+}
+
+async function main(): Promise<void> {
+  const config = await readConfig();
+  const log = createLogger(config.log);
+  // A bug in one request must not take every other session down with it.
+  process.on('uncaughtException', (error) => log.error('uncaught exception', { error: error.stack ?? error.message }));
+  process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: String(reason) }));
+  await (config.mode === 'reverse' ? runReverse(config, log) : runForward(config, log));
 }
 
 void main();

@@ -9,8 +9,9 @@ const repeatable = (value: unknown): string[] | undefined =>
 export function declareOptions(argv: string[]): Argv {
   return yargs(argv)
     .scriptName('mcp-bridge')
-    .usage('Serve a stdio MCP server over HTTP (legacy SSE and Streamable HTTP) on one port.\n\n' +
-      'Usage:\n  $0 --stdio "command args" [options]\n  $0 [options] -- command args')
+    .usage('Serve a stdio MCP server over HTTP (legacy SSE and Streamable HTTP) on one port,\n' +
+      'or offer a remote MCP server as a local stdio server.\n\n' +
+      'Usage:\n  $0 --stdio "command args" [options]\n  $0 [options] -- command args\n  $0 --url https://host/mcp [options]')
     .parserConfiguration({ 'populate--': true, 'duplicate-arguments-array': true })
     .group(['stdio', 'shell', 'env', 'passEnv', 'cwd'], 'MCP server (upstream):')
     .option('stdio', { type: 'string', describe: 'Command line of the stdio MCP server, split into argv without a shell' })
@@ -18,6 +19,12 @@ export function declareOptions(argv: string[]): Argv {
     .option('env', { type: 'string', coerce: repeatable, describe: 'KEY=VALUE for the server\'s environment (repeatable)' })
     .option('passEnv', { type: 'string', coerce: repeatable, describe: 'Name of a gateway environment variable to pass to the server (repeatable)' })
     .option('cwd', { type: 'string', describe: 'Working directory of the server (default: the gateway\'s)' })
+    .group(['url', 'sse', 'streamableHttp', 'header', 'oauth2Bearer'], 'Remote MCP server (reverse mode: offered on stdin/stdout):')
+    .option('url', { type: 'string', describe: 'Remote server URL; tries Streamable HTTP, falls back to legacy SSE (default: $MCP_SERVER_URL)' })
+    .option('sse', { type: 'string', describe: 'Remote legacy HTTP+SSE server URL' })
+    .option('streamableHttp', { type: 'string', describe: 'Remote Streamable HTTP server URL' })
+    .option('header', { type: 'string', coerce: repeatable, describe: '"Name: value" header sent to the remote (repeatable; never logged)' })
+    .option('oauth2Bearer', { type: 'string', describe: 'Token sent as Authorization: Bearer (default: $MCP_API_KEY)' })
     .group(['port', 'host', 'baseUrl', 'ssePath', 'messagePath', 'streamableHttpPath', 'allowedHosts', 'allowedOrigins'], 'HTTP (downstream):')
     .option('port', { type: 'number', default: defaults.port, describe: 'Port to listen on (0 picks a free one)' })
     .option('host', { type: 'string', default: defaults.host, describe: 'Address to bind' })

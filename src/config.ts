@@ -41,14 +41,38 @@ export interface SessionConfig {
   readonly eventStoreMaxEvents: number;
 }
 
-/** The one validated, frozen configuration every component takes its options from. */
-export interface BridgeConfig {
+/** Which HTTP transport a remote speaks; `auto` tries Streamable HTTP, then legacy SSE. */
+export type RemoteKind = 'sse' | 'streamableHttp' | 'auto';
+
+/** Where and how to reach the remote MCP server of the reverse bridge. */
+export interface RemoteOptions {
+  readonly url: string;
+  readonly kind: RemoteKind;
+  /** Extra request headers (credentials included); never logged. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+type LogConfig = { readonly level: LogLevel; readonly format: LogFormat };
+
+/** Forward mode: a stdio MCP server served over HTTP. */
+export interface ForwardConfig {
   readonly mode: 'forward';
   readonly child: ChildCommand;
   readonly http: HttpConfig;
   readonly sessions: SessionConfig;
-  readonly log: { readonly level: LogLevel; readonly format: LogFormat };
+  readonly log: LogConfig;
 }
+
+/** Reverse mode: a remote MCP server offered on our stdin/stdout. */
+export interface ReverseConfig {
+  readonly mode: 'reverse';
+  readonly remote: RemoteOptions;
+  readonly maxLineBytes: number;
+  readonly log: LogConfig;
+}
+
+/** The one validated, frozen configuration every component takes its options from. */
+export type BridgeConfig = ForwardConfig | ReverseConfig;
 
 /** Defaults for every option, in one place (the CLI's --help shows them). */
 export const defaults = {
@@ -92,6 +116,11 @@ export interface RawOptions {
   jsonResponse?: boolean;
   allowedHosts?: string[];
   allowedOrigins?: string[];
+  sse?: string;
+  streamableHttp?: string;
+  url?: string;
+  header?: string[];
+  oauth2Bearer?: string;
 }
 
 const loopbackHosts = ['127.0.0.1', 'localhost', '::1', '[::1]'];
@@ -112,7 +141,7 @@ export function splitCommandLine(line: string): string[] {
 function childCommand(raw: RawOptions): Pick<ChildCommand, 'command' | 'args' | 'shell'> {
   if (raw.stdio && raw.command?.length) fail('give the server either as --stdio "cmd args" or after --, not both');
   if (raw.command?.length) return { command: raw.command[0]!, args: raw.command.slice(1), shell: Boolean(raw.shell) };
-  if (!raw.stdio?.trim()) fail('no MCP server to run: use --stdio "cmd args" or -- cmd args');
+  if (!raw.stdio?.trim()) fail('no MCP server: use --stdio "cmd args", -- cmd args, or a remote with --url URL');
   if (raw.shell) return { command: raw.stdio, args: [], shell: true };
   const [command, ...args] = splitCommandLine(raw.stdio);
   if (!command) fail('--stdio is empty');
@@ -173,8 +202,50 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Validates raw CLI options into the frozen BridgeConfig; throws BridgeError CONFIG_INVALID with a clear detail. */
-export function buildConfig(raw: RawOptions): BridgeConfig {
+function remoteOptions(raw: RawOptions, env: NodeJS.ProcessEnv): RemoteOptions {
+  const given = (['sse', 'streamableHttp', 'url'] as const).filter((flag) => raw[flag] !== undefined);
+  if (given.length > 1) fail(`give one of --sse, --streamableHttp and --url, not ${given.map((flag) => `--${flag}`).join(' and ')}`);
+  const flag = given[0];
+  const url = flag ? raw[flag]! : env.MCP_SERVER_URL!;
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) fail(`the remote URL "${url}" is not an http(s) URL`);
+  const headers: Record<string, string> = {};
+  if (env.MCP_API_KEY) headers.Authorization = `Bearer ${env.MCP_API_KEY}`;
+  if (raw.oauth2Bearer) headers.Authorization = `Bearer ${raw.oauth2Bearer}`;
+  for (const header of raw.header ?? []) {
+    const colon = header.indexOf(':');
+    if (colon < 1) fail(`--header "${header.split(':')[0]}…" is not "Name: value"`);
+    headers[header.slice(0, colon).trim()] = header.slice(colon + 1).trim();
+  }
+  return { url, kind: flag === 'sse' ? 'sse' : flag === 'streamableHttp' ? 'streamableHttp' : 'auto', headers };
+}
+
+function logConfig(raw: RawOptions): LogConfig {
+  return {
+    level: oneOf('logLevel', raw.logLevel ?? defaults.logLevel, logLevels),
+    format: oneOf('logFormat', raw.logFormat ?? defaults.logFormat, logFormats),
+  };
+}
+
+/**
+ * Validates raw CLI options (and MCP_SERVER_URL / MCP_API_KEY from `env`) into the frozen
+ * BridgeConfig; throws BridgeError CONFIG_INVALID with a clear detail.
+ */
+export function buildConfig(raw: RawOptions, env: NodeJS.ProcessEnv = {}): BridgeConfig {
+  const wantsRemote = raw.sse !== undefined || raw.streamableHttp !== undefined || raw.url !== undefined;
+  const wantsChild = Boolean(raw.stdio || raw.command?.length);
+  if (wantsRemote && wantsChild) fail('give either a stdio server (--stdio, --) or a remote one (--sse, --streamableHttp, --url), not both');
+  if (wantsRemote || (!wantsChild && env.MCP_SERVER_URL)) {
+    return deepFreeze({
+      mode: 'reverse',
+      remote: remoteOptions(raw, env),
+      maxLineBytes: parseBytes('maxLineBytes', raw.maxLineBytes ?? defaults.maxLineBytes),
+      log: logConfig(raw),
+    });
+  }
+  return forwardConfig(raw);
+}
+
+function forwardConfig(raw: RawOptions): ForwardConfig {
   const eventStoreMaxEvents = raw.eventStoreSize ?? defaults.eventStoreSize;
   if (!Number.isInteger(eventStoreMaxEvents) || eventStoreMaxEvents < 0) fail('--eventStoreSize must be a whole number');
   return deepFreeze({
@@ -192,9 +263,6 @@ export function buildConfig(raw: RawOptions): BridgeConfig {
       idleTimeoutMs: parseDuration('sessionTimeout', raw.sessionTimeout ?? defaults.sessionTimeout, 'ms'),
       eventStoreMaxEvents,
     },
-    log: {
-      level: oneOf('logLevel', raw.logLevel ?? defaults.logLevel, logLevels),
-      format: oneOf('logFormat', raw.logFormat ?? defaults.logFormat, logFormats),
-    },
+    log: logConfig(raw),
   });
 }

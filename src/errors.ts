@@ -22,6 +22,7 @@ export const catalogue = {
   CHILD_START_FAILED: { status: 502, rpc: ErrorCode.ConnectionClosed, message: 'The MCP server process could not be started' },
   SESSION_CLOSED: { status: 410, rpc: ErrorCode.ConnectionClosed, message: 'The session was closed before the server answered' },
   CLIENT_UNREACHABLE: { status: 502, rpc: ErrorCode.InternalError, message: 'The client could not be reached' },
+  REMOTE_UNREACHABLE: { status: 502, rpc: ErrorCode.ConnectionClosed, message: 'The remote MCP server could not be reached' },
   CONFIG_INVALID: { status: 500, rpc: ErrorCode.InternalError, message: 'Invalid configuration' },
 } as const;
 

@@ -1,15 +1,31 @@
 /** Real SDK clients (Client + StreamableHTTPClientTransport / SSEClientTransport) connected to a running bridge. */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import { cliPath } from './paths.js';
 
 export type TransportKind = 'streamable-http' | 'sse';
 export const TRANSPORTS: readonly TransportKind[] = ['streamable-http', 'sse'];
 
+/**
+ * A desktop-style client reaching the bridge through a second mcp-bridge in reverse mode, spawned
+ * over stdio with one of its remote flags: `--streamableHttp URL/mcp`, `--sse URL/sse`, or
+ * `--url URL/sse`, which must detect that /sse is not Streamable HTTP and fall back.
+ */
+export type ReverseKind = 'reverse --streamableHttp' | 'reverse --sse' | 'reverse --url (fallback to SSE)';
+export const REVERSE_KINDS: readonly ReverseKind[] = ['reverse --streamableHttp', 'reverse --sse', 'reverse --url (fallback to SSE)'];
+
+function reverseArgs(baseUrl: string, kind: ReverseKind): string[] {
+  if (kind === 'reverse --streamableHttp') return ['--streamableHttp', new URL('/mcp', baseUrl).href];
+  if (kind === 'reverse --sse') return ['--sse', new URL('/sse', baseUrl).href];
+  return ['--url', new URL('/sse', baseUrl).href];
+}
+
 export interface ConnectedClient {
   client: Client;
-  kind: TransportKind;
+  kind: TransportKind | ReverseKind;
   /** Errors the client or its transport reported (onerror); tests can assert on them. */
   errors: Error[];
   /** Ends the session the way a client of this transport does: DELETE /mcp then close, or drop the SSE stream. */
@@ -22,7 +38,7 @@ export interface ConnectedClient {
  */
 export async function connectClient(
   baseUrl: string,
-  kind: TransportKind,
+  kind: TransportKind | ReverseKind,
   {
     name = `test-client-${kind}`,
     capabilities = {},
@@ -33,6 +49,11 @@ export async function connectClient(
   const errors: Error[] = [];
   client.onerror = (error) => errors.push(error);
   setup?.(client);
+  if (kind.startsWith('reverse')) {
+    const transport = new StdioClientTransport({ command: process.execPath, args: [cliPath, ...reverseArgs(baseUrl, kind as ReverseKind)], stderr: 'ignore' });
+    await client.connect(transport);
+    return { client, kind, errors, close: () => client.close() };
+  }
   if (kind === 'streamable-http') {
     const transport = new StreamableHTTPClientTransport(new URL('/mcp', baseUrl));
     await client.connect(transport);

@@ -32,7 +32,7 @@ describe('the command line', () => {
   test('a missing server command is a usage error with exit code 2', () => {
     const { status, stderr } = runCli([]);
     assert.equal(status, 2);
-    assert.match(stderr, /no MCP server to run/);
+    assert.match(stderr, /no MCP server/);
   });
 
   test('shell syntax without --shell and an invalid value are usage errors with exit code 2', () => {

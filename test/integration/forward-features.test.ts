@@ -1,5 +1,6 @@
 /**
- * Every MCP feature of the test server, used by real SDK clients through the bridge, over both client transports:
+ * Every MCP feature of the test server, used by real SDK clients through the bridge, over both client transports
+ * and through the chain stdio client → mcp-bridge (reverse, each remote flag) → mcp-bridge (forward) → stdio server:
  * requests and responses, progress, logging, list_changed and resources/updated notifications, and the
  * server-to-client requests (sampling, elicitation, roots) with their answers.
  */
@@ -11,7 +12,7 @@ import { startBridge, type RunningBridge } from '../helpers/bridge.js';
 import { fixtureCommand } from '../helpers/paths.js';
 import { isAlive } from '../helpers/processes.js';
 import { registerRecordingHandlers, type Seen } from '../helpers/recordingHandlers.js';
-import { connectClient, firstText, TRANSPORTS, type ConnectedClient } from '../helpers/sdkClients.js';
+import { connectClient, firstText, REVERSE_KINDS, TRANSPORTS, type ConnectedClient } from '../helpers/sdkClients.js';
 import { waitFor } from '../helpers/wait.js';
 import { ITEM_TEMPLATE, STATIC_TEXT, STATIC_URI } from '../fixtures/test-server-resources.js';
 
@@ -24,7 +25,7 @@ async function childPid(client: Client): Promise<number> {
   return pid as number;
 }
 
-for (const kind of TRANSPORTS) {
+for (const kind of [...TRANSPORTS, ...REVERSE_KINDS]) {
   describe(`forwarding every MCP feature over ${kind}`, { timeout: 60_000 }, () => {
     let bridge: RunningBridge;
     let main: ConnectedClient;

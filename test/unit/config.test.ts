@@ -1,8 +1,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildConfig, splitCommandLine } from '../../src/config.js';
+import { buildConfig, splitCommandLine, type ForwardConfig, type RawOptions, type ReverseConfig } from '../../src/config.js';
 import { BridgeError } from '../../src/errors.js';
 import { parseBytes, parseDuration } from '../../src/units.js';
+
+function forward(raw: RawOptions): ForwardConfig {
+  const config = buildConfig(raw);
+  assert.equal(config.mode, 'forward');
+  return config as ForwardConfig;
+}
+
+function reverse(raw: RawOptions, env: NodeJS.ProcessEnv = {}): ReverseConfig {
+  const config = buildConfig(raw, env);
+  assert.equal(config.mode, 'reverse');
+  return config as ReverseConfig;
+}
 
 test('a --stdio line is split like a shell would, without expanding variables', () => {
   assert.deepEqual(splitCommandLine(`npx -y "@scope/server" '/data dir' --opt=$HOME`), ['npx', '-y', '@scope/server', '/data dir', '--opt=$HOME']);
@@ -23,7 +35,7 @@ test('durations and sizes accept units, and bare numbers use the flag\'s unit', 
 });
 
 test('defaults: port 8000 on 127.0.0.1, 30 min sessions, 4 MiB bodies, 16 MiB lines, loopback host check on', () => {
-  const config = buildConfig({ stdio: 'node server.js' });
+  const config = forward({ stdio: 'node server.js' });
   assert.equal(config.http.port, 8000);
   assert.equal(config.http.host, '127.0.0.1');
   assert.equal(config.sessions.idleTimeoutMs, 30 * 60_000);
@@ -35,17 +47,36 @@ test('defaults: port 8000 on 127.0.0.1, 30 min sessions, 4 MiB bodies, 16 MiB li
 });
 
 test('the config is frozen all the way down', () => {
-  const config = buildConfig({ stdio: 'node server.js', env: ['A=1'] });
+  const config = forward({ stdio: 'node server.js', env: ['A=1'] });
   assert.ok(Object.isFrozen(config) && Object.isFrozen(config.http) && Object.isFrozen(config.child.env));
 });
 
 test('a non-loopback bind has no host check unless --allowedHosts is given', () => {
-  assert.equal(buildConfig({ stdio: 's', host: '0.0.0.0' }).http.allowedHosts, undefined);
-  assert.deepEqual(buildConfig({ stdio: 's', host: '0.0.0.0', allowedHosts: ['gw.example'] }).http.allowedHosts, ['gw.example']);
+  assert.equal(forward({ stdio: 's', host: '0.0.0.0' }).http.allowedHosts, undefined);
+  assert.deepEqual(forward({ stdio: 's', host: '0.0.0.0', allowedHosts: ['gw.example'] }).http.allowedHosts, ['gw.example']);
 });
 
 test('invalid options are refused with CONFIG_INVALID', () => {
   for (const raw of [{}, { stdio: 's', command: ['t'] }, { stdio: 's', env: ['NOEQUALS'] }, { stdio: 's', ssePath: 'sse' }, { stdio: 's', port: 70000 }, { stdio: 's', baseUrl: 'not a url' }, { stdio: 's', ssePath: '/x', messagePath: '/x' }]) {
     assert.throws(() => buildConfig(raw), (error: unknown) => error instanceof BridgeError && error.code === 'CONFIG_INVALID', JSON.stringify(raw));
+  }
+});
+
+test('a remote flag selects reverse mode; --url detects the transport; MCP_SERVER_URL is the fallback URL', () => {
+  assert.equal(reverse({ sse: 'http://h/sse' }).remote.kind, 'sse');
+  assert.equal(reverse({ streamableHttp: 'http://h/mcp' }).remote.kind, 'streamableHttp');
+  assert.equal(reverse({ url: 'https://h/mcp' }).remote.kind, 'auto');
+  assert.deepEqual(reverse({}, { MCP_SERVER_URL: 'https://h/mcp' }).remote, { url: 'https://h/mcp', kind: 'auto', headers: {} });
+});
+
+test('remote credentials: --header pairs, --oauth2Bearer over MCP_API_KEY, both as Authorization: Bearer', () => {
+  assert.deepEqual(reverse({ url: 'http://h', header: ['X-Team: blue', 'X-Empty:'] }).remote.headers, { 'X-Team': 'blue', 'X-Empty': '' });
+  assert.equal(reverse({ url: 'http://h' }, { MCP_API_KEY: 'k1' }).remote.headers.Authorization, 'Bearer k1');
+  assert.equal(reverse({ url: 'http://h', oauth2Bearer: 't2' }, { MCP_API_KEY: 'k1' }).remote.headers.Authorization, 'Bearer t2');
+});
+
+test('reverse options that cannot work are refused', () => {
+  for (const raw of [{ url: 'ftp://h' }, { url: 'not a url' }, { url: 'http://h', sse: 'http://h/sse' }, { url: 'http://h', stdio: 'node s.js' }, { url: 'http://h', header: ['NoColon'] }]) {
+    assert.throws(() => buildConfig(raw as RawOptions), (error: unknown) => error instanceof BridgeError && error.code === 'CONFIG_INVALID', JSON.stringify(raw));
   }
 });

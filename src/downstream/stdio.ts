@@ -1,0 +1,70 @@
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { once } from 'node:events';
+import { isJsonRpcMessage } from '../core/jsonrpc.js';
+import { rpcErrorResponse } from '../errors.js';
+import type { Logger } from '../log.js';
+import { LineFramer } from '../upstream/lineFramer.js';
+
+/**
+ * Our own stdin/stdout as the downstream of the reverse bridge: the desktop client writes
+ * newline-delimited JSON-RPC to stdin and reads our stdout, which carries nothing but protocol.
+ * A line that is not JSON-RPC is answered with a JSON-RPC error; stdin ending closes the transport.
+ */
+export class StdioClientSide implements Transport {
+  onmessage?: (message: JSONRPCMessage) => void;
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  private open = false;
+
+  constructor(
+    private readonly input: NodeJS.ReadableStream,
+    private readonly output: NodeJS.WritableStream,
+    private readonly maxLineBytes: number,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    this.open = true;
+    const framer = new LineFramer(
+      this.maxLineBytes,
+      (line) => this.receiveLine(line),
+      (bytes) => this.log.warn('dropped an oversized line from the client', { bytes }),
+    );
+    this.input.on('data', (chunk: Buffer) => framer.push(chunk));
+    this.input.once('end', () => void this.close());
+    this.input.once('close', () => void this.close());
+    this.output.on('error', (error: Error) => this.log.debug('stdout closed', { error: error.message }));
+  }
+
+  async send(message: JSONRPCMessage): Promise<void> {
+    if (!this.open) throw new Error('stdout is closed');
+    if (!this.output.write(JSON.stringify(message) + '\n')) await once(this.output, 'drain');
+  }
+
+  async close(): Promise<void> {
+    if (!this.open) return;
+    this.open = false;
+    this.input.removeAllListeners('data');
+    this.onclose?.();
+  }
+
+  private receiveLine(line: string): void {
+    if (line.trim() === '') return;
+    let message: unknown;
+    try {
+      message = JSON.parse(line);
+    } catch {
+      this.log.warn('the client sent a line that is not JSON');
+      void this.send(rpcErrorResponse(null, 'PARSE_ERROR')).catch(() => {});
+      return;
+    }
+    if (!isJsonRpcMessage(message)) {
+      this.log.warn('the client sent JSON that is not JSON-RPC');
+      const id = (message as { id?: unknown })?.id;
+      void this.send(rpcErrorResponse(typeof id === 'string' || typeof id === 'number' ? id : null, 'INVALID_REQUEST')).catch(() => {});
+      return;
+    }
+    this.onmessage?.(message);
+  }
+}
