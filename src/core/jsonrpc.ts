@@ -45,3 +45,22 @@ export function progressTokenOf(message: JSONRPCMessage): string | number | unde
   const token = meta?.progressToken;
   return typeof token === 'string' || typeof token === 'number' ? token : undefined;
 }
+
+/** What one line of newline-delimited JSON-RPC turned out to be. */
+export type LineResult =
+  | { kind: 'message'; message: JSONRPCMessage }
+  | { kind: 'blank' }
+  | { kind: 'not-json' }
+  | { kind: 'not-json-rpc'; value: unknown };
+
+/** Reads one line of a stdio transport: a JSON-RPC message, or why it is not one. */
+export function parseJsonRpcLine(line: string): LineResult {
+  if (line.trim() === '') return { kind: 'blank' };
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return { kind: 'not-json' };
+  }
+  return isJsonRpcMessage(value) ? { kind: 'message', message: value } : { kind: 'not-json-rpc', value };
+}

@@ -1,7 +1,7 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { once } from 'node:events';
-import { isJsonRpcMessage } from '../core/jsonrpc.js';
+import { parseJsonRpcLine } from '../core/jsonrpc.js';
 import { rpcErrorResponse } from '../errors.js';
 import type { Logger } from '../log.js';
 import { LineFramer } from '../upstream/lineFramer.js';
@@ -50,21 +50,12 @@ export class StdioClientSide implements Transport {
   }
 
   private receiveLine(line: string): void {
-    if (line.trim() === '') return;
-    let message: unknown;
-    try {
-      message = JSON.parse(line);
-    } catch {
-      this.log.warn('the client sent a line that is not JSON');
-      void this.send(rpcErrorResponse(null, 'PARSE_ERROR')).catch(() => {});
-      return;
-    }
-    if (!isJsonRpcMessage(message)) {
-      this.log.warn('the client sent JSON that is not JSON-RPC');
-      const id = (message as { id?: unknown })?.id;
-      void this.send(rpcErrorResponse(typeof id === 'string' || typeof id === 'number' ? id : null, 'INVALID_REQUEST')).catch(() => {});
-      return;
-    }
-    this.onmessage?.(message);
+    const read = parseJsonRpcLine(line);
+    if (read.kind === 'message') return this.onmessage?.(read.message);
+    if (read.kind === 'blank') return;
+    this.log.warn(read.kind === 'not-json' ? 'the client sent a line that is not JSON' : 'the client sent JSON that is not JSON-RPC');
+    const id = read.kind === 'not-json-rpc' ? (read.value as { id?: unknown } | null)?.id : undefined;
+    const answerId = typeof id === 'string' || typeof id === 'number' ? id : null;
+    void this.send(rpcErrorResponse(answerId, read.kind === 'not-json' ? 'PARSE_ERROR' : 'INVALID_REQUEST')).catch(() => {});
   }
 }

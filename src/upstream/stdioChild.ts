@@ -4,7 +4,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { ChildCommand } from '../config.js';
 import type { UpstreamFactory } from '../core/gateway.js';
-import { isJsonRpcMessage } from '../core/jsonrpc.js';
+import { parseJsonRpcLine } from '../core/jsonrpc.js';
 import type { CloseReason } from '../core/relay.js';
 import type { Logger } from '../log.js';
 import { childEnvironment } from './childEnv.js';
@@ -122,19 +122,11 @@ export class StdioChildTransport implements Transport {
   }
 
   private receiveLine(line: string): void {
-    if (line.trim() === '') return;
-    let message: unknown;
-    try {
-      message = JSON.parse(line);
-    } catch {
-      this.log.warn('skipped a non-JSON line from the MCP server', { line: line.slice(0, 200) });
-      return;
-    }
-    if (!isJsonRpcMessage(message)) {
-      this.log.warn('skipped a JSON line that is not JSON-RPC from the MCP server', { line: line.slice(0, 200) });
-      return;
-    }
-    this.onmessage?.(message);
+    const read = parseJsonRpcLine(line);
+    if (read.kind === 'message') return this.onmessage?.(read.message);
+    if (read.kind === 'blank') return;
+    const what = read.kind === 'not-json' ? 'a non-JSON line' : 'a JSON line that is not JSON-RPC';
+    this.log.warn(`skipped ${what} from the MCP server`, { line: line.slice(0, 200) });
   }
 
   private readStderr(child: ChildProcessWithoutNullStreams): void {
