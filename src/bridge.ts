@@ -23,7 +23,12 @@ export interface Bridge {
 /** Starts the forward bridge: one stdio child per client session, served over SSE and Streamable HTTP. */
 export async function startBridge(config: ForwardConfig, log: Logger): Promise<Bridge> {
   const { http } = config;
-  const gateway = new Gateway({ upstream: stdioChildUpstream(config.child), idleTimeoutMs: config.sessions.idleTimeoutMs, log });
+  const gateway = new Gateway({
+    upstream: stdioChildUpstream(config.child),
+    idleTimeoutMs: config.sessions.idleTimeoutMs,
+    requestTimeoutMs: config.sessions.requestTimeoutMs,
+    log,
+  });
   const sse = new LegacySseEndpoints(
     gateway,
     { messageUrl: `${http.baseUrl ?? ''}${http.messagePath}`, keepaliveMs: http.keepaliveMs },

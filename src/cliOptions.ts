@@ -1,5 +1,6 @@
 import yargs, { type Argv } from 'yargs';
 import { defaults, type RawOptions } from './config.js';
+import { remoteDefaults } from './configRemote.js';
 import { logFormats, logLevels } from './log.js';
 
 const repeatable = (value: unknown): string[] | undefined =>
@@ -19,12 +20,15 @@ export function declareOptions(argv: string[]): Argv {
     .option('env', { type: 'string', coerce: repeatable, describe: 'KEY=VALUE for the server\'s environment (repeatable)' })
     .option('passEnv', { type: 'string', coerce: repeatable, describe: 'Name of a gateway environment variable to pass to the server (repeatable)' })
     .option('cwd', { type: 'string', describe: 'Working directory of the server (default: the gateway\'s)' })
-    .group(['url', 'sse', 'streamableHttp', 'header', 'oauth2Bearer'], 'Remote MCP server (reverse mode: offered on stdin/stdout):')
+    .group(['url', 'sse', 'streamableHttp', 'header', 'oauth2Bearer', 'reconnectAttempts', 'reconnectDelay', 'reconnectMaxDelay'], 'Remote MCP server (reverse mode: offered on stdin/stdout):')
     .option('url', { type: 'string', describe: 'Remote server URL; tries Streamable HTTP, falls back to legacy SSE (default: $MCP_SERVER_URL)' })
     .option('sse', { type: 'string', describe: 'Remote legacy HTTP+SSE server URL' })
     .option('streamableHttp', { type: 'string', describe: 'Remote Streamable HTTP server URL' })
     .option('header', { type: 'string', coerce: repeatable, describe: '"Name: value" header sent to the remote (repeatable; never logged)' })
     .option('oauth2Bearer', { type: 'string', describe: 'Token sent as Authorization: Bearer (default: $MCP_API_KEY)' })
+    .option('reconnectAttempts', { type: 'number', default: remoteDefaults.reconnectAttempts, describe: 'Retries of an unreachable remote or a broken stream before giving up' })
+    .option('reconnectDelay', { type: 'string', default: remoteDefaults.reconnectDelay, describe: 'First retry delay, doubled each time with jitter (a bare number is ms; the server\'s SSE retry: wins)' })
+    .option('reconnectMaxDelay', { type: 'string', default: remoteDefaults.reconnectMaxDelay, describe: 'Longest delay between retries' })
     .group(['port', 'host', 'baseUrl', 'ssePath', 'messagePath', 'streamableHttpPath', 'allowedHosts', 'allowedOrigins'], 'HTTP (downstream):')
     .option('port', { type: 'number', default: defaults.port, describe: 'Port to listen on (0 picks a free one)' })
     .option('host', { type: 'string', default: defaults.host, describe: 'Address to bind' })
@@ -34,8 +38,9 @@ export function declareOptions(argv: string[]): Argv {
     .option('streamableHttpPath', { type: 'string', default: defaults.streamableHttpPath, describe: 'Streamable HTTP path' })
     .option('allowedHosts', { type: 'string', coerce: repeatable, describe: 'Host names accepted in the Host header (repeatable; default: loopback names when bound to loopback, else any)' })
     .option('allowedOrigins', { type: 'string', coerce: repeatable, describe: 'Origins accepted in the Origin header besides pages on allowed hosts (repeatable)' })
-    .group(['sessionTimeout', 'keepalive', 'maxBodyBytes', 'maxLineBytes', 'killGrace', 'eventStoreSize', 'jsonResponse'], 'Sessions and limits:')
+    .group(['sessionTimeout', 'requestTimeout', 'keepalive', 'maxBodyBytes', 'maxLineBytes', 'killGrace', 'eventStoreSize', 'jsonResponse'], 'Sessions and limits:')
     .option('sessionTimeout', { type: 'string', default: defaults.sessionTimeout, describe: 'Close a session after this long without client activity (30m, 90s; a bare number is ms)' })
+    .option('requestTimeout', { type: 'string', default: defaults.requestTimeout, describe: 'Answer a request with an error and cancel it after this long without an answer or progress (a bare number is ms; 0: never)' })
     .option('keepalive', { type: 'string', default: defaults.keepalive, describe: 'SSE keepalive comment interval (a bare number is seconds; 0 disables)' })
     .option('maxBodyBytes', { type: 'string', default: defaults.maxBodyBytes, describe: 'Largest POST body accepted (413 beyond)' })
     .option('maxLineBytes', { type: 'string', default: defaults.maxLineBytes, describe: 'Largest line accepted from the server\'s stdout (dropped beyond)' })

@@ -1,4 +1,5 @@
 import { parse as parseShellWords } from 'shell-quote';
+import { remoteOptions, type RemoteOptions } from './configRemote.js';
 import { BridgeError } from './errors.js';
 import { logFormats, logLevels, type LogFormat, type LogLevel } from './log.js';
 import { parseBytes, parseDuration } from './units.js';
@@ -39,18 +40,11 @@ export interface HttpConfig {
 export interface SessionConfig {
   readonly idleTimeoutMs: number;
   readonly eventStoreMaxEvents: number;
+  /** Give up on a request after this long without an answer or progress (0: never). */
+  readonly requestTimeoutMs: number;
 }
 
-/** Which HTTP transport a remote speaks; `auto` tries Streamable HTTP, then legacy SSE. */
-export type RemoteKind = 'sse' | 'streamableHttp' | 'auto';
-
-/** Where and how to reach the remote MCP server of the reverse bridge. */
-export interface RemoteOptions {
-  readonly url: string;
-  readonly kind: RemoteKind;
-  /** Extra request headers (credentials included); never logged. */
-  readonly headers: Readonly<Record<string, string>>;
-}
+export type { RemoteKind, RemoteOptions } from './configRemote.js';
 
 type LogConfig = { readonly level: LogLevel; readonly format: LogFormat };
 
@@ -68,6 +62,8 @@ export interface ReverseConfig {
   readonly mode: 'reverse';
   readonly remote: RemoteOptions;
   readonly maxLineBytes: number;
+  /** Give up on a request after this long without an answer or progress (0: never). */
+  readonly requestTimeoutMs: number;
   readonly log: LogConfig;
 }
 
@@ -89,6 +85,7 @@ export const defaults = {
   maxLineBytes: '16MiB',
   killGrace: '3s',
   eventStoreSize: 1000,
+  requestTimeout: '0',
 } as const;
 
 /** The options as the CLI read them, before validation. */
@@ -121,6 +118,10 @@ export interface RawOptions {
   url?: string;
   header?: string[];
   oauth2Bearer?: string;
+  reconnectAttempts?: number;
+  reconnectDelay?: string | number;
+  reconnectMaxDelay?: string | number;
+  requestTimeout?: string | number;
 }
 
 const loopbackHosts = ['127.0.0.1', 'localhost', '::1', '[::1]'];
@@ -202,21 +203,8 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function remoteOptions(raw: RawOptions, env: NodeJS.ProcessEnv): RemoteOptions {
-  const given = (['sse', 'streamableHttp', 'url'] as const).filter((flag) => raw[flag] !== undefined);
-  if (given.length > 1) fail(`give one of --sse, --streamableHttp and --url, not ${given.map((flag) => `--${flag}`).join(' and ')}`);
-  const flag = given[0];
-  const url = flag ? raw[flag]! : env.MCP_SERVER_URL!;
-  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) fail(`the remote URL "${url}" is not an http(s) URL`);
-  const headers: Record<string, string> = {};
-  if (env.MCP_API_KEY) headers.Authorization = `Bearer ${env.MCP_API_KEY}`;
-  if (raw.oauth2Bearer) headers.Authorization = `Bearer ${raw.oauth2Bearer}`;
-  for (const header of raw.header ?? []) {
-    const colon = header.indexOf(':');
-    if (colon < 1) fail(`--header "${header.split(':')[0]}…" is not "Name: value"`);
-    headers[header.slice(0, colon).trim()] = header.slice(colon + 1).trim();
-  }
-  return { url, kind: flag === 'sse' ? 'sse' : flag === 'streamableHttp' ? 'streamableHttp' : 'auto', headers };
+function requestTimeout(raw: RawOptions): number {
+  return parseDuration('requestTimeout', raw.requestTimeout ?? defaults.requestTimeout, 'ms');
 }
 
 function logConfig(raw: RawOptions): LogConfig {
@@ -239,6 +227,7 @@ export function buildConfig(raw: RawOptions, env: NodeJS.ProcessEnv = {}): Bridg
       mode: 'reverse',
       remote: remoteOptions(raw, env),
       maxLineBytes: parseBytes('maxLineBytes', raw.maxLineBytes ?? defaults.maxLineBytes),
+      requestTimeoutMs: requestTimeout(raw),
       log: logConfig(raw),
     });
   }
@@ -262,6 +251,7 @@ function forwardConfig(raw: RawOptions): ForwardConfig {
     sessions: {
       idleTimeoutMs: parseDuration('sessionTimeout', raw.sessionTimeout ?? defaults.sessionTimeout, 'ms'),
       eventStoreMaxEvents,
+      requestTimeoutMs: requestTimeout(raw),
     },
     log: logConfig(raw),
   });

@@ -23,6 +23,19 @@ export const catalogue = {
   SESSION_CLOSED: { status: 410, rpc: ErrorCode.ConnectionClosed, message: 'The session was closed before the server answered' },
   CLIENT_UNREACHABLE: { status: 502, rpc: ErrorCode.InternalError, message: 'The client could not be reached' },
   REMOTE_UNREACHABLE: { status: 502, rpc: ErrorCode.ConnectionClosed, message: 'The remote MCP server could not be reached' },
+  REMOTE_UNAUTHORIZED: { status: 502, rpc: ErrorCode.ConnectionClosed, message: 'The remote MCP server refused our credentials' },
+  REMOTE_REJECTED: { status: 502, rpc: ErrorCode.InternalError, message: 'The remote MCP server refused the message' },
+  REMOTE_CONNECTION_LOST: {
+    status: 502,
+    rpc: ErrorCode.ConnectionClosed,
+    message: 'The connection to the remote MCP server broke before it answered; the request may have run',
+  },
+  REMOTE_SESSION_LOST: {
+    status: 502,
+    rpc: ErrorCode.ConnectionClosed,
+    message: 'The remote MCP server lost the session (it may have restarted) before it answered; the request may have run',
+  },
+  REQUEST_TIMEOUT: { status: 504, rpc: ErrorCode.RequestTimeout, message: 'The MCP server did not answer in time' },
   CONFIG_INVALID: { status: 500, rpc: ErrorCode.InternalError, message: 'Invalid configuration' },
 } as const;
 

@@ -21,7 +21,11 @@ export async function startReverseBridge(
 ): Promise<ReverseBridge> {
   const remote = new RemoteTransport(config.remote, log);
   const local = new StdioClientSide(input, output, config.maxLineBytes, log);
-  const relay = new Relay(local, remote, log, () => remote.explainClose());
+  const relay = new Relay(local, remote, log, {
+    // The remote transport answers its own failures; it only closes when the bridge does.
+    explainUpstreamClose: () => ({ code: 'SESSION_CLOSED', detail: 'the bridge is shutting down' }),
+    requestTimeoutMs: config.requestTimeoutMs,
+  });
   const closed = new Promise<void>((resolve) => (relay.onclose = resolve));
   await relay.start();
   log.info('relaying stdio to the remote MCP server', { url: new URL(config.remote.url).origin, transport: config.remote.kind });

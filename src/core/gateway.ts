@@ -17,6 +17,8 @@ export type UpstreamFactory = (log: Logger) => Upstream;
 export interface GatewayOptions {
   upstream: UpstreamFactory;
   idleTimeoutMs: number;
+  /** See RelayOptions.requestTimeoutMs (0: never). */
+  requestTimeoutMs: number;
   log: Logger;
 }
 
@@ -43,7 +45,11 @@ export class Gateway {
     if (!this.accepting) throw new BridgeError('SHUTTING_DOWN');
     const log = this.options.log.child({ sessionId: id, transport: kind });
     const upstream = this.options.upstream(log);
-    const relay = new Relay(downstream, upstream.transport, log, () => upstream.explainClose(), relateToRequests);
+    const relay = new Relay(downstream, upstream.transport, log, {
+      explainUpstreamClose: () => upstream.explainClose(),
+      relateToRequests,
+      requestTimeoutMs: this.options.requestTimeoutMs,
+    });
     const session = new Session(id, kind, downstream, relay, log, this.options.idleTimeoutMs);
     this.sessions.add(session);
     log.info('session opened');

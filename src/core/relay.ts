@@ -1,11 +1,26 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import { rpcErrorResponse, type BridgeErrorCode } from '../errors.js';
+import { BridgeError, rpcErrorResponse, type BridgeErrorCode } from '../errors.js';
 import type { Logger } from '../log.js';
+import { Deadlines } from './deadlines.js';
 import { isRequest, isResponse, progressTokenOf } from './jsonrpc.js';
 
 /** Why the upstream went away, as a catalogue code and a detail for the errors in-flight requests receive. */
 export type CloseReason = { code: BridgeErrorCode; detail?: string };
+
+/** How a Relay treats its two sides. */
+export interface RelayOptions {
+  /** Explains an upstream that closed by itself (a crashed child, a lost connection). */
+  explainUpstreamClose: () => CloseReason;
+  /**
+   * Tie server messages to a client request (default true). Off for downstreams that drop
+   * messages tied to a request, such as Streamable HTTP in JSON-response mode, so that they
+   * take the standalone stream instead.
+   */
+  relateToRequests?: boolean;
+  /** Give up on a request after this long without an answer or progress (default 0: never). */
+  requestTimeoutMs?: number;
+}
 
 interface PendingRequest {
   method: string;
@@ -25,19 +40,18 @@ export class Relay {
   private closing: CloseReason | undefined;
   private ending: Promise<void> | undefined;
 
+  private readonly deadlines: Deadlines;
+  private readonly relateToRequests: boolean;
+
   constructor(
     private readonly downstream: Transport,
     private readonly upstream: Transport,
     private readonly log: Logger,
-    /** Explains an upstream that closed by itself (a crashed child, a lost connection). */
-    private readonly explainUpstreamClose: () => CloseReason,
-    /**
-     * Tie server messages to a client request (default true). Off for downstreams that drop
-     * messages tied to a request, such as Streamable HTTP in JSON-response mode, so that they
-     * take the standalone stream instead.
-     */
-    private readonly relateToRequests = true,
-  ) {}
+    private readonly options: RelayOptions,
+  ) {
+    this.relateToRequests = options.relateToRequests ?? true;
+    this.deadlines = new Deadlines(options.requestTimeoutMs ?? 0, (id) => void this.timedOut(id));
+  }
 
   /** Number of client requests awaiting an answer. */
   get pending(): number {
@@ -71,18 +85,21 @@ export class Relay {
     if (this.log.isEnabled('debug')) this.log.debug('client → server', { message });
     if (isRequest(message)) {
       this.inFlight.set(message.id, { method: message.method, progressToken: progressTokenOf(message) });
+      this.deadlines.arm(message.id);
     }
     this.upstream.send(message).catch((error: Error) => {
       this.log.debug('could not pass a message to the server', { error: error.message });
-      if (isRequest(message)) this.answerWithError(message.id, this.closing ?? this.explainUpstreamClose());
+      const reason = error instanceof BridgeError ? { code: error.code, detail: error.detail } : this.options.explainUpstreamClose();
+      if (isRequest(message)) void this.answerWithError(message.id, this.closing ?? reason);
     });
   }
 
   private fromServer(message: JSONRPCMessage): void {
     if (this.log.isEnabled('debug')) this.log.debug('server → client', { message });
     if (isResponse(message)) {
+      this.deadlines.clear(message.id);
       if (!this.inFlight.delete(message.id)) this.log.warn('the server answered a request nobody is waiting for', { id: message.id });
-      this.toClient(message);
+      void this.toClient(message);
       return;
     }
     const relatedRequestId = this.relateToRequests ? this.relatedRequest(message) : undefined;
@@ -101,7 +118,11 @@ export class Relay {
   private relatedRequest(message: JSONRPCMessage): RequestId | undefined {
     if ('method' in message && message.method === 'notifications/progress') {
       const token = (message.params as { progressToken?: unknown } | undefined)?.progressToken;
-      for (const [id, pending] of this.inFlight) if (pending.progressToken === token) return id;
+      for (const [id, pending] of this.inFlight) {
+        if (pending.progressToken !== token) continue;
+        this.deadlines.arm(id); // progress keeps a long call alive
+        return id;
+      }
     }
     return this.inFlight.keys().next().value;
   }
@@ -112,7 +133,17 @@ export class Relay {
     });
   }
 
+  /** Gives up on a request: answers it with REQUEST_TIMEOUT and tells the server to stop working on it. */
+  private async timedOut(id: RequestId): Promise<void> {
+    const timeoutMs = this.options.requestTimeoutMs ?? 0;
+    this.log.warn('a request timed out', { id, method: this.inFlight.get(id)?.method, timeoutMs });
+    await this.answerWithError(id, { code: 'REQUEST_TIMEOUT', detail: `no answer within ${timeoutMs} ms` });
+    const cancel = { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: 'request timed out' } } as const;
+    await this.upstream.send(cancel as JSONRPCMessage).catch(() => {});
+  }
+
   private answerWithError(id: RequestId, reason: CloseReason): Promise<void> {
+    this.deadlines.clear(id);
     if (!this.inFlight.delete(id)) return Promise.resolve();
     return this.toClient(rpcErrorResponse(id, reason.code, reason.detail));
   }
@@ -123,10 +154,11 @@ export class Relay {
   }
 
   private async finish(): Promise<void> {
-    const reason = this.closing ?? this.explainUpstreamClose();
+    const reason = this.closing ?? this.options.explainUpstreamClose();
     if (!this.closing) this.log.warn('the MCP server ended', { reason: reason.detail ?? reason.code });
     this.closing = reason;
     await Promise.all([...this.inFlight.keys()].map((id) => this.answerWithError(id, reason)));
+    this.deadlines.clearAll();
     await this.downstream.close().catch(() => {});
     this.onclose?.();
   }

@@ -1,32 +1,53 @@
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { RemoteKind, RemoteOptions } from '../config.js';
-import type { CloseReason } from '../core/relay.js';
+import { isRequest, isResponse } from '../core/jsonrpc.js';
+import { BridgeError, rpcErrorResponse, type BridgeErrorCode } from '../errors.js';
 import type { Logger } from '../log.js';
+import { backoffDelay, pause } from './backoff.js';
+import { Handshake } from './handshake.js';
+import { LegacySseConnection } from './legacySseClient.js';
+import type { RemoteConnection } from './remoteConnection.js';
+import { failureForError, type FailureKind, type RemoteFailure } from './remoteFailure.js';
+import { StreamableHttpConnection } from './streamableHttpClient.js';
+
+/** One remote session and the client requests it accepted that still await an answer. */
+interface Live {
+  readonly connection: RemoteConnection;
+  readonly accepted: Set<RequestId>;
+}
 
 // Statuses with which a legacy-only server refuses the initial Streamable HTTP POST (spec: backwards compatibility).
 const legacyStatuses = new Set([400, 404, 405]);
+// How often one message may meet a lost session before the bridge stops starting new ones for it.
+const MAX_SESSION_RESTARTS = 2;
+
+const errorCodes: Record<FailureKind, BridgeErrorCode> = {
+  unreachable: 'REMOTE_UNREACHABLE',
+  broken: 'REMOTE_CONNECTION_LOST',
+  unauthorized: 'REMOTE_UNAUTHORIZED',
+  sessionLost: 'REMOTE_SESSION_LOST',
+  rejected: 'REMOTE_REJECTED',
+};
 
 /**
- * A remote MCP server as one Transport, relaying raw messages (no SDK Client in between, so nothing
- * is answered or dropped on the way). The connection opens in the background and the first send
- * waits for it; a failed connection fails that send and is tried again on the next one. With
- * `auto`, a 400/404/405 answer to the first POST switches to legacy SSE and resends the message.
+ * A remote MCP server as one Transport that relays raw messages (no SDK Client in between, so
+ * nothing is answered or dropped on the way) and survives the remote's failures: messages wait
+ * while it connects; unreachable servers are retried with capped, jittered backoff; a lost session
+ * is rebuilt by replaying the client's own handshake, and messages it never accepted are resent,
+ * while requests that may have run are answered with errors. 401/403 fail at once.
  */
 export class RemoteTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
   onclose?: () => void;
   onerror?: (error: Error) => void;
-  /** The last connection or send failure, to explain errors. */
-  lastError: Error | undefined;
 
   private kind: Exclude<RemoteKind, 'auto'>;
   private detecting: boolean;
-  private connection: Promise<Transport> | undefined;
-  private initializeId: RequestId | undefined;
-  private closed = false;
+  private current: Promise<Live> | undefined;
+  private latest: Live | undefined;
+  private readonly handshake = new Handshake();
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly options: RemoteOptions,
@@ -37,88 +58,138 @@ export class RemoteTransport implements Transport {
   }
 
   async start(): Promise<void> {
-    this.connect().catch(() => {});
+    // Legacy SSE opens its stream now; Streamable HTTP waits for the first message.
+    if (this.kind === 'sse') this.ready().catch(() => {});
   }
 
   async send(message: JSONRPCMessage): Promise<void> {
-    if ('method' in message && message.method === 'initialize' && 'id' in message) this.initializeId = message.id;
-    const transport = await this.connect();
-    try {
-      await transport.send(message);
-      this.detecting = false;
-    } catch (error) {
-      if (!this.shouldFallBack(error)) throw this.remember(error);
-      this.log.info('the remote refused Streamable HTTP; falling back to legacy SSE', { status: (error as StreamableHTTPError).code });
-      this.detecting = false;
-      this.kind = 'sse';
-      this.connection = undefined;
-      await transport.close().catch(() => {});
-      await (await this.connect()).send(message).catch((fallbackError: unknown) => {
-        throw this.remember(fallbackError);
-      });
+    this.handshake.recordOutgoing(message);
+    let retries = 0;
+    let restarts = 0;
+    for (;;) {
+      const live = await this.ready().catch((error: unknown) => this.fail(error));
+      if (isRequest(message)) live.accepted.add(message.id);
+      try {
+        await live.connection.send(message);
+        this.detecting = false;
+        return;
+      } catch (error) {
+        if (isRequest(message)) live.accepted.delete(message.id);
+        const failure = failureForError(error);
+        if (this.fallBackToLegacy(failure, live)) continue;
+        if (failure.kind === 'sessionLost' && restarts++ < MAX_SESSION_RESTARTS) {
+          this.sessionLost(live, failure);
+          // An answer to a server request belongs to the lost session; the new one never asked.
+          if (isResponse(message)) return;
+          continue;
+        }
+        if (failure.kind === 'unreachable' && retries < this.options.backoff.attempts) {
+          await pause(backoffDelay(retries++, this.options.backoff), this.stopping.signal);
+          continue;
+        }
+        this.fail(failure);
+      }
     }
   }
 
-  /** Ends the remote session (DELETE for Streamable HTTP) and closes the connection. */
+  /** Ends the remote session (DELETE for Streamable HTTP) and stops every stream. */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    const transport = await this.connection?.catch(() => undefined);
-    if (transport instanceof StreamableHTTPClientTransport && transport.sessionId) {
-      await transport.terminateSession().catch((error: Error) => this.log.debug('could not end the remote session', { error: error.message }));
-    }
-    await transport?.close().catch(() => {});
+    if (this.stopping.signal.aborted) return;
+    this.stopping.abort();
+    await this.latest?.connection.close(true);
     this.onclose?.();
   }
 
-  /** Explains a failure for the JSON-RPC errors the desktop client receives. */
-  explainClose(): CloseReason {
-    return { code: 'REMOTE_UNREACHABLE', detail: this.lastError?.message };
-  }
-
-  private shouldFallBack(error: unknown): boolean {
-    return this.detecting && error instanceof StreamableHTTPError && legacyStatuses.has(error.code ?? 0);
-  }
-
-  private remember(error: unknown): Error {
-    this.lastError = error instanceof Error ? error : new Error(String(error));
-    this.log.warn('the remote MCP server failed', { error: this.lastError.message });
-    return this.lastError;
-  }
-
-  private connect(): Promise<Transport> {
-    this.connection ??= this.open().catch((error: unknown) => {
-      this.connection = undefined;
-      throw this.remember(error);
+  /** The live session, connecting (and re-initializing) first when there is none. */
+  private ready(): Promise<Live> {
+    if (this.stopping.signal.aborted) return Promise.reject(new BridgeError('SESSION_CLOSED', 'the bridge is shutting down'));
+    this.current ??= this.connectWithRetries().catch((error: unknown) => {
+      this.current = undefined;
+      throw error;
     });
-    return this.connection;
+    return this.current;
   }
 
-  private async open(): Promise<Transport> {
-    const url = new URL(this.options.url);
-    const headers = { ...this.options.headers };
-    const transport =
-      this.kind === 'sse'
-        ? new SSEClientTransport(url, { requestInit: { headers }, eventSourceInit: { fetch: withHeaders(headers) } })
-        : new StreamableHTTPClientTransport(url, { requestInit: { headers } });
-    transport.onmessage = (message) => this.receive(transport, message);
-    transport.onerror = (error) => this.log.debug('remote transport error', { error: error.message });
-    await transport.start();
-    this.log.info('connected to the remote MCP server', { transport: this.kind });
-    return transport;
-  }
-
-  private receive(transport: Transport, message: JSONRPCMessage): void {
-    // The SDK's transport sends MCP-Protocol-Version once told the negotiated version; an SDK Client would tell it.
-    if ('result' in message && message.id === this.initializeId) {
-      const version = (message.result as { protocolVersion?: unknown }).protocolVersion;
-      if (typeof version === 'string') transport.setProtocolVersion?.(version);
+  private async connectWithRetries(): Promise<Live> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.connect();
+      } catch (error) {
+        const failure = failureForError(error);
+        const retryable = failure.kind === 'unreachable' || failure.kind === 'broken';
+        if (!retryable || attempt >= this.options.backoff.attempts || this.stopping.signal.aborted) throw failure;
+        const delayMs = backoffDelay(attempt, this.options.backoff);
+        this.log.warn('could not reach the remote MCP server; retrying', { attempt: attempt + 1, delayMs, error: failure.message });
+        await pause(delayMs, this.stopping.signal);
+      }
     }
+  }
+
+  private async connect(): Promise<Live> {
+    const options = { url: new URL(this.options.url), headers: this.options.headers, backoff: this.options.backoff, log: this.log };
+    const connection = this.kind === 'sse' ? new LegacySseConnection(options) : new StreamableHttpConnection(options);
+    const live: Live = { connection, accepted: new Set() };
+    this.latest = live;
+    connection.onmessage = (message) => this.receive(live, message);
+    connection.onlost = (ids, failure) => this.answerLost(live, ids, failure);
+    connection.ondown = (failure) => this.sessionLost(live, failure);
+    try {
+      await connection.open();
+      await this.handshake.replay(connection, this.log);
+    } catch (error) {
+      await connection.close(true);
+      throw error;
+    }
+    if (this.stopping.signal.aborted) await connection.close(true);
+    this.log.info('connected to the remote MCP server', { transport: this.kind });
+    return live;
+  }
+
+  private receive(live: Live, message: JSONRPCMessage): void {
+    if (this.handshake.takeIncoming(message, live.connection)) return;
+    if (isResponse(message)) live.accepted.delete(message.id);
     this.onmessage?.(message);
   }
-}
 
-function withHeaders(headers: Record<string, string>) {
-  return (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
-    fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers).entries()), ...headers } });
+  /** Drops a session the server no longer knows, fails what it had accepted, and rebuilds it. */
+  private sessionLost(live: Live, failure: RemoteFailure): void {
+    if (this.latest !== live || this.stopping.signal.aborted) return;
+    this.log.warn('the remote MCP server lost the session; starting a new one', { error: failure.message });
+    this.current = undefined;
+    this.latest = undefined;
+    void live.connection.close(false);
+    this.answerLost(live, [...live.accepted], failure);
+    // Rebuild now rather than on the next request, so that server notifications flow again.
+    if (failure.kind === 'sessionLost' && this.handshake.established) this.ready().catch(() => {});
+  }
+
+  /** Answers requests that may have run but whose answers cannot come, with a JSON-RPC error. */
+  private answerLost(live: Live, ids: RequestId[], failure: RemoteFailure): void {
+    for (const id of ids) {
+      if (!live.accepted.delete(id)) continue;
+      this.onmessage?.(rpcErrorResponse(id, failure.kind === 'sessionLost' ? 'REMOTE_SESSION_LOST' : 'REMOTE_CONNECTION_LOST', failure.message));
+    }
+  }
+
+  private fallBackToLegacy(failure: RemoteFailure, live: Live): boolean {
+    if (!this.detecting || failure.kind !== 'rejected' || !legacyStatuses.has(failure.status ?? 0)) return false;
+    this.log.info('the remote refused Streamable HTTP; falling back to legacy SSE', { status: failure.status });
+    this.detecting = false;
+    this.kind = 'sse';
+    this.current = undefined;
+    void live.connection.close(false);
+    return true;
+  }
+
+  /** Turns a failure into the BridgeError the desktop client's request is answered with. */
+  private fail(error: unknown): never {
+    if (error instanceof BridgeError) throw error;
+    const failure = failureForError(error);
+    if (failure.kind === 'unauthorized') {
+      this.log.error('the remote MCP server refused our credentials; check --header, --oauth2Bearer or MCP_API_KEY', { status: failure.status });
+    } else {
+      this.log.warn('the remote MCP server failed', { error: failure.message });
+    }
+    throw new BridgeError(errorCodes[failure.kind], failure.message);
+  }
 }

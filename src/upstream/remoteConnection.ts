@@ -1,0 +1,94 @@
+import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { EventSourceMessage } from 'eventsource-parser/stream';
+import type { ReadableStream } from 'node:stream/web';
+import type { Logger } from '../log.js';
+import type { BackoffOptions } from './backoff.js';
+import { failureForError, RemoteFailure } from './remoteFailure.js';
+import { messageOf, readSseEvents } from './sseEvents.js';
+
+/** What every connection to a remote MCP server needs. */
+export interface ConnectionOptions {
+  readonly url: URL;
+  /** Extra request headers (credentials included); never logged. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly backoff: BackoffOptions;
+  readonly log: Logger;
+}
+
+/**
+ * One session with a remote MCP server over one HTTP transport. It sends raw JSON-RPC messages,
+ * emits the server's, and reports what it cannot recover from itself; the RemoteTransport above
+ * decides what to resend, what to fail, and when to start a new session.
+ */
+export interface RemoteConnection {
+  onmessage?: (message: JSONRPCMessage) => void;
+  /** Requests whose answers can no longer arrive: their stream broke and could not be resumed. */
+  onlost?: (ids: RequestId[], failure: RemoteFailure) => void;
+  /** The session is gone (the server forgot it, or its stream could not be re-established). */
+  ondown?: (failure: RemoteFailure) => void;
+  /** Opens the session's long-lived parts, if the transport has any before the first message. */
+  open(): Promise<void>;
+  /** Sends one message; rejects with a RemoteFailure when the server did not take it. */
+  send(message: JSONRPCMessage): Promise<void>;
+  /** Tells the transport the negotiated protocol version (sent as MCP-Protocol-Version). */
+  setProtocolVersion(version: string): void;
+  /** Stops every stream; with `endSession`, also ends the session on the server (DELETE). */
+  close(endSession: boolean): Promise<void>;
+}
+
+/** What reading one event stream found. */
+export interface StreamOutcome {
+  /** Set when the connection broke rather than the server ending the stream. */
+  failure?: RemoteFailure;
+  /** True when the stream carried at least one event. */
+  delivered: boolean;
+}
+
+/** The parts both HTTP transports share: emitting messages, reading event streams, stopping. */
+export abstract class ConnectionBase {
+  onmessage?: (message: JSONRPCMessage) => void;
+  onlost?: (ids: RequestId[], failure: RemoteFailure) => void;
+  ondown?: (failure: RemoteFailure) => void;
+
+  /** The server's latest SSE `retry:` hint, in ms. */
+  protected serverRetryMs: number | undefined;
+  protected readonly aborter = new AbortController();
+
+  constructor(protected readonly options: ConnectionOptions) {}
+
+  protected get closed(): boolean {
+    return this.aborter.signal.aborted;
+  }
+
+  /** Reads one event stream to its end, passing messages on and each event (with its message) to `onEvent`. */
+  protected async readStream(
+    body: ReadableStream<Uint8Array> | null,
+    onEvent: (event: EventSourceMessage, message: JSONRPCMessage | undefined) => void,
+  ): Promise<StreamOutcome> {
+    if (!body) return { delivered: false, failure: new RemoteFailure('broken', 'the server sent no stream') };
+    let delivered = false;
+    try {
+      await readSseEvents(body, {
+        onRetry: (ms) => (this.serverRetryMs = ms),
+        onEvent: (event) => {
+          delivered = true;
+          onEvent(event, this.emitEvent(event));
+        },
+      });
+      return { delivered };
+    } catch (error) {
+      return { delivered, failure: failureForError(error) };
+    }
+  }
+
+  protected emit(message: JSONRPCMessage): void {
+    this.onmessage?.(message);
+  }
+
+  private emitEvent(event: EventSourceMessage): JSONRPCMessage | undefined {
+    const { message, problem } = messageOf(event);
+    if (message) this.emit(message);
+    else if (problem) this.options.log.warn(`the remote MCP server sent ${problem}; dropped`);
+    return message;
+  }
+}
