@@ -10,16 +10,21 @@ export type TransportKind = 'streamable-http' | 'sse';
 export const TRANSPORTS: readonly TransportKind[] = ['streamable-http', 'sse'];
 
 /**
- * A desktop-style client reaching the bridge through a second mcp-bridge in reverse mode, spawned
- * over stdio with one of its remote flags: `--streamableHttp URL/mcp`, `--sse URL/sse`, or
+ * A desktop-style client reaching an HTTP MCP server (a forward bridge, or the SDK-built remote
+ * server fixture) through mcp-bridge in reverse mode, spawned over stdio with one of its remote flags:
+ * `--streamableHttp URL/mcp`, `--sse URL/sse`, `--url URL/mcp` (detected as Streamable HTTP), or
  * `--url URL/sse`, which must detect that /sse is not Streamable HTTP and fall back.
  */
-export type ReverseKind = 'reverse --streamableHttp' | 'reverse --sse' | 'reverse --url (fallback to SSE)';
+export type ReverseKind = 'reverse --streamableHttp' | 'reverse --sse' | 'reverse --url (Streamable HTTP)' | 'reverse --url (fallback to SSE)';
+/** The reverse kinds the forward-bridge chain tests use. */
 export const REVERSE_KINDS: readonly ReverseKind[] = ['reverse --streamableHttp', 'reverse --sse', 'reverse --url (fallback to SSE)'];
+/** Every reverse kind: the tests against the SDK-built remote server use them all. */
+export const ALL_REVERSE_KINDS: readonly ReverseKind[] = [...REVERSE_KINDS, 'reverse --url (Streamable HTTP)'];
 
 function reverseArgs(baseUrl: string, kind: ReverseKind): string[] {
   if (kind === 'reverse --streamableHttp') return ['--streamableHttp', new URL('/mcp', baseUrl).href];
   if (kind === 'reverse --sse') return ['--sse', new URL('/sse', baseUrl).href];
+  if (kind === 'reverse --url (Streamable HTTP)') return ['--url', new URL('/mcp', baseUrl).href];
   return ['--url', new URL('/sse', baseUrl).href];
 }
 
@@ -28,6 +33,8 @@ export interface ConnectedClient {
   kind: TransportKind | ReverseKind;
   /** Errors the client or its transport reported (onerror); tests can assert on them. */
   errors: Error[];
+  /** For reverse kinds: the pid of the reverse mcp-bridge process the client spawned. */
+  pid?: number;
   /** Ends the session the way a client of this transport does: DELETE /mcp then close, or drop the SSE stream. */
   close(): Promise<void>;
 }
@@ -52,7 +59,7 @@ export async function connectClient(
   if (kind.startsWith('reverse')) {
     const transport = new StdioClientTransport({ command: process.execPath, args: [cliPath, ...reverseArgs(baseUrl, kind as ReverseKind)], stderr: 'ignore' });
     await client.connect(transport);
-    return { client, kind, errors, close: () => client.close() };
+    return { client, kind, errors, pid: transport.pid ?? undefined, close: () => client.close() };
   }
   if (kind === 'streamable-http') {
     const transport = new StreamableHTTPClientTransport(new URL('/mcp', baseUrl));
