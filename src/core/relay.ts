@@ -82,7 +82,7 @@ export class Relay {
   }
 
   private fromClient(message: JSONRPCMessage): void {
-    if (this.log.isEnabled('debug')) this.log.debug('client → server', { message });
+    if (this.log.isEnabled('debug')) this.log.debug('client → server', { jsonrpc: message });
     if (isRequest(message)) {
       this.inFlight.set(message.id, { method: message.method, progressToken: progressTokenOf(message) });
       this.deadlines.arm(message.id);
@@ -95,7 +95,7 @@ export class Relay {
   }
 
   private fromServer(message: JSONRPCMessage): void {
-    if (this.log.isEnabled('debug')) this.log.debug('server → client', { message });
+    if (this.log.isEnabled('debug')) this.log.debug('server → client', { jsonrpc: message });
     if (isResponse(message)) {
       this.deadlines.clear(message.id);
       if (!this.inFlight.delete(message.id)) this.log.warn('the server answered a request nobody is waiting for', { id: message.id });

@@ -84,7 +84,7 @@ export class RemoteTransport implements Transport {
           continue;
         }
         if (failure.kind === 'unreachable' && retries < this.options.backoff.attempts) {
-          await pause(backoffDelay(retries++, this.options.backoff), this.stopping.signal);
+          await this.waitToRetry(retries++, failure);
           continue;
         }
         this.fail(failure);
@@ -118,11 +118,15 @@ export class RemoteTransport implements Transport {
         const failure = failureForError(error);
         const retryable = failure.kind === 'unreachable' || failure.kind === 'broken';
         if (!retryable || attempt >= this.options.backoff.attempts || this.stopping.signal.aborted) throw failure;
-        const delayMs = backoffDelay(attempt, this.options.backoff);
-        this.log.warn('could not reach the remote MCP server; retrying', { attempt: attempt + 1, delayMs, error: failure.message });
-        await pause(delayMs, this.stopping.signal);
+        await this.waitToRetry(attempt, failure);
       }
     }
+  }
+
+  private async waitToRetry(attempt: number, failure: RemoteFailure): Promise<void> {
+    const delayMs = backoffDelay(attempt, this.options.backoff);
+    this.log.warn('could not reach the remote MCP server; retrying', { attempt: attempt + 1, of: this.options.backoff.attempts, delayMs, error: failure.message });
+    await pause(delayMs, this.stopping.signal);
   }
 
   private async connect(): Promise<Live> {
@@ -187,6 +191,8 @@ export class RemoteTransport implements Transport {
     const failure = failureForError(error);
     if (failure.kind === 'unauthorized') {
       this.log.error('the remote MCP server refused our credentials; check --header, --oauth2Bearer or MCP_API_KEY', { status: failure.status });
+    } else if (failure.kind === 'unreachable') {
+      this.log.error('giving up on the remote MCP server for this message', { retries: this.options.backoff.attempts, error: failure.message });
     } else {
       this.log.warn('the remote MCP server failed', { error: failure.message });
     }

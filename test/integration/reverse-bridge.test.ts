@@ -67,16 +67,17 @@ describe('the reverse bridge', () => {
     }
   });
 
-  test('an unreachable remote answers each request with a JSON-RPC error instead of crashing', async () => {
+  test('an unreachable remote is retried a bounded number of times, then each request gets a JSON-RPC error', async () => {
     const idle = createServer();
     idle.listen(0, '127.0.0.1');
     await once(idle, 'listening');
     const { port } = idle.address() as AddressInfo;
     await new Promise((resolve) => idle.close(resolve));
-    const reverse = spawnReverse(['--streamableHttp', `http://127.0.0.1:${port}/mcp`]);
+    const reverse = spawnReverse(['--streamableHttp', `http://127.0.0.1:${port}/mcp`, '--reconnectAttempts', '2', '--reconnectDelay', '20ms']);
     reverse.send(initialize);
     const answer = await waitFor(() => reverse.messages().find((m) => m.id === 0), { what: 'an error answer' });
     assert.match(JSON.stringify(answer.error), /remote MCP server could not be reached/);
+    assert.equal((answer.error as { data?: { reason?: string } }).data?.reason, 'REMOTE_UNREACHABLE');
     reverse.proc.stdin.end();
     assert.equal((await reverse.exited)[0], 0);
   });
@@ -93,7 +94,10 @@ describe('the reverse bridge', () => {
     try {
       const reverse = spawnReverse(['--streamableHttp', `http://127.0.0.1:${port}/mcp`, '--header', 'X-Team: blue', '--logLevel', 'debug'], { MCP_API_KEY: 's3cret-key' });
       reverse.send(initialize);
-      await waitFor(() => reverse.messages().find((m) => m.id === 0), { what: 'the answer' });
+      const answer = await waitFor(() => reverse.messages().find((m) => m.id === 0), { what: 'the answer' });
+      assert.equal((answer.error as { data?: { reason?: string } }).data?.reason, 'REMOTE_UNAUTHORIZED', '401 is told to the client');
+      assert.equal(seen.length, 1, '401 is not retried');
+      assert.match(reverse.stderr(), /refused our credentials/);
       assert.equal(seen[0]?.authorization, 'Bearer s3cret-key');
       assert.equal(seen[0]?.['x-team'], 'blue');
       reverse.proc.stdin.end();

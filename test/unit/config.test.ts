@@ -66,7 +66,23 @@ test('a remote flag selects reverse mode; --url detects the transport; MCP_SERVE
   assert.equal(reverse({ sse: 'http://h/sse' }).remote.kind, 'sse');
   assert.equal(reverse({ streamableHttp: 'http://h/mcp' }).remote.kind, 'streamableHttp');
   assert.equal(reverse({ url: 'https://h/mcp' }).remote.kind, 'auto');
-  assert.deepEqual(reverse({}, { MCP_SERVER_URL: 'https://h/mcp' }).remote, { url: 'https://h/mcp', kind: 'auto', headers: {} });
+  const { url, kind, headers } = reverse({}, { MCP_SERVER_URL: 'https://h/mcp' }).remote;
+  assert.deepEqual({ url, kind, headers }, { url: 'https://h/mcp', kind: 'auto', headers: {} });
+});
+
+test('reconnect and timeout flags: defaults, units, and refusals', () => {
+  assert.deepEqual(reverse({ url: 'http://h' }).remote.backoff, { attempts: 6, initialDelayMs: 500, maxDelayMs: 30_000 });
+  assert.deepEqual(reverse({ url: 'http://h', reconnectAttempts: 0, reconnectDelay: '1s', reconnectMaxDelay: '1m' }).remote.backoff, {
+    attempts: 0,
+    initialDelayMs: 1000,
+    maxDelayMs: 60_000,
+  });
+  assert.equal(reverse({ url: 'http://h' }).requestTimeoutMs, 0, 'no request timeout by default');
+  assert.equal(reverse({ url: 'http://h', requestTimeout: '2m' }).requestTimeoutMs, 120_000);
+  assert.equal(forward({ stdio: 's', requestTimeout: 1500 }).sessions.requestTimeoutMs, 1500);
+  for (const raw of [{ reconnectAttempts: -1 }, { reconnectAttempts: 1.5 }, { reconnectDelay: '2m', reconnectMaxDelay: '1m' }, { requestTimeout: 'soon' }]) {
+    assert.throws(() => buildConfig({ url: 'http://h', ...raw } as RawOptions), (error: unknown) => error instanceof BridgeError && error.code === 'CONFIG_INVALID', JSON.stringify(raw));
+  }
 });
 
 test('remote credentials: --header pairs, --oauth2Bearer over MCP_API_KEY, both as Authorization: Bearer', () => {
