@@ -11,16 +11,23 @@ import type { RemoteConnection } from './remoteConnection.js';
 import { failureForError, type FailureKind, type RemoteFailure } from './remoteFailure.js';
 import { StreamableHttpConnection } from './streamableHttpClient.js';
 
-/** One remote session and the client requests it accepted that still await an answer. */
+/** One remote session and the client requests it took that still await an answer. */
 interface Live {
   readonly connection: RemoteConnection;
+  /** Requests being POSTed: their fate is decided by how the POST ends. */
+  readonly sending: Set<RequestId>;
+  /** Requests the server accepted; they may run, so a lost session fails them rather than resending. */
   readonly accepted: Set<RequestId>;
+  /** Why the session ended, once it has. */
+  lost?: RemoteFailure;
 }
 
 // Statuses with which a legacy-only server refuses the initial Streamable HTTP POST (spec: backwards compatibility).
 const legacyStatuses = new Set([400, 404, 405]);
 // How often one message may meet a lost session before the bridge stops starting new ones for it.
 const MAX_SESSION_RESTARTS = 2;
+// How long closing waits for messages still being sent.
+const FLUSH_TIMEOUT_MS = 2_000;
 
 const errorCodes: Record<FailureKind, BridgeErrorCode> = {
   unreachable: 'REMOTE_UNREACHABLE',
@@ -48,6 +55,8 @@ export class RemoteTransport implements Transport {
   private latest: Live | undefined;
   private readonly handshake = new Handshake();
   private readonly stopping = new AbortController();
+  private readonly sending = new Set<Promise<void>>();
+  private closing: Promise<void> | undefined;
 
   constructor(
     private readonly options: RemoteOptions,
@@ -63,18 +72,26 @@ export class RemoteTransport implements Transport {
   }
 
   async send(message: JSONRPCMessage): Promise<void> {
+    const sending = this.deliver(message);
+    this.sending.add(sending);
+    void sending.catch(() => {}).finally(() => this.sending.delete(sending));
+    return sending;
+  }
+
+  private async deliver(message: JSONRPCMessage): Promise<void> {
     this.handshake.recordOutgoing(message);
     let retries = 0;
     let restarts = 0;
     for (;;) {
       const live = await this.ready().catch((error: unknown) => this.fail(error));
-      if (isRequest(message)) live.accepted.add(message.id);
+      if (isRequest(message)) live.sending.add(message.id);
       try {
         await live.connection.send(message);
         this.detecting = false;
+        if (isRequest(message)) this.accepted(live, message.id);
         return;
       } catch (error) {
-        if (isRequest(message)) live.accepted.delete(message.id);
+        if (isRequest(message)) live.sending.delete(message.id);
         const failure = failureForError(error);
         if (this.fallBackToLegacy(failure, live)) continue;
         if (failure.kind === 'sessionLost' && restarts++ < MAX_SESSION_RESTARTS) {
@@ -93,8 +110,13 @@ export class RemoteTransport implements Transport {
   }
 
   /** Ends the remote session (DELETE for Streamable HTTP) and stops every stream. */
-  async close(): Promise<void> {
-    if (this.stopping.signal.aborted) return;
+  close(): Promise<void> {
+    return (this.closing ??= this.shutdown());
+  }
+
+  private async shutdown(): Promise<void> {
+    // What the client wrote just before leaving (a last notification, say) still goes out, briefly.
+    await Promise.race([Promise.allSettled(this.sending), new Promise((resolve) => setTimeout(resolve, FLUSH_TIMEOUT_MS).unref())]);
     this.stopping.abort();
     await this.latest?.connection.close(true);
     this.onclose?.();
@@ -132,7 +154,7 @@ export class RemoteTransport implements Transport {
   private async connect(): Promise<Live> {
     const options = { url: new URL(this.options.url), headers: this.options.headers, backoff: this.options.backoff, log: this.log };
     const connection = this.kind === 'sse' ? new LegacySseConnection(options) : new StreamableHttpConnection(options);
-    const live: Live = { connection, accepted: new Set() };
+    const live: Live = { connection, sending: new Set(), accepted: new Set() };
     this.latest = live;
     connection.onmessage = (message) => this.receive(live, message);
     connection.onlost = (ids, failure) => this.answerLost(live, ids, failure);
@@ -151,7 +173,11 @@ export class RemoteTransport implements Transport {
 
   private receive(live: Live, message: JSONRPCMessage): void {
     if (this.handshake.takeIncoming(message, live.connection)) return;
-    if (isResponse(message)) live.accepted.delete(message.id);
+    if (isResponse(message)) {
+      // An answer can beat the end of its own POST (JSON responses arrive inside it).
+      live.sending.delete(message.id);
+      live.accepted.delete(message.id);
+    }
     this.onmessage?.(message);
   }
 
@@ -161,10 +187,18 @@ export class RemoteTransport implements Transport {
     this.log.warn('the remote MCP server lost the session; starting a new one', { error: failure.message });
     this.current = undefined;
     this.latest = undefined;
+    live.lost = failure;
     void live.connection.close(false);
     this.answerLost(live, [...live.accepted], failure);
     // Rebuild now rather than on the next request, so that server notifications flow again.
     if (failure.kind === 'sessionLost' && this.handshake.established) this.ready().catch(() => {});
+  }
+
+  /** Notes a request the server took; on a session that died meanwhile, it may have run and is failed. */
+  private accepted(live: Live, id: RequestId): void {
+    if (!live.sending.delete(id)) return; // already answered
+    live.accepted.add(id);
+    if (live.lost) this.answerLost(live, [id], live.lost);
   }
 
   /** Answers requests that may have run but whose answers cannot come, with a JSON-RPC error. */

@@ -25,7 +25,8 @@ interface Desktop {
   stderr(): string;
 }
 
-async function startDesktop(remoteArgs: string[]): Promise<Desktop> {
+/** Spawns the reverse bridge for an SDK client; `connected` settles when initialize has been answered (or failed). */
+function launchDesktop(remoteArgs: string[]): { desktop: Desktop; connected: Promise<void> } {
   const transport = new StdioClientTransport({ command: process.execPath, args: [cliPath, ...remoteArgs, ...RETRY_FLAGS], stderr: 'pipe' });
   let stderr = '';
   (transport.stderr as NodeJS.ReadableStream | null)?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
@@ -33,8 +34,13 @@ async function startDesktop(remoteArgs: string[]): Promise<Desktop> {
   const desktop: Desktop = { client, pid: 0, logs: [], errors: [], stderr: () => stderr };
   client.onerror = (error) => desktop.errors.push(error);
   client.setNotificationHandler(LoggingMessageNotificationSchema, (note) => void desktop.logs.push(String(note.params.data)));
-  await client.connect(transport);
-  desktop.pid = transport.pid!;
+  const connected = client.connect(transport).finally(() => (desktop.pid = transport.pid ?? 0));
+  return { desktop, connected };
+}
+
+async function startDesktop(remoteArgs: string[]): Promise<Desktop> {
+  const { desktop, connected } = launchDesktop(remoteArgs);
+  await connected;
   return desktop;
 }
 
@@ -101,6 +107,30 @@ for (const variant of variants) {
     });
   });
 }
+
+describe('the reverse bridge when the remote is not up yet', () => {
+  test('the desktop client\'s initialize waits for a server that comes up within the retries', { timeout: 60_000 }, async () => {
+    const probe = await RemoteServer.start();
+    const port = probe.port;
+    assert.equal(await probe.stop(), 0);
+    const { desktop, connected } = launchDesktop(['--streamableHttp', `http://127.0.0.1:${port}/mcp`]);
+    const outcome = connected.then(
+      () => 'connected',
+      (error: Error) => error.message,
+    );
+    // Start the server only once the bridge has failed to reach it, so the request really waited.
+    await waitFor(() => /retrying/.test(desktop.stderr()) || undefined, { what: 'the bridge to retry' });
+    const server = await RemoteServer.start({ strict: true }, port);
+    try {
+      assert.equal(await outcome, 'connected');
+      assert.equal(await echoPid(desktop.client), server.pid);
+      await desktop.client.close();
+      await waitFor(() => !isAlive(desktop.pid), { what: 'the reverse bridge to exit' });
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+});
 
 describe('the reverse bridge when the remote stays down', () => {
   test('requests get a JSON-RPC error after bounded retries, and the bridge recovers when the server is back', { timeout: 60_000 }, async () => {
