@@ -33,16 +33,16 @@ export class LegacySseConnection extends ConnectionBase implements RemoteConnect
         method: 'POST',
         headers: { ...this.options.headers, 'content-type': 'application/json' },
         body: JSON.stringify(message),
-        signal: this.aborter.signal,
+        signal: this.sendAborter.signal,
       }),
       true,
     );
     await response.body?.cancel();
   }
 
-  async close(): Promise<void> {
+  async close(endSession: boolean): Promise<void> {
     // Closing the stream is how a legacy client ends its session.
-    this.aborter.abort();
+    this.stop(endSession);
   }
 
   /** Opens the event stream and resolves with the message endpoint it announces. */
@@ -107,7 +107,7 @@ export class LegacySseConnection extends ConnectionBase implements RemoteConnect
 
   private down(failure: RemoteFailure): void {
     if (this.closed) return;
-    this.aborter.abort();
+    this.stop(false);
     this.ondown?.(failure);
   }
 }

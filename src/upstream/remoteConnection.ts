@@ -52,7 +52,13 @@ export abstract class ConnectionBase {
 
   /** The server's latest SSE `retry:` hint, in ms. */
   protected serverRetryMs: number | undefined;
+  /** Stops the streams: on close, and when the session is lost. */
   protected readonly aborter = new AbortController();
+  /**
+   * Stops POSTs in flight, only when the bridge shuts down: after a lost session they finish and
+   * tell their fate (404: never taken, resend; 2xx: taken, may have run), where aborting would blur it.
+   */
+  protected readonly sendAborter = new AbortController();
 
   constructor(protected readonly options: ConnectionOptions) {}
 
@@ -79,6 +85,12 @@ export abstract class ConnectionBase {
     } catch (error) {
       return { delivered, failure: failureForError(error) };
     }
+  }
+
+  /** Stops the streams, and with `shutdown` also the POSTs in flight. */
+  protected stop(shutdown: boolean): void {
+    this.aborter.abort();
+    if (shutdown) this.sendAborter.abort();
   }
 
   protected emit(message: JSONRPCMessage): void {

@@ -27,6 +27,8 @@ export class StreamableHttpConnection extends ConnectionBase implements RemoteCo
   private protocolVersion: string | undefined;
   private standalone: 'idle' | 'open' | 'unsupported' = 'idle';
   private initialized = false;
+  /** Whether the server ever opened the GET stream for this session. */
+  private standaloneGranted = false;
 
   async open(): Promise<void> {
     // Nothing to open before the first POST: the session starts with initialize.
@@ -43,7 +45,7 @@ export class StreamableHttpConnection extends ConnectionBase implements RemoteCo
         method: 'POST',
         headers: this.headers({ 'content-type': 'application/json', accept: 'application/json, text/event-stream' }),
         body: JSON.stringify(message),
-        signal: this.aborter.signal,
+        signal: this.sendAborter.signal,
       }),
       hadSession,
     );
@@ -57,7 +59,7 @@ export class StreamableHttpConnection extends ConnectionBase implements RemoteCo
 
   async close(endSession: boolean): Promise<void> {
     if (this.closed) return;
-    this.aborter.abort();
+    this.stop(endSession);
     if (!endSession || !this.sessionId) return;
     const response = await fetchRemote(this.options.url, {
       method: 'DELETE',
@@ -135,7 +137,11 @@ export class StreamableHttpConnection extends ConnectionBase implements RemoteCo
       headers: this.headers({ accept: 'text/event-stream', ...resume }),
       signal: this.aborter.signal,
     });
-    await ensureOk(response, this.sessionId !== undefined);
+    // A 404 on a GET stream the server never granted means "no GET stream", not a lost session:
+    // reading it as a lost session would re-initialize in a loop against such a server.
+    const standaloneRefused = stream.awaiting === undefined && !this.standaloneGranted;
+    await ensureOk(response, this.sessionId !== undefined && !standaloneRefused);
+    if (stream.awaiting === undefined) this.standaloneGranted = true;
     return response.body as ReadableStream<Uint8Array> | null;
   }
 
