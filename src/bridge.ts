@@ -31,7 +31,7 @@ export async function startBridge(config: ForwardConfig, log: Logger): Promise<B
   });
   const sse = new LegacySseEndpoints(
     gateway,
-    { messageUrl: `${http.baseUrl ?? ''}${http.messagePath}`, keepaliveMs: http.keepaliveMs },
+    { messageUrl: `${http.baseUrl ?? ''}${http.messagePath}`, keepaliveMs: http.keepaliveMs, maxBufferBytes: config.sessions.maxBufferBytes },
     log,
   );
   const streamableHttp = new StreamableHttpEndpoint(
@@ -41,6 +41,7 @@ export async function startBridge(config: ForwardConfig, log: Logger): Promise<B
       jsonResponse: http.jsonResponse,
       eventStoreMaxEvents: config.sessions.eventStoreMaxEvents,
       eventStoreMaxBytes,
+      maxBufferBytes: config.sessions.maxBufferBytes,
     },
     log,
   );

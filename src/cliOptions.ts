@@ -47,6 +47,8 @@ export function declareOptions(argv: string[]): Argv {
     .option('killGrace', { type: 'string', default: defaults.killGrace, describe: 'Time between SIGTERM and SIGKILL when stopping a server (a bare number is ms)' })
     .option('eventStoreSize', { type: 'number', default: defaults.eventStoreSize, describe: 'Events kept per session for Last-Event-ID resumption (0 disables)' })
     .option('jsonResponse', { type: 'boolean', default: false, describe: 'Answer Streamable HTTP POSTs with JSON instead of an SSE stream' })
+    .group(['maxSessionBufferBytes'], 'Sessions and limits:')
+    .option('maxSessionBufferBytes', { type: 'string', default: defaults.maxSessionBufferBytes, describe: 'Bytes a session may queue toward its client (disconnected beyond) or toward its server\'s stdin (messages refused beyond)' })
     .group(['logLevel', 'logFormat'], 'Logging (always to stderr):')
     .option('logLevel', { type: 'string', choices: logLevels, default: defaults.logLevel, describe: 'Log level' })
     .option('logFormat', { type: 'string', choices: logFormats, default: defaults.logFormat, describe: 'Log line format' })

@@ -17,6 +17,8 @@ export interface ChildCommand {
   readonly passEnv: readonly string[];
   readonly maxLineBytes: number;
   readonly killGraceMs: number;
+  /** Bytes that may wait for the server to read its stdin before messages are refused (--maxSessionBufferBytes). */
+  readonly maxBacklogBytes: number;
 }
 
 /** The HTTP side of the forward bridge. */
@@ -42,6 +44,8 @@ export interface SessionConfig {
   readonly eventStoreMaxEvents: number;
   /** Give up on a request after this long without an answer or progress (0: never). */
   readonly requestTimeoutMs: number;
+  /** Bytes a session may have queued toward its HTTP client before it is disconnected (default 8 MiB). */
+  readonly maxBufferBytes: number;
 }
 
 export type { RemoteKind, RemoteOptions } from './configRemote.js';
@@ -86,6 +90,7 @@ export const defaults = {
   killGrace: '3s',
   eventStoreSize: 1000,
   requestTimeout: '0',
+  maxSessionBufferBytes: '8MiB',
 } as const;
 
 /** The options as the CLI read them, before validation. */
@@ -122,6 +127,7 @@ export interface RawOptions {
   reconnectDelay?: string | number;
   reconnectMaxDelay?: string | number;
   requestTimeout?: string | number;
+  maxSessionBufferBytes?: string | number;
 }
 
 const loopbackHosts = ['127.0.0.1', 'localhost', '::1', '[::1]'];
@@ -237,6 +243,7 @@ export function buildConfig(raw: RawOptions, env: NodeJS.ProcessEnv = {}): Bridg
 function forwardConfig(raw: RawOptions): ForwardConfig {
   const eventStoreMaxEvents = raw.eventStoreSize ?? defaults.eventStoreSize;
   if (!Number.isInteger(eventStoreMaxEvents) || eventStoreMaxEvents < 0) fail('--eventStoreSize must be a whole number');
+  const maxBufferBytes = parseBytes('maxSessionBufferBytes', raw.maxSessionBufferBytes ?? defaults.maxSessionBufferBytes);
   return deepFreeze({
     mode: 'forward',
     child: {
@@ -246,12 +253,14 @@ function forwardConfig(raw: RawOptions): ForwardConfig {
       passEnv: raw.passEnv ?? [],
       maxLineBytes: parseBytes('maxLineBytes', raw.maxLineBytes ?? defaults.maxLineBytes),
       killGraceMs: parseDuration('killGrace', raw.killGrace ?? defaults.killGrace, 'ms'),
+      maxBacklogBytes: maxBufferBytes,
     },
     http: httpConfig(raw),
     sessions: {
       idleTimeoutMs: parseDuration('sessionTimeout', raw.sessionTimeout ?? defaults.sessionTimeout, 'ms'),
       eventStoreMaxEvents,
       requestTimeoutMs: requestTimeout(raw),
+      maxBufferBytes,
     },
     log: logConfig(raw),
   });

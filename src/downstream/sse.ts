@@ -9,6 +9,8 @@ export interface SseSessionOptions {
   messageUrl: string;
   /** Interval of `: keepalive` comments; 0 disables them. */
   keepaliveMs: number;
+  /** Bytes the stream may have queued toward a client that stopped reading before it is cut (default: no bound). */
+  maxBufferBytes?: number;
 }
 
 /**

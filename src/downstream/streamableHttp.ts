@@ -6,6 +6,7 @@ import type { Gateway } from '../core/gateway.js';
 import { writeErrorResponse } from '../errors.js';
 import type { Logger } from '../log.js';
 import { BoundedEventStore } from './eventStore.js';
+import { OutboundBudget } from './outboundBudget.js';
 import { findSession } from './sessionIds.js';
 
 /** Options for Streamable HTTP sessions; bodies arrive already parsed and size-checked. */
@@ -15,6 +16,8 @@ export interface StreamableHttpOptions {
   jsonResponse: boolean;
   eventStoreMaxEvents: number;
   eventStoreMaxBytes: number;
+  /** Bytes a session may have queued toward a client that stopped reading before it is closed (default: no bound). */
+  maxBufferBytes?: number;
 }
 
 type Body = JSONRPCMessage | JSONRPCMessage[] | undefined;
@@ -31,6 +34,9 @@ function hasInitialize(body: Body): boolean {
  * resumability.
  */
 export class StreamableHttpEndpoint {
+  // Keyed by transport, so a budget goes away with its session.
+  private readonly budgets = new WeakMap<StreamableHTTPServerTransport, OutboundBudget>();
+
   constructor(
     private readonly gateway: Gateway,
     private readonly options: StreamableHttpOptions,
@@ -43,6 +49,7 @@ export class StreamableHttpEndpoint {
     if (sessionId === undefined && req.method === 'POST' && hasInitialize(body)) return this.initialize(req, res, body);
     const session = findSession(this.gateway, 'streamableHttp', Array.isArray(sessionId) ? sessionId[0] : sessionId, res);
     if (!session || !(session.downstream instanceof StreamableHTTPServerTransport)) return;
+    this.budgets.get(session.downstream)?.watch(res, { hideBackpressure: true });
     await session.downstream.handleRequest(req, res, body);
   }
 
@@ -63,6 +70,23 @@ export class StreamableHttpEndpoint {
       this.log.warn('could not open a Streamable HTTP session', { error: (error as Error).message });
       return writeErrorResponse(res, error);
     }
+    this.watchBacklog(id, transport, res);
     await transport.handleRequest(req, res, body);
+  }
+
+  /**
+   * Bounds what the session queues toward its client. The SDK writes through @hono/node-server,
+   * which waits for 'drain' and leaves the backlog in a web stream we cannot measure; hiding
+   * backpressure moves that backlog into the responses, where the budget counts it.
+   */
+  private watchBacklog(id: string, transport: StreamableHTTPServerTransport, res: ServerResponse): void {
+    const limit = this.options.maxBufferBytes;
+    if (limit === undefined) return;
+    const budget = new OutboundBudget(limit, (queuedBytes) => {
+      this.log.warn('disconnected a client that stopped reading its stream', { sessionId: id, transport: 'streamableHttp', queuedBytes, limit });
+      void this.gateway.sessions.get(id)?.close({ code: 'SESSION_CLOSED', detail: 'the client stopped reading' });
+    });
+    this.budgets.set(transport, budget);
+    budget.watch(res, { hideBackpressure: true });
   }
 }

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { ChildCommand } from '../config.js';
 import type { UpstreamFactory } from '../core/gateway.js';
 import { parseJsonRpcLine } from '../core/jsonrpc.js';
 import type { CloseReason } from '../core/relay.js';
+import { BridgeError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { childEnvironment } from './childEnv.js';
 import { LineFramer } from './lineFramer.js';
@@ -30,6 +30,9 @@ export class StdioChildTransport implements Transport {
   exit: ChildExit | undefined;
 
   private child: ChildProcessWithoutNullStreams | undefined;
+  // Lines waiting for stdin to drain, in order; their bytes count against maxBacklogBytes.
+  private readonly waiting: { line: string; written: () => void; failed: (error: Error) => void }[] = [];
+  private waitingBytes = 0;
   private readonly exited: Promise<void>;
   private markExited!: () => void;
 
@@ -64,6 +67,7 @@ export class StdioChildTransport implements Transport {
     // 'close' comes after stdout is drained, so a last response written just before exit still arrives.
     child.once('close', (code, signal) => this.ended({ code, signal }));
     child.stdin.on('error', (error) => this.log.debug('child stdin closed', { error: error.message }));
+    child.stdin.on('drain', () => this.flushWaiting());
     this.readStdout(child);
     this.readStderr(child);
     // Wait until the process exists, so a command that cannot start fails the session's opening.
@@ -74,11 +78,34 @@ export class StdioChildTransport implements Transport {
     this.log.debug('child spawned', { pid: child.pid, command });
   }
 
+  /**
+   * Writes one line to the child's stdin, honouring backpressure: while the pipe needs draining,
+   * lines wait in order and resolve once handed to the pipe. With more than `maxBacklogBytes`
+   * already waiting, the message is refused (SERVER_BACKLOGGED) instead of buffered without bound.
+   */
   async send(message: JSONRPCMessage): Promise<void> {
     const stdin = this.child?.stdin;
     if (!stdin || this.exit || stdin.destroyed) throw new Error('MCP server process is not running');
-    // Honour backpressure: wait for the pipe to drain instead of buffering without bound.
-    if (!stdin.write(JSON.stringify(message) + '\n')) await Promise.race([once(stdin, 'drain'), this.exited]);
+    const line = JSON.stringify(message) + '\n';
+    if (this.waiting.length === 0 && !stdin.writableNeedDrain) return void stdin.write(line);
+    const backlog = this.waitingBytes + stdin.writableLength;
+    if (backlog > this.options.maxBacklogBytes) {
+      this.log.warn('the MCP server is not reading its input; refused a message', { backlogBytes: backlog, limit: this.options.maxBacklogBytes });
+      throw new BridgeError('SERVER_BACKLOGGED', `${backlog} bytes are waiting for it to read`);
+    }
+    this.waitingBytes += Buffer.byteLength(line);
+    await new Promise<void>((written, failed) => this.waiting.push({ line, written, failed }));
+  }
+
+  private flushWaiting(): void {
+    const stdin = this.child?.stdin;
+    while (stdin && !stdin.destroyed && this.waiting.length > 0) {
+      const next = this.waiting.shift()!;
+      this.waitingBytes -= Buffer.byteLength(next.line);
+      const more = stdin.write(next.line);
+      next.written();
+      if (!more) return;
+    }
   }
 
   /** Terminates the child's process group and resolves once the child has exited. */
@@ -109,6 +136,8 @@ export class StdioChildTransport implements Transport {
     if (exit.startError) this.log.error('the MCP server could not be started', { error: exit.startError.message });
     else this.log.info('child exited', { pid: this.child?.pid, code: exit.code, signal: exit.signal });
     this.markExited();
+    for (const line of this.waiting.splice(0)) line.failed(new Error('MCP server process is not running'));
+    this.waitingBytes = 0;
     this.onclose?.();
   }
 

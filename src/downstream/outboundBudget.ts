@@ -1,0 +1,63 @@
+import type { ServerResponse } from 'node:http';
+
+/** Options for watching one response; see OutboundBudget.watch. */
+export interface WatchOptions {
+  /**
+   * Make `res.write` report that it never needs draining (default false). For writers that honour
+   * backpressure by parking data where we cannot see it (the SDK's Streamable HTTP transport queues
+   * in a web ReadableStream that @hono/node-server pumps into `res`), so the backlog moves into
+   * `res`, where `writableLength` counts it.
+   */
+  hideBackpressure?: boolean;
+}
+
+/**
+ * Bounds the bytes one session has queued toward its HTTP client, across all of its open responses
+ * (`res.writableLength`: Node's buffer plus the socket's). Each write first checks the backlog
+ * already queued: over `maxBytes`, the client is taken to have stopped reading, the write is
+ * dropped, every watched response is destroyed (freeing its buffers) and `onOverflow` runs once.
+ * A single message larger than the bound still goes out when the backlog is under it, so memory per
+ * session stays below `maxBytes` plus one message.
+ */
+export class OutboundBudget {
+  private readonly responses = new Set<ServerResponse>();
+  private overflowed = false;
+
+  constructor(
+    private readonly maxBytes: number,
+    private readonly onOverflow: (queuedBytes: number) => void,
+  ) {}
+
+  /** Bytes queued toward the client right now, over every open response. */
+  get queuedBytes(): number {
+    let bytes = 0;
+    for (const res of this.responses) bytes += res.writableLength;
+    return bytes;
+  }
+
+  /** Counts `res` against the budget until it closes, by checking every `res.write`. */
+  watch(res: ServerResponse, { hideBackpressure = false }: WatchOptions = {}): void {
+    if (this.overflowed) return void res.destroy();
+    this.responses.add(res);
+    res.once('close', () => this.responses.delete(res));
+    const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+    // An own property shadows the prototype's write for this response only.
+    res.write = ((...args: unknown[]): boolean => {
+      if (this.overflowed) return true;
+      const queued = this.queuedBytes;
+      if (queued > this.maxBytes) {
+        this.overflow(queued);
+        return true;
+      }
+      const flushed = write(...args);
+      return hideBackpressure || flushed;
+    }) as ServerResponse['write'];
+  }
+
+  private overflow(queuedBytes: number): void {
+    this.overflowed = true;
+    for (const res of this.responses) res.destroy();
+    this.responses.clear();
+    this.onOverflow(queuedBytes);
+  }
+}
