@@ -21,7 +21,13 @@ test('a client that loses its POST stream resumes it with Last-Event-ID and gets
     const lastSeen = await waitFor(() => before.events.find((e) => e.data.includes('notifications/progress'))?.id, { what: 'the first progress event' });
     controller.abort();
 
-    const resumed = await fetch(`${bridge.url}/mcp`, { headers: { ...headers, accept: 'text/event-stream', 'last-event-id': lastSeen } });
+    // Until the bridge has seen the abort, the old stream still counts as connected (409): poll.
+    const resumed = await waitFor(async () => {
+      const response = await fetch(`${bridge.url}/mcp`, { headers: { ...headers, accept: 'text/event-stream', 'last-event-id': lastSeen } });
+      if (response.status !== 409) return response;
+      await response.body?.cancel();
+      return undefined;
+    }, { what: 'the resumed stream' });
     assert.equal(resumed.status, 200);
     const after = new SseReader(resumed);
     await waitFor(() => after.messages().some((m) => m.id === 'long'), { what: 'the result on the resumed stream' });

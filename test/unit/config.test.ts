@@ -96,3 +96,11 @@ test('reverse options that cannot work are refused', () => {
     assert.throws(() => buildConfig(raw as RawOptions), (error: unknown) => error instanceof BridgeError && error.code === 'CONFIG_INVALID', JSON.stringify(raw));
   }
 });
+
+test('--maxSessionBufferBytes: 8 MiB by default, bounding both the client backlog and what waits for the server\'s stdin', () => {
+  assert.equal(forward({ stdio: 's' }).sessions.maxBufferBytes, 8 * 1024 * 1024);
+  const config = forward({ stdio: 's', maxSessionBufferBytes: '512KiB' });
+  assert.equal(config.sessions.maxBufferBytes, 512 * 1024);
+  assert.equal(config.child.maxBacklogBytes, 512 * 1024);
+  assert.throws(() => forward({ stdio: 's', maxSessionBufferBytes: '0' }), BridgeError);
+});
