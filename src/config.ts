@@ -1,5 +1,6 @@
 import { parse as parseShellWords } from 'shell-quote';
 import { remoteOptions, type RemoteOptions } from './configRemote.js';
+import { originsWithCors, securityOptions, type SecurityConfig, type SecurityRawOptions } from './configSecurity.js';
 import { BridgeError } from './errors.js';
 import { logFormats, logLevels, type LogFormat, type LogLevel } from './log.js';
 import { parseBytes, parseDuration } from './units.js';
@@ -45,6 +46,7 @@ export interface SessionConfig {
 }
 
 export type { RemoteKind, RemoteOptions } from './configRemote.js';
+export type { CorsOrigins, RateLimitConfig, SecurityConfig } from './configSecurity.js';
 
 type LogConfig = { readonly level: LogLevel; readonly format: LogFormat };
 
@@ -53,6 +55,8 @@ export interface ForwardConfig {
   readonly mode: 'forward';
   readonly child: ChildCommand;
   readonly http: HttpConfig;
+  /** Inbound API key, CORS, rate limit and session cap (configSecurity.ts). */
+  readonly security: SecurityConfig;
   readonly sessions: SessionConfig;
   readonly log: LogConfig;
 }
@@ -89,7 +93,7 @@ export const defaults = {
 } as const;
 
 /** The options as the CLI read them, before validation. */
-export interface RawOptions {
+export interface RawOptions extends SecurityRawOptions {
   stdio?: string;
   command?: string[];
   shell?: boolean;
@@ -215,7 +219,8 @@ function logConfig(raw: RawOptions): LogConfig {
 }
 
 /**
- * Validates raw CLI options (and MCP_SERVER_URL / MCP_API_KEY from `env`) into the frozen
+ * Validates raw CLI options (and MCP_SERVER_URL / MCP_API_KEY from `env`: the outbound credential in
+ * reverse mode, the inbound API key in forward mode) into the frozen
  * BridgeConfig; throws BridgeError CONFIG_INVALID with a clear detail.
  */
 export function buildConfig(raw: RawOptions, env: NodeJS.ProcessEnv = {}): BridgeConfig {
@@ -231,12 +236,14 @@ export function buildConfig(raw: RawOptions, env: NodeJS.ProcessEnv = {}): Bridg
       log: logConfig(raw),
     });
   }
-  return forwardConfig(raw);
+  return forwardConfig(raw, env);
 }
 
-function forwardConfig(raw: RawOptions): ForwardConfig {
+function forwardConfig(raw: RawOptions, env: NodeJS.ProcessEnv): ForwardConfig {
   const eventStoreMaxEvents = raw.eventStoreSize ?? defaults.eventStoreSize;
   if (!Number.isInteger(eventStoreMaxEvents) || eventStoreMaxEvents < 0) fail('--eventStoreSize must be a whole number');
+  const security = securityOptions(raw, env);
+  const http = httpConfig(raw);
   return deepFreeze({
     mode: 'forward',
     child: {
@@ -247,7 +254,8 @@ function forwardConfig(raw: RawOptions): ForwardConfig {
       maxLineBytes: parseBytes('maxLineBytes', raw.maxLineBytes ?? defaults.maxLineBytes),
       killGraceMs: parseDuration('killGrace', raw.killGrace ?? defaults.killGrace, 'ms'),
     },
-    http: httpConfig(raw),
+    http: { ...http, allowedOrigins: originsWithCors(http.allowedOrigins, security.cors) },
+    security,
     sessions: {
       idleTimeoutMs: parseDuration('sessionTimeout', raw.sessionTimeout ?? defaults.sessionTimeout, 'ms'),
       eventStoreMaxEvents,
