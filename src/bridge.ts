@@ -27,6 +27,7 @@ export async function startBridge(config: ForwardConfig, log: Logger): Promise<B
     upstream: stdioChildUpstream(config.child),
     idleTimeoutMs: config.sessions.idleTimeoutMs,
     requestTimeoutMs: config.sessions.requestTimeoutMs,
+    maxSessions: config.security.maxSessions,
     log,
   });
   const sse = new LegacySseEndpoints(
@@ -44,7 +45,7 @@ export async function startBridge(config: ForwardConfig, log: Logger): Promise<B
     },
     log,
   );
-  const listening = await listen(createApp({ config: http, gateway, sse, streamableHttp, log }), http.host, http.port);
+  const listening = await listen(createApp({ config: http, security: config.security, gateway, sse, streamableHttp, log }), http.host, http.port);
   let closing: Promise<void> | undefined;
   return {
     url: listening.url,
