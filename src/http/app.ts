@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { HttpConfig } from '../config.js';
+import type { SecurityConfig } from '../configSecurity.js';
 import type { Gateway } from '../core/gateway.js';
 import type { LegacySseEndpoints } from '../downstream/sseEndpoints.js';
 import type { StreamableHttpEndpoint } from '../downstream/streamableHttp.js';
@@ -7,10 +8,13 @@ import { writeJsonError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { bodyErrors, jsonRpcBody } from './body.js';
 import { hostOriginGuard } from './guards.js';
+import { securityMiddleware } from './security.js';
 
 /** What the express app routes to. */
 export interface AppParts {
   config: HttpConfig;
+  /** API key, CORS and rate limit for everything but the health probes. */
+  security: SecurityConfig;
   gateway: Gateway;
   sse: LegacySseEndpoints;
   streamableHttp: StreamableHttpEndpoint;
@@ -22,7 +26,7 @@ function methodNotAllowed(allow: string) {
 }
 
 /** Builds the express app: health probes, legacy SSE, Streamable HTTP, and JSON errors for everything else. */
-export function createApp({ config, gateway, sse, streamableHttp, log }: AppParts): express.Express {
+export function createApp({ config, security, gateway, sse, streamableHttp, log }: AppParts): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -34,6 +38,8 @@ export function createApp({ config, gateway, sse, streamableHttp, log }: AppPart
     const ready = gateway.isAccepting;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'shutting down', sessions: gateway.sessions.size });
   });
+  // Everything registered below (MCP endpoints, later ones too, and 404s) needs the key when one is set.
+  for (const protect of securityMiddleware(security, log)) app.use(protect);
 
   app.get(config.ssePath, guard, (req, res) => sse.openStream(req, res));
   app.all(config.ssePath, methodNotAllowed('GET'));
