@@ -33,7 +33,8 @@ export function apiKeyAuth(apiKey: string, log: Logger) {
     let ok = false;
     for (const key of keys) ok = timingSafeEqual(digest(key), expected) || ok;
     if (ok) return next();
-    log.info('unauthorized request', { method: req.method, path: req.path, ip: req.ip, keyOffered: keys.length > 0 });
+    // debug, not info: a flood of bad keys must not become a flood of log lines (metrics count them).
+    log.debug('unauthorized request', { method: req.method, path: req.path, ip: req.ip, keyOffered: keys.length > 0 });
     writeJsonError(res, 'UNAUTHORIZED', keys.length ? 'wrong API key' : 'no API key (send Authorization: Bearer KEY or X-API-Key: KEY)', {
       'WWW-Authenticate': authChallenge,
     });
