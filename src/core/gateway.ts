@@ -1,6 +1,7 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { BridgeError } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { RelayObserver } from './observers.js';
 import { Relay, type CloseReason } from './relay.js';
 import { Session, SessionRegistry, type SessionKind } from './sessions.js';
 
@@ -20,6 +21,8 @@ export interface GatewayOptions {
   /** See RelayOptions.requestTimeoutMs (0: never). */
   requestTimeoutMs: number;
   log: Logger;
+  /** Watches every session's relay (default: nobody). */
+  observer?: RelayObserver;
 }
 
 /**
@@ -49,6 +52,7 @@ export class Gateway {
       explainUpstreamClose: () => upstream.explainClose(),
       relateToRequests,
       requestTimeoutMs: this.options.requestTimeoutMs,
+      observer: this.options.observer,
     });
     const session = new Session(id, kind, downstream, relay, log, this.options.idleTimeoutMs);
     this.sessions.add(session);

@@ -7,6 +7,7 @@ import { writeJsonError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { bodyErrors, jsonRpcBody } from './body.js';
 import { hostOriginGuard } from './guards.js';
+import { countRejections, metricsHandler, type Scrapable } from './observability.js';
 
 /** What the express app routes to. */
 export interface AppParts {
@@ -15,6 +16,10 @@ export interface AppParts {
   sse: LegacySseEndpoints;
   streamableHttp: StreamableHttpEndpoint;
   log: Logger;
+  /** Served on GET /metrics and told about refused requests (default: no /metrics). */
+  metrics?: Scrapable & { rejected(reason: string): void };
+  /** Why MCP servers cannot be started right now, if so: /readyz then answers 503. */
+  readiness?: { readonly notReadyReason: string | undefined };
 }
 
 function methodNotAllowed(allow: string) {
@@ -22,7 +27,7 @@ function methodNotAllowed(allow: string) {
 }
 
 /** Builds the express app: health probes, legacy SSE, Streamable HTTP, and JSON errors for everything else. */
-export function createApp({ config, gateway, sse, streamableHttp, log }: AppParts): express.Express {
+export function createApp({ config, gateway, sse, streamableHttp, log, metrics, readiness }: AppParts): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -31,9 +36,15 @@ export function createApp({ config, gateway, sse, streamableHttp, log }: AppPart
 
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', (_req, res) => {
-    const ready = gateway.isAccepting;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'shutting down', sessions: gateway.sessions.size });
+    const reason = gateway.isAccepting ? readiness?.notReadyReason : undefined;
+    const status = !gateway.isAccepting ? 'shutting down' : reason ? 'not ready' : 'ready';
+    res.status(status === 'ready' ? 200 : 503).json({ status, ...(reason && { reason }), sessions: gateway.sessions.size });
   });
+  if (metrics) {
+    app.get('/metrics', metricsHandler(metrics));
+    // After the probes and /metrics: a 503 from /readyz is an answer, not a refusal.
+    app.use(countRejections((reason) => metrics.rejected(reason)));
+  }
 
   app.get(config.ssePath, guard, (req, res) => sse.openStream(req, res));
   app.all(config.ssePath, methodNotAllowed('GET'));
