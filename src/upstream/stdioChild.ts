@@ -120,12 +120,13 @@ export class StdioChildTransport implements Transport {
   private ended(exit: ChildExit): void {
     if (this.exit) return;
     this.exit = exit;
+    // Counted for every process that existed, so the children gauge cannot drift.
+    if (this.spawned) this.observer.exited?.({ code: exit.code, signal: exit.signal });
     if (exit.startError) {
       this.log.error('the MCP server could not be started', { error: exit.startError.message });
       this.observer.startFailed?.(exit.startError.message);
     } else {
       this.log.info('child exited', { pid: this.child?.pid, code: exit.code, signal: exit.signal });
-      if (this.spawned) this.observer.exited?.({ code: exit.code, signal: exit.signal });
       // Ending by itself before saying anything is a failed start (a bad flag, a missing module).
       if (!this.answered && !this.closing) {
         this.log.warn('the MCP server exited before writing any message');
