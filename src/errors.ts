@@ -74,6 +74,14 @@ export function rpcErrorResponse(id: RequestId | null, code: BridgeErrorCode, de
   return { jsonrpc: '2.0', id, error: rpcError(code, detail) } as unknown as JSONRPCMessage;
 }
 
+// Which code each error response carried, so that metrics can count rejections without every caller telling them.
+const writtenCodes = new WeakMap<object, BridgeErrorCode>();
+
+/** The catalogue code writeJsonError answered `res` with, if it did. */
+export function errorCodeOf(res: object): BridgeErrorCode | undefined {
+  return writtenCodes.get(res);
+}
+
 /** Writes a catalogue error as a JSON HTTP response with a JSON-RPC error body (never HTML). */
 export function writeJsonError(
   res: import('node:http').ServerResponse,
@@ -85,6 +93,7 @@ export function writeJsonError(
     res.end();
     return;
   }
+  writtenCodes.set(res, code);
   const body = JSON.stringify(rpcErrorResponse(null, code, detail));
   res.writeHead(catalogue[code].status, { 'Content-Type': 'application/json', ...headers }).end(body);
 }

@@ -1,6 +1,7 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { BridgeError } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { RelayObserver } from './observers.js';
 import { Relay, type CloseReason } from './relay.js';
 import { Session, SessionRegistry, type SessionKind } from './sessions.js';
 
@@ -22,6 +23,8 @@ export interface GatewayOptions {
   /** Live sessions allowed at once, all transports together (0 or absent: no limit). */
   maxSessions?: number;
   log: Logger;
+  /** Watches every session's relay (default: nobody). */
+  observer?: RelayObserver;
 }
 
 /** Seconds a client refused for too many sessions is told to wait (Retry-After). */
@@ -60,6 +63,7 @@ export class Gateway {
       explainUpstreamClose: () => upstream.explainClose(),
       relateToRequests,
       requestTimeoutMs: this.options.requestTimeoutMs,
+      observer: this.options.observer,
     });
     const session = new Session(id, kind, downstream, relay, log, this.options.idleTimeoutMs);
     this.sessions.add(session);

@@ -62,6 +62,7 @@ describe('with an API key, every MCP endpoint needs it and the health probes do 
     ['POST', '/mcp', initializeRequest()],
     ['DELETE', '/mcp', undefined],
     ['GET', '/nowhere', undefined],
+    ['GET', '/metrics', undefined],
   ];
   const badCredentials: [string, Record<string, string>][] = [
     ['no key', {}],
