@@ -1,10 +1,13 @@
 import type { ForwardConfig } from './config.js';
 import { Gateway } from './core/gateway.js';
+import { allChildObservers } from './core/observers.js';
+import { StartReadiness } from './core/readiness.js';
 import { LegacySseEndpoints } from './downstream/sseEndpoints.js';
 import { StreamableHttpEndpoint } from './downstream/streamableHttp.js';
 import { createApp } from './http/app.js';
 import { listen } from './http/server.js';
 import type { Logger } from './log.js';
+import { BridgeMetrics } from './metrics/metrics.js';
 import { stdioChildUpstream } from './upstream/stdioChild.js';
 
 /** Byte budget of each session's resumability event store (default 8 MiB). */
@@ -16,6 +19,7 @@ export interface Bridge {
   sseUrl: string;
   streamableHttpUrl: string;
   gateway: Gateway;
+  metrics: BridgeMetrics;
   /** Stops accepting, closes every session and child, then the HTTP server. */
   close(): Promise<void>;
 }
@@ -23,11 +27,19 @@ export interface Bridge {
 /** Starts the forward bridge: one stdio child per client session, served over SSE and Streamable HTTP. */
 export async function startBridge(config: ForwardConfig, log: Logger): Promise<Bridge> {
   const { http } = config;
+  const readiness = new StartReadiness();
+  // A function, not the gateway itself: the gateway needs the metrics as its observer first.
+  const metrics: BridgeMetrics = new BridgeMetrics({
+    sessions: (kind) => gateway.sessions.count(kind),
+    ready: () => gateway.isAccepting && readiness.notReadyReason === undefined,
+  });
   const gateway = new Gateway({
-    upstream: stdioChildUpstream(config.child),
+    upstream: stdioChildUpstream(config.child, allChildObservers(metrics, readiness)),
     idleTimeoutMs: config.sessions.idleTimeoutMs,
     requestTimeoutMs: config.sessions.requestTimeoutMs,
+    maxSessions: config.security.maxSessions,
     log,
+    observer: metrics,
   });
   const sse = new LegacySseEndpoints(
     gateway,
@@ -45,13 +57,15 @@ export async function startBridge(config: ForwardConfig, log: Logger): Promise<B
     },
     log,
   );
-  const listening = await listen(createApp({ config: http, gateway, sse, streamableHttp, log }), http.host, http.port);
+  const app = createApp({ config: http, security: config.security, gateway, sse, streamableHttp, log, metrics, readiness });
+  const listening = await listen(app, http.host, http.port);
   let closing: Promise<void> | undefined;
   return {
     url: listening.url,
     sseUrl: `${listening.url}${http.ssePath}`,
     streamableHttpUrl: `${listening.url}${http.streamableHttpPath}`,
     gateway,
+    metrics,
     close: () =>
       (closing ??= (async () => {
         await gateway.close();

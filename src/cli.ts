@@ -3,6 +3,7 @@ import { hideBin } from 'yargs/helpers';
 import { startBridge, type Bridge } from './bridge.js';
 import { declareOptions, toRawOptions } from './cliOptions.js';
 import { buildConfig, type BridgeConfig, type ForwardConfig, type ReverseConfig } from './config.js';
+import { exposureWarning } from './configSecurity.js';
 import { BridgeError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
 import { startReverseBridge } from './reverse.js';
@@ -78,6 +79,8 @@ async function runForward(config: ForwardConfig, log: Logger): Promise<void> {
   }
   handleSignals(bridge, log);
   printBanner(bridge, log);
+  const warning = exposureWarning(config.http.host, config.security);
+  if (warning) log.warn(warning);
 }
 
 async function main(): Promise<void> {

@@ -1,6 +1,7 @@
 import yargs, { type Argv } from 'yargs';
 import { defaults, type RawOptions } from './config.js';
 import { remoteDefaults } from './configRemote.js';
+import { securityDefaults } from './configSecurity.js';
 import { logFormats, logLevels } from './log.js';
 
 const repeatable = (value: unknown): string[] | undefined =>
@@ -49,6 +50,12 @@ export function declareOptions(argv: string[]): Argv {
     .option('jsonResponse', { type: 'boolean', default: false, describe: 'Answer Streamable HTTP POSTs with JSON instead of an SSE stream' })
     .group(['maxSessionBufferBytes'], 'Sessions and limits:')
     .option('maxSessionBufferBytes', { type: 'string', default: defaults.maxSessionBufferBytes, describe: 'Bytes a session may queue toward its client (disconnected beyond) or toward its server\'s stdin (messages refused beyond)' })
+    .group(['apiKey', 'apiKeyFile', 'cors', 'rateLimit', 'maxSessions'], 'Security (forward mode; /healthz and /readyz stay open):')
+    .option('apiKey', { type: 'string', describe: 'Require this key as Authorization: Bearer KEY or X-API-Key: KEY (default: $MCP_API_KEY; visible in ps, prefer --apiKeyFile)' })
+    .option('apiKeyFile', { type: 'string', describe: 'Read the required API key from this file (trimmed; must not be empty)' })
+    .option('cors', { type: 'string', coerce: repeatable, describe: 'Allow browser pages cross-origin: bare --cors for any origin, or --cors ORIGIN (repeatable); these origins also pass the Origin check (default: off)' })
+    .option('rateLimit', { type: 'string', describe: 'Requests allowed per client IP, as N/s or N/m (429 beyond; default: no limit)' })
+    .option('maxSessions', { type: 'number', default: securityDefaults.maxSessions, describe: 'Live sessions allowed at once, both transports together (503 beyond; 0: no limit)' })
     .group(['logLevel', 'logFormat'], 'Logging (always to stderr):')
     .option('logLevel', { type: 'string', choices: logLevels, default: defaults.logLevel, describe: 'Log level' })
     .option('logFormat', { type: 'string', choices: logFormats, default: defaults.logFormat, describe: 'Log line format' })

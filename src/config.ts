@@ -1,5 +1,6 @@
 import { parse as parseShellWords } from 'shell-quote';
 import { remoteOptions, type RemoteOptions } from './configRemote.js';
+import { originsWithCors, securityOptions, type SecurityConfig, type SecurityRawOptions } from './configSecurity.js';
 import { BridgeError } from './errors.js';
 import { logFormats, logLevels, type LogFormat, type LogLevel } from './log.js';
 import { parseBytes, parseDuration } from './units.js';
@@ -49,6 +50,7 @@ export interface SessionConfig {
 }
 
 export type { RemoteKind, RemoteOptions } from './configRemote.js';
+export type { CorsOrigins, RateLimitConfig, SecurityConfig } from './configSecurity.js';
 
 type LogConfig = { readonly level: LogLevel; readonly format: LogFormat };
 
@@ -57,6 +59,8 @@ export interface ForwardConfig {
   readonly mode: 'forward';
   readonly child: ChildCommand;
   readonly http: HttpConfig;
+  /** Inbound API key, CORS, rate limit and session cap (configSecurity.ts). */
+  readonly security: SecurityConfig;
   readonly sessions: SessionConfig;
   readonly log: LogConfig;
 }
@@ -94,7 +98,7 @@ export const defaults = {
 } as const;
 
 /** The options as the CLI read them, before validation. */
-export interface RawOptions {
+export interface RawOptions extends SecurityRawOptions {
   stdio?: string;
   command?: string[];
   shell?: boolean;
@@ -221,7 +225,8 @@ function logConfig(raw: RawOptions): LogConfig {
 }
 
 /**
- * Validates raw CLI options (and MCP_SERVER_URL / MCP_API_KEY from `env`) into the frozen
+ * Validates raw CLI options (and MCP_SERVER_URL / MCP_API_KEY from `env`: the outbound credential in
+ * reverse mode, the inbound API key in forward mode) into the frozen
  * BridgeConfig; throws BridgeError CONFIG_INVALID with a clear detail.
  */
 export function buildConfig(raw: RawOptions, env: NodeJS.ProcessEnv = {}): BridgeConfig {
@@ -237,13 +242,15 @@ export function buildConfig(raw: RawOptions, env: NodeJS.ProcessEnv = {}): Bridg
       log: logConfig(raw),
     });
   }
-  return forwardConfig(raw);
+  return forwardConfig(raw, env);
 }
 
-function forwardConfig(raw: RawOptions): ForwardConfig {
+function forwardConfig(raw: RawOptions, env: NodeJS.ProcessEnv): ForwardConfig {
   const eventStoreMaxEvents = raw.eventStoreSize ?? defaults.eventStoreSize;
   if (!Number.isInteger(eventStoreMaxEvents) || eventStoreMaxEvents < 0) fail('--eventStoreSize must be a whole number');
   const maxBufferBytes = parseBytes('maxSessionBufferBytes', raw.maxSessionBufferBytes ?? defaults.maxSessionBufferBytes);
+  const security = securityOptions(raw, env);
+  const http = httpConfig(raw);
   return deepFreeze({
     mode: 'forward',
     child: {
@@ -255,7 +262,8 @@ function forwardConfig(raw: RawOptions): ForwardConfig {
       killGraceMs: parseDuration('killGrace', raw.killGrace ?? defaults.killGrace, 'ms'),
       maxBacklogBytes: maxBufferBytes,
     },
-    http: httpConfig(raw),
+    http: { ...http, allowedOrigins: originsWithCors(http.allowedOrigins, security.cors) },
+    security,
     sessions: {
       idleTimeoutMs: parseDuration('sessionTimeout', raw.sessionTimeout ?? defaults.sessionTimeout, 'ms'),
       eventStoreMaxEvents,

@@ -14,6 +14,9 @@ export const catalogue = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, rpc: ErrorCode.ConnectionClosed, message: 'Unsupported Media Type' },
   HOST_FORBIDDEN: { status: 403, rpc: ErrorCode.ConnectionClosed, message: 'Forbidden: Host header not allowed' },
   ORIGIN_FORBIDDEN: { status: 403, rpc: ErrorCode.ConnectionClosed, message: 'Forbidden: Origin not allowed' },
+  UNAUTHORIZED: { status: 401, rpc: ErrorCode.ConnectionClosed, message: 'Unauthorized: a valid API key is required' },
+  RATE_LIMITED: { status: 429, rpc: ErrorCode.ConnectionClosed, message: 'Too Many Requests: rate limit exceeded' },
+  TOO_MANY_SESSIONS: { status: 503, rpc: ErrorCode.ConnectionClosed, message: 'Service Unavailable: too many sessions' },
   NOT_FOUND: { status: 404, rpc: ErrorCode.ConnectionClosed, message: 'Not Found' },
   METHOD_NOT_ALLOWED: { status: 405, rpc: ErrorCode.ConnectionClosed, message: 'Method Not Allowed' },
   SHUTTING_DOWN: { status: 503, rpc: ErrorCode.ConnectionClosed, message: 'Service Unavailable: the gateway is shutting down' },
@@ -48,6 +51,8 @@ export class BridgeError extends Error {
   constructor(
     readonly code: BridgeErrorCode,
     readonly detail?: string,
+    /** Extra response headers, e.g. Retry-After. */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(detail ? `${catalogue[code].message}: ${detail}` : catalogue[code].message);
     this.name = 'BridgeError';
@@ -70,6 +75,14 @@ export function rpcErrorResponse(id: RequestId | null, code: BridgeErrorCode, de
   return { jsonrpc: '2.0', id, error: rpcError(code, detail) } as unknown as JSONRPCMessage;
 }
 
+// Which code each error response carried, so that metrics can count rejections without every caller telling them.
+const writtenCodes = new WeakMap<object, BridgeErrorCode>();
+
+/** The catalogue code writeJsonError answered `res` with, if it did. */
+export function errorCodeOf(res: object): BridgeErrorCode | undefined {
+  return writtenCodes.get(res);
+}
+
 /** Writes a catalogue error as a JSON HTTP response with a JSON-RPC error body (never HTML). */
 export function writeJsonError(
   res: import('node:http').ServerResponse,
@@ -81,12 +94,13 @@ export function writeJsonError(
     res.end();
     return;
   }
+  writtenCodes.set(res, code);
   const body = JSON.stringify(rpcErrorResponse(null, code, detail));
   res.writeHead(catalogue[code].status, { 'Content-Type': 'application/json', ...headers }).end(body);
 }
 
 /** Writes any error as a JSON HTTP response: a BridgeError with its code and detail, anything else as INTERNAL. */
 export function writeErrorResponse(res: import('node:http').ServerResponse, error: unknown): void {
-  if (error instanceof BridgeError) writeJsonError(res, error.code, error.detail);
+  if (error instanceof BridgeError) writeJsonError(res, error.code, error.detail, { ...error.headers });
   else writeJsonError(res, 'INTERNAL');
 }

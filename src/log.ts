@@ -71,6 +71,11 @@ export function createLogger({ level = 'info', format = 'pretty' }: { level?: Lo
     ),
     transports: [new winston.transports.Stream({ stream: process.stderr })],
   });
+  // When whoever reads our stderr goes away (EPIPE), stop logging and keep serving. Left unhandled,
+  // the write error is logged as an uncaught exception, whose log write fails again, in a busy loop.
+  const mute = (): void => void (logger.silent = true);
+  process.stderr.on('error', mute);
+  logger.on('error', mute);
   return wrap(logger);
 }
 

@@ -1,6 +1,7 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { BridgeError } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { RelayObserver } from './observers.js';
 import { Relay, type CloseReason } from './relay.js';
 import { Session, SessionRegistry, type SessionKind } from './sessions.js';
 
@@ -19,8 +20,15 @@ export interface GatewayOptions {
   idleTimeoutMs: number;
   /** See RelayOptions.requestTimeoutMs (0: never). */
   requestTimeoutMs: number;
+  /** Live sessions allowed at once, all transports together (0 or absent: no limit). */
+  maxSessions?: number;
   log: Logger;
+  /** Watches every session's relay (default: nobody). */
+  observer?: RelayObserver;
 }
+
+/** Seconds a client refused for too many sessions is told to wait (Retry-After). */
+export const tooManySessionsRetryAfterSeconds = 5;
 
 /**
  * The core that owns sessions: each new downstream gets its own upstream and a relay between them.
@@ -38,17 +46,24 @@ export class Gateway {
   }
 
   /**
-   * Starts a session for a new client; throws BridgeError SHUTTING_DOWN during shutdown and
-   * CHILD_START_FAILED when its server cannot start. `relateToRequests`: see Relay.
+   * Starts a session for a new client; throws BridgeError SHUTTING_DOWN during shutdown,
+   * TOO_MANY_SESSIONS at `maxSessions`, and CHILD_START_FAILED when its server cannot start.
+   * `relateToRequests`: see Relay.
    */
   async open(kind: SessionKind, id: string, downstream: Transport, { relateToRequests = true } = {}): Promise<Session> {
     if (!this.accepting) throw new BridgeError('SHUTTING_DOWN');
+    // Checked and added with no await in between, so concurrent opens cannot overshoot.
+    const max = this.options.maxSessions ?? 0;
+    if (max > 0 && this.sessions.size >= max) {
+      throw new BridgeError('TOO_MANY_SESSIONS', `${max} sessions are open`, { 'Retry-After': String(tooManySessionsRetryAfterSeconds) });
+    }
     const log = this.options.log.child({ sessionId: id, transport: kind });
     const upstream = this.options.upstream(log);
     const relay = new Relay(downstream, upstream.transport, log, {
       explainUpstreamClose: () => upstream.explainClose(),
       relateToRequests,
       requestTimeoutMs: this.options.requestTimeoutMs,
+      observer: this.options.observer,
     });
     const session = new Session(id, kind, downstream, relay, log, this.options.idleTimeoutMs);
     this.sessions.add(session);

@@ -1,9 +1,10 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import { BridgeError, rpcErrorResponse, type BridgeErrorCode } from '../errors.js';
+import { BridgeError, catalogue, rpcErrorResponse, type BridgeErrorCode } from '../errors.js';
 import type { Logger } from '../log.js';
 import { Deadlines } from './deadlines.js';
 import { isRequest, isResponse, progressTokenOf } from './jsonrpc.js';
+import type { RelayObserver, RequestOutcome } from './observers.js';
 
 /** Why the upstream went away, as a catalogue code and a detail for the errors in-flight requests receive. */
 export type CloseReason = { code: BridgeErrorCode; detail?: string };
@@ -20,11 +21,15 @@ export interface RelayOptions {
   relateToRequests?: boolean;
   /** Give up on a request after this long without an answer or progress (default 0: never). */
   requestTimeoutMs?: number;
+  /** Told about every message and every answered request (default: nobody). */
+  observer?: RelayObserver;
 }
 
 interface PendingRequest {
   method: string;
   progressToken: string | number | undefined;
+  /** performance.now() when the client's request arrived. */
+  startedAt: number;
 }
 
 /**
@@ -83,8 +88,9 @@ export class Relay {
 
   private fromClient(message: JSONRPCMessage): void {
     if (this.log.isEnabled('debug')) this.log.debug('client → server', { jsonrpc: message });
+    this.options.observer?.message('client_to_server', message);
     if (isRequest(message)) {
-      this.inFlight.set(message.id, { method: message.method, progressToken: progressTokenOf(message) });
+      this.inFlight.set(message.id, { method: message.method, progressToken: progressTokenOf(message), startedAt: performance.now() });
       this.deadlines.arm(message.id);
     }
     this.upstream.send(message).catch((error: Error) => {
@@ -96,9 +102,12 @@ export class Relay {
 
   private fromServer(message: JSONRPCMessage): void {
     if (this.log.isEnabled('debug')) this.log.debug('server → client', { jsonrpc: message });
+    this.options.observer?.message('server_to_client', message);
     if (isResponse(message)) {
       this.deadlines.clear(message.id);
+      const pending = this.inFlight.get(message.id);
       if (!this.inFlight.delete(message.id)) this.log.warn('the server answered a request nobody is waiting for', { id: message.id });
+      else this.done(pending!, { source: 'server', errorCode: 'error' in message ? message.error.code : undefined });
       void this.toClient(message);
       return;
     }
@@ -144,8 +153,14 @@ export class Relay {
 
   private answerWithError(id: RequestId, reason: CloseReason): Promise<void> {
     this.deadlines.clear(id);
+    const pending = this.inFlight.get(id);
     if (!this.inFlight.delete(id)) return Promise.resolve();
+    this.done(pending!, { source: 'bridge', errorCode: catalogue[reason.code].rpc, reason: reason.code });
     return this.toClient(rpcErrorResponse(id, reason.code, reason.detail));
+  }
+
+  private done(pending: PendingRequest, outcome: RequestOutcome): void {
+    this.options.observer?.requestDone(pending.method, (performance.now() - pending.startedAt) / 1000, outcome);
   }
 
   /** Runs the end of the session once, however many paths lead here. */

@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { HttpConfig } from '../config.js';
+import type { SecurityConfig } from '../configSecurity.js';
 import type { Gateway } from '../core/gateway.js';
 import type { LegacySseEndpoints } from '../downstream/sseEndpoints.js';
 import type { StreamableHttpEndpoint } from '../downstream/streamableHttp.js';
@@ -7,14 +8,22 @@ import { writeJsonError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { bodyErrors, jsonRpcBody } from './body.js';
 import { hostOriginGuard } from './guards.js';
+import { countRejections, metricsHandler, type Scrapable } from './observability.js';
+import { securityMiddleware } from './security.js';
 
 /** What the express app routes to. */
 export interface AppParts {
   config: HttpConfig;
+  /** API key, CORS and rate limit for everything but the health probes. */
+  security: SecurityConfig;
   gateway: Gateway;
   sse: LegacySseEndpoints;
   streamableHttp: StreamableHttpEndpoint;
   log: Logger;
+  /** Served on GET /metrics and told about refused requests (default: no /metrics). */
+  metrics?: Scrapable & { rejected(reason: string): void };
+  /** Why MCP servers cannot be started right now, if so: /readyz then answers 503. */
+  readiness?: { readonly notReadyReason: string | undefined };
 }
 
 function methodNotAllowed(allow: string) {
@@ -22,7 +31,7 @@ function methodNotAllowed(allow: string) {
 }
 
 /** Builds the express app: health probes, legacy SSE, Streamable HTTP, and JSON errors for everything else. */
-export function createApp({ config, gateway, sse, streamableHttp, log }: AppParts): express.Express {
+export function createApp({ config, security, gateway, sse, streamableHttp, log, metrics, readiness }: AppParts): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -31,9 +40,16 @@ export function createApp({ config, gateway, sse, streamableHttp, log }: AppPart
 
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', (_req, res) => {
-    const ready = gateway.isAccepting;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'shutting down', sessions: gateway.sessions.size });
+    const reason = gateway.isAccepting ? readiness?.notReadyReason : undefined;
+    const status = !gateway.isAccepting ? 'shutting down' : reason ? 'not ready' : 'ready';
+    res.status(status === 'ready' ? 200 : 503).json({ status, ...(reason && { reason }), sessions: gateway.sessions.size });
   });
+  // After the probes (a 503 from /readyz is an answer, not a refusal) and before the security
+  // middleware, so that refused keys and rate-limited requests are counted too.
+  if (metrics) app.use(countRejections((reason) => metrics.rejected(reason)));
+  // Everything registered below (MCP endpoints, /metrics, later ones too, and 404s) needs the key when one is set.
+  for (const protect of securityMiddleware(security, log)) app.use(protect);
+  if (metrics) app.get('/metrics', metricsHandler(metrics));
 
   app.get(config.ssePath, guard, (req, res) => sse.openStream(req, res));
   app.all(config.ssePath, methodNotAllowed('GET'));

@@ -4,6 +4,7 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { ChildCommand } from '../config.js';
 import type { UpstreamFactory } from '../core/gateway.js';
 import { parseJsonRpcLine } from '../core/jsonrpc.js';
+import type { ChildObserver } from '../core/observers.js';
 import type { CloseReason } from '../core/relay.js';
 import { BridgeError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -30,8 +31,11 @@ export class StdioChildTransport implements Transport {
   exit: ChildExit | undefined;
 
   private child: ChildProcessWithoutNullStreams | undefined;
+  private spawned = false;
+  private answered = false;
+  private closing = false;
   // Lines waiting for stdin to drain, in order; their bytes count against maxBacklogBytes.
-  private readonly waiting: { line: string; written: () => void; failed: (error: Error) => void }[] = [];
+  private readonly waiting: { data: Buffer; written: () => void; failed: (error: Error) => void }[] = [];
   private waitingBytes = 0;
   private readonly exited: Promise<void>;
   private markExited!: () => void;
@@ -40,6 +44,8 @@ export class StdioChildTransport implements Transport {
     private readonly options: ChildCommand,
     private readonly log: Logger,
     private readonly sourceEnv: NodeJS.ProcessEnv = process.env,
+    /** Told about spawn, first message, exit and bytes (default: nobody). */
+    private readonly observer: Partial<ChildObserver> = {},
   ) {
     this.exited = new Promise((resolve) => (this.markExited = resolve));
   }
@@ -72,7 +78,11 @@ export class StdioChildTransport implements Transport {
     this.readStderr(child);
     // Wait until the process exists, so a command that cannot start fails the session's opening.
     await new Promise<void>((resolve, reject) => {
-      child.once('spawn', resolve);
+      child.once('spawn', () => {
+        this.spawned = true;
+        this.observer.spawned?.();
+        resolve();
+      });
       child.once('error', reject);
     });
     this.log.debug('child spawned', { pid: child.pid, command });
@@ -86,23 +96,27 @@ export class StdioChildTransport implements Transport {
   async send(message: JSONRPCMessage): Promise<void> {
     const stdin = this.child?.stdin;
     if (!stdin || this.exit || stdin.destroyed) throw new Error('MCP server process is not running');
-    const line = JSON.stringify(message) + '\n';
-    if (this.waiting.length === 0 && !stdin.writableNeedDrain) return void stdin.write(line);
+    const data = Buffer.from(JSON.stringify(message) + '\n');
+    if (this.waiting.length === 0 && !stdin.writableNeedDrain) {
+      this.observer.bytes?.('client_to_server', data.length);
+      return void stdin.write(data);
+    }
     const backlog = this.waitingBytes + stdin.writableLength;
     if (backlog > this.options.maxBacklogBytes) {
       this.log.warn('the MCP server is not reading its input; refused a message', { backlogBytes: backlog, limit: this.options.maxBacklogBytes });
       throw new BridgeError('SERVER_BACKLOGGED', `${backlog} bytes are waiting for it to read`);
     }
-    this.waitingBytes += Buffer.byteLength(line);
-    await new Promise<void>((written, failed) => this.waiting.push({ line, written, failed }));
+    this.observer.bytes?.('client_to_server', data.length);
+    this.waitingBytes += data.length;
+    await new Promise<void>((written, failed) => this.waiting.push({ data, written, failed }));
   }
 
   private flushWaiting(): void {
     const stdin = this.child?.stdin;
     while (stdin && !stdin.destroyed && this.waiting.length > 0) {
       const next = this.waiting.shift()!;
-      this.waitingBytes -= Buffer.byteLength(next.line);
-      const more = stdin.write(next.line);
+      this.waitingBytes -= next.data.length;
+      const more = stdin.write(next.data);
       next.written();
       if (!more) return;
     }
@@ -112,6 +126,7 @@ export class StdioChildTransport implements Transport {
   async close(): Promise<void> {
     const child = this.child;
     if (!child?.pid || this.exit) return this.exited;
+    this.closing = true;
     child.stdin.end();
     this.signalGroup('SIGTERM');
     const killer = setTimeout(() => this.signalGroup('SIGKILL'), this.options.killGraceMs);
@@ -133,8 +148,19 @@ export class StdioChildTransport implements Transport {
   private ended(exit: ChildExit): void {
     if (this.exit) return;
     this.exit = exit;
-    if (exit.startError) this.log.error('the MCP server could not be started', { error: exit.startError.message });
-    else this.log.info('child exited', { pid: this.child?.pid, code: exit.code, signal: exit.signal });
+    // Counted for every process that existed, so the children gauge cannot drift.
+    if (this.spawned) this.observer.exited?.({ code: exit.code, signal: exit.signal });
+    if (exit.startError) {
+      this.log.error('the MCP server could not be started', { error: exit.startError.message });
+      this.observer.startFailed?.(exit.startError.message);
+    } else {
+      this.log.info('child exited', { pid: this.child?.pid, code: exit.code, signal: exit.signal });
+      // Ending by itself before saying anything is a failed start (a bad flag, a missing module).
+      if (!this.answered && !this.closing) {
+        this.log.warn('the MCP server exited before writing any message');
+        this.observer.startFailed?.(`exited before answering (${explainExit(exit).detail})`);
+      }
+    }
     this.markExited();
     for (const line of this.waiting.splice(0)) line.failed(new Error('MCP server process is not running'));
     this.waitingBytes = 0;
@@ -147,12 +173,21 @@ export class StdioChildTransport implements Transport {
       (line) => this.receiveLine(line),
       (bytes) => this.log.warn('dropped an oversized line from the MCP server', { bytes, limit: this.options.maxLineBytes }),
     );
-    child.stdout.on('data', (chunk: Buffer) => framer.push(chunk));
+    child.stdout.on('data', (chunk: Buffer) => {
+      this.observer.bytes?.('server_to_client', chunk.length);
+      framer.push(chunk);
+    });
   }
 
   private receiveLine(line: string): void {
     const read = parseJsonRpcLine(line);
-    if (read.kind === 'message') return this.onmessage?.(read.message);
+    if (read.kind === 'message') {
+      if (!this.answered) {
+        this.answered = true;
+        this.observer.firstMessage?.();
+      }
+      return this.onmessage?.(read.message);
+    }
     if (read.kind === 'blank') return;
     const what = read.kind === 'not-json' ? 'a non-JSON line' : 'a JSON line that is not JSON-RPC';
     this.log.warn(`skipped ${what} from the MCP server`, { line: line.slice(0, 200) });
@@ -175,10 +210,10 @@ export function explainExit(exit: ChildExit | undefined): CloseReason {
   return { code: 'CHILD_EXITED', detail: exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}` };
 }
 
-/** An upstream factory that spawns one child per session. */
-export function stdioChildUpstream(command: ChildCommand): UpstreamFactory {
+/** An upstream factory that spawns one child per session, each reported to `observer` (default: nobody). */
+export function stdioChildUpstream(command: ChildCommand, observer: Partial<ChildObserver> = {}): UpstreamFactory {
   return (log) => {
-    const transport = new StdioChildTransport(command, log);
+    const transport = new StdioChildTransport(command, log, process.env, observer);
     return { transport, explainClose: () => explainExit(transport.exit) };
   };
 }

@@ -95,4 +95,15 @@ describe('the command line', () => {
     assert.ok(lines.some((line) => line.includes('"sessionId"') && line.includes('"transport":"streamableHttp"')));
     assert.equal(stdout, '');
   });
+
+  test('when the reader of its log goes away (EPIPE on stderr), the bridge keeps serving and still exits 0 on SIGTERM', async () => {
+    const bridge = await startBridge(['--stdio', `${JSON.stringify(process.execPath)} ${JSON.stringify(fixturePath('env-server'))}`]);
+    try {
+      bridge.proc.stderr!.destroy();
+      for (let i = 0; i < 3; i++) await openStreamableSession(bridge.url); // each session logs a line
+      assert.equal((await fetch(`${bridge.url}/healthz`)).status, 200);
+    } finally {
+      assert.equal(await bridge.stop(), 0);
+    }
+  });
 });

@@ -1,0 +1,31 @@
+import type { RequestHandler } from 'express';
+import { errorCodeOf } from '../errors.js';
+
+/** What the metrics endpoint needs: the text and its content type. */
+export interface Scrapable {
+  readonly contentType: string;
+  scrape(): Promise<string>;
+}
+
+/** `GET /metrics`: the Prometheus text exposition. */
+export function metricsHandler(metrics: Scrapable): RequestHandler {
+  return (_req, res, next) => {
+    metrics.scrape().then((text) => void res.type(metrics.contentType).send(text), next);
+  };
+}
+
+/**
+ * Counts every request the bridge refuses, by the catalogue code writeJsonError answered with
+ * (so new refusals are counted without extra calls); an error status written by someone else
+ * (the SDK's Streamable HTTP transport) counts as `HTTP_<status>`. Mount it after the probes.
+ */
+export function countRejections(rejected: (reason: string) => void): RequestHandler {
+  return (_req, res, next) => {
+    res.once('close', () => {
+      const code = errorCodeOf(res);
+      if (code) rejected(code);
+      else if (res.statusCode >= 400) rejected(`HTTP_${res.statusCode}`);
+    });
+    next();
+  };
+}
