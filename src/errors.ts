@@ -17,6 +17,7 @@ export const catalogue = {
   UNAUTHORIZED: { status: 401, rpc: ErrorCode.ConnectionClosed, message: 'Unauthorized: a valid API key is required' },
   RATE_LIMITED: { status: 429, rpc: ErrorCode.ConnectionClosed, message: 'Too Many Requests: rate limit exceeded' },
   TOO_MANY_SESSIONS: { status: 503, rpc: ErrorCode.ConnectionClosed, message: 'Service Unavailable: too many sessions' },
+  DUPLICATE_REQUEST_ID: { status: 409, rpc: ErrorCode.InvalidRequest, message: 'Conflict: a request with this id is still in flight in this session' },
   NOT_FOUND: { status: 404, rpc: ErrorCode.ConnectionClosed, message: 'Not Found' },
   METHOD_NOT_ALLOWED: { status: 405, rpc: ErrorCode.ConnectionClosed, message: 'Method Not Allowed' },
   SHUTTING_DOWN: { status: 503, rpc: ErrorCode.ConnectionClosed, message: 'Service Unavailable: the gateway is shutting down' },

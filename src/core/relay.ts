@@ -63,6 +63,11 @@ export class Relay {
     return this.inFlight.size;
   }
 
+  /** Whether a client request with this id awaits an answer (a second one would make both ambiguous). */
+  isPending(id: RequestId): boolean {
+    return this.inFlight.has(id);
+  }
+
   /** True from the moment either side starts to close: the session takes no new messages. */
   get isEnding(): boolean {
     return this.closing !== undefined || this.ending !== undefined;

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { isRequest } from '../core/jsonrpc.js';
 import type { Gateway } from '../core/gateway.js';
 import type { Session, SessionKind } from '../core/sessions.js';
 import { writeJsonError } from '../errors.js';
@@ -23,6 +25,18 @@ export function findSession(
   if (!session || session.kind !== kind || session.relay.isEnding) return void writeJsonError(res, 'SESSION_NOT_FOUND');
   session.touch();
   return session;
+}
+
+/**
+ * Refuses (409, DUPLICATE_REQUEST_ID) a body reusing the id of a request still in flight in the
+ * session: its answer could no longer be told apart, and the first request would never get one.
+ */
+export function refuseDuplicateIds(session: Session, body: JSONRPCMessage | JSONRPCMessage[] | undefined, res: ServerResponse): boolean {
+  const messages = Array.isArray(body) ? body : body ? [body] : [];
+  const duplicate = messages.find((message) => isRequest(message) && session.relay.isPending(message.id));
+  if (!duplicate || !isRequest(duplicate)) return false;
+  writeJsonError(res, 'DUPLICATE_REQUEST_ID', `id ${JSON.stringify(duplicate.id)}`);
+  return true;
 }
 
 /** The query parameter `name` (or its first alias present) of a request. */

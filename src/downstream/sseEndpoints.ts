@@ -5,7 +5,7 @@ import { writeErrorResponse } from '../errors.js';
 import type { Logger } from '../log.js';
 import { OutboundBudget } from './outboundBudget.js';
 import { SseSessionTransport, type SseSessionOptions } from './sse.js';
-import { findSession, queryParam } from './sessionIds.js';
+import { findSession, queryParam, refuseDuplicateIds } from './sessionIds.js';
 
 /**
  * The two legacy HTTP+SSE endpoints: `GET /sse` opens a session with its own MCP server, and
@@ -41,6 +41,7 @@ export class LegacySseEndpoints {
   postMessage(req: IncomingMessage, res: ServerResponse, body: JSONRPCMessage | JSONRPCMessage[]): void {
     const session = findSession(this.gateway, 'sse', queryParam(req, 'sessionId', 'session_id'), res);
     if (!session || !(session.downstream instanceof SseSessionTransport)) return;
+    if (refuseDuplicateIds(session, body, res)) return;
     const transport = session.downstream;
     // Accept first, then relay: the answers travel on the event stream, not on this response.
     res.writeHead(202, { 'Content-Type': 'text/plain' }).end('Accepted');

@@ -7,7 +7,7 @@ import { writeErrorResponse } from '../errors.js';
 import type { Logger } from '../log.js';
 import { BoundedEventStore } from './eventStore.js';
 import { OutboundBudget } from './outboundBudget.js';
-import { findSession } from './sessionIds.js';
+import { findSession, refuseDuplicateIds } from './sessionIds.js';
 
 /** Options for Streamable HTTP sessions; bodies arrive already parsed and size-checked. */
 export interface StreamableHttpOptions {
@@ -49,6 +49,7 @@ export class StreamableHttpEndpoint {
     if (sessionId === undefined && req.method === 'POST' && hasInitialize(body)) return this.initialize(req, res, body);
     const session = findSession(this.gateway, 'streamableHttp', Array.isArray(sessionId) ? sessionId[0] : sessionId, res);
     if (!session || !(session.downstream instanceof StreamableHTTPServerTransport)) return;
+    if (refuseDuplicateIds(session, body, res)) return;
     this.budgets.get(session.downstream)?.watch(res, { hideBackpressure: true });
     await session.downstream.handleRequest(req, res, body);
   }

@@ -119,3 +119,41 @@ describe('bad input gets a clear JSON error and the session keeps working', () =
     assert.notEqual((await post(`${bridge.url}/mcp`, ping, { origin: 'http://localhost:3000' })).status, 403);
   });
 });
+
+describe('a request id still in flight cannot be reused in the same session', () => {
+  let bridge: RunningBridge;
+  before(async () => {
+    bridge = await startBridge(['--stdio', fixtureCommand('test-server')]);
+  });
+  after(async () => {
+    assert.equal(await bridge.stop(), 0);
+    assert.deepEqual(bridge.children(), []);
+  });
+
+  test('Streamable HTTP: the second request gets 409 DUPLICATE_REQUEST_ID and the first still gets its one answer', async () => {
+    const { headers } = await openStreamableSession(bridge.url);
+    const first = post(`${bridge.url}/mcp`, callTool(5, 'slow', { ms: 1_500 }), headers);
+    const response = await first;
+    const duplicate = await jsonError(await post(`${bridge.url}/mcp`, callTool(5, 'echo', { text: 'again' }), headers));
+    assert.deepEqual([duplicate.status, duplicate.reason], [409, 'DUPLICATE_REQUEST_ID']);
+    const answers = await messagesOf(response);
+    const fives = answers.filter((m) => m.id === 5);
+    assert.equal(fives.length, 1, 'exactly one answer to the first request');
+    assert.match(JSON.stringify(fives[0]?.result), /waited 1500 ms/);
+    const [again] = await messagesOf(await post(`${bridge.url}/mcp`, callTool(5, 'echo', { text: 'now free' }), headers));
+    assert.equal(JSON.stringify(again?.result).includes('now free'), true, 'the id can be used once answered');
+  });
+
+  test('legacy SSE: the second request gets 409 DUPLICATE_REQUEST_ID and the first still gets its one answer', async () => {
+    const session = await openLegacySession(bridge.url);
+    try {
+      assert.equal((await post(session.postUrl, callTool('d', 'slow', { ms: 1_000 }))).status, 202);
+      const duplicate = await jsonError(await post(session.postUrl, callTool('d', 'echo', { text: 'again' })));
+      assert.deepEqual([duplicate.status, duplicate.reason], [409, 'DUPLICATE_REQUEST_ID']);
+      await waitFor(() => session.reader.messages().find((m) => m.id === 'd'), { what: 'the slow answer' });
+      assert.equal(session.reader.messages().filter((m) => m.id === 'd').length, 1);
+    } finally {
+      session.close();
+    }
+  });
+});
