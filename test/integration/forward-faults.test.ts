@@ -1,24 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { startBridge, type RunningBridge } from '../helpers/bridge.js';
+import { startBridge } from '../helpers/bridge.js';
 import { callTool, messagesOf, openLegacySession, openStreamableSession, post } from '../helpers/http.js';
-import { fixtureCommand } from '../helpers/paths.js';
+import { assertHealthyClientWorks, faultServer, withBridge } from '../helpers/faults.js';
 import { isAlive } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
-
-/** Runs `body` against a fresh bridge and always stops it, checking that no process is left. */
-async function withBridge(args: string[], body: (bridge: RunningBridge) => Promise<void>): Promise<void> {
-  const bridge = await startBridge(args);
-  try {
-    await body(bridge);
-  } finally {
-    const family = bridge.children();
-    assert.equal(await bridge.stop(), 0);
-    await waitFor(() => family.every((pid) => !isAlive(pid)), { what: 'every child to be gone' });
-  }
-}
-
-const faultServer = (...flags: string[]): string[] => ['--stdio', fixtureCommand('fault-server', ...flags)];
 
 describe('faults in the MCP server never lose a request or harm another session', () => {
   test('a child that crashes mid-request answers that request with a JSON-RPC error and ends only its session', () =>
@@ -42,6 +28,7 @@ describe('faults in the MCP server never lose a request or harm another session'
       const answer = await waitFor(() => session.reader.messages().find((m) => m.id === 5), { what: 'the error answer' });
       assert.equal((answer.error as { code: number }).code, -32000);
       await waitFor(() => session.reader.closed, { what: 'the stream to close' });
+      await assertHealthyClientWorks(bridge.url);
     }));
 
   test('a command that cannot start gives the client an error and the gateway keeps serving', () =>
@@ -70,6 +57,7 @@ describe('faults in the MCP server never lose a request or harm another session'
       assert.deepEqual(answer!.result, { content: [{ type: 'text', text: 'after garbage' }] });
       assert.match(bridge.stderr(), /warn skipped a non-JSON line/);
       assert.match(bridge.stderr(), /warn skipped a JSON line that is not JSON-RPC/);
+      await assertHealthyClientWorks(bridge.url);
     }));
 
   test('a line over --maxLineBytes is dropped with a log line and the session survives', () =>

@@ -42,6 +42,11 @@ describe('--requestTimeout in the forward bridge', { timeout: 60_000 }, () => {
   let bridge: RunningBridge;
   let client: Client;
 
+  test('the server is told to stop: notifications/cancelled reaches it', async () => {
+    await assert.rejects(client.callTool({ name: 'slow', arguments: { ms: 8_000, steps: 1 } }), /did not answer in time/);
+    await waitFor(() => /cancelled after notifications\/cancelled/.test(bridge.stderr()) || undefined, { what: 'the child to log its cancellation' });
+  });
+
   before(async () => {
     bridge = await startBridge(['--stdio', fixtureCommand('test-server'), ...TIMEOUT_FLAGS]);
     client = new Client({ name: 'timeouts', version: '1.0.0' });
