@@ -16,7 +16,9 @@ describe('the command line', () => {
     assert.equal(status, 0);
     for (const flag of ['--stdio', '--shell', '--env', '--passEnv', '--cwd', '--port', '--host', '--baseUrl', '--ssePath', '--messagePath',
       '--streamableHttpPath', '--allowedHosts', '--allowedOrigins', '--sessionTimeout', '--keepalive', '--maxBodyBytes', '--maxLineBytes',
-      '--killGrace', '--eventStoreSize', '--jsonResponse', '--logLevel', '--logFormat']) {
+      '--killGrace', '--eventStoreSize', '--jsonResponse', '--logLevel', '--logFormat', '--requestTimeout', '--maxSessionBufferBytes',
+      '--url', '--sse', '--streamableHttp', '--header', '--oauth2Bearer', '--reconnectAttempts', '--reconnectDelay', '--reconnectMaxDelay',
+      '--apiKey', '--apiKeyFile', '--cors', '--rateLimit', '--maxSessions']) {
       assert.ok(stdout.includes(flag), `--help mentions ${flag}`);
     }
     assert.match(stdout, /\[default: 8000\]/);
