@@ -55,7 +55,8 @@ class OAuthRemoteAuth implements RemoteAuth {
   private renewing: Promise<void> | undefined;
   // The access token the latest request carried: a 401 is about that one.
   private lastSent: string | undefined;
-  private lastSignIn: { token: string; at: number } | undefined;
+  // The access token this object obtained last (sign-in, refresh or client credentials), and when.
+  private lastObtained: { token: string; at: number } | undefined;
   private stepUps: number[] = [];
 
   constructor(
@@ -113,12 +114,16 @@ class OAuthRemoteAuth implements RemoteAuth {
           this.log.info('using the credentials obtained meanwhile by another request or mcp-bridge process');
           return true;
         }
-        if (failed !== undefined && this.lastSignIn?.token === failed && Date.now() - this.lastSignIn.at < FRESH_MS) {
+        if (status === 403) return this.stepUp(challenge, current);
+        // A token obtained moments ago and already refused: a refresh may still help, a new sign-in would only loop.
+        const fresh = failed !== undefined && this.lastObtained?.token === failed && Date.now() - this.lastObtained.at < FRESH_MS;
+        try {
+          return await this.authorize({ interactive: !fresh, scope: challenge.scope, resourceMetadataUrl: challenge.resourceMetadataUrl });
+        } catch (error) {
+          if (!(error instanceof InteractionRequiredError)) throw error;
           this.log.error('the remote MCP server refused the credentials it has just issued; not signing in again', { status });
           return false;
         }
-        if (status === 403) return this.stepUp(challenge, current);
-        return this.authorize({ interactive: true, scope: challenge.scope, resourceMetadataUrl: challenge.resourceMetadataUrl });
       });
     } catch (error) {
       this.log.error('signing in to the remote MCP server failed', { error: (error as Error).message });
@@ -134,6 +139,11 @@ class OAuthRemoteAuth implements RemoteAuth {
   }
 
   private async stepUp(challenge: Challenge, current: StoredTokens | undefined): Promise<boolean> {
+    if (!challenge.scope || (current && this.covers(current, 403, challenge))) {
+      // Asking again for what the token already holds would get the same answer.
+      this.log.error('the remote MCP server refused access (403 insufficient_scope) without naming a scope the token lacks', { scope: challenge.scope });
+      return false;
+    }
     const now = Date.now();
     this.stepUps = this.stepUps.filter((at) => now - at < STEP_UP_WINDOW_MS);
     if (this.stepUps.length >= MAX_STEP_UPS) {
@@ -154,7 +164,9 @@ class OAuthRemoteAuth implements RemoteAuth {
     const provider = this.provider;
     if (!run.interactive) {
       provider.interactive = false;
-      return (await auth(provider, base)) === 'AUTHORIZED';
+      const result = await auth(provider, base);
+      await this.noteObtained();
+      return result === 'AUTHORIZED';
     }
     // Listening before auth() runs: the browser may come back as soon as it is opened.
     const listener = await startCallbackListener({
@@ -167,11 +179,14 @@ class OAuthRemoteAuth implements RemoteAuth {
     provider.hideTokens = run.stepUp ?? false;
     try {
       // A refresh that works needs no browser; one that fails falls back to one authorization (inside auth()).
-      if ((await auth(provider, base)) === 'AUTHORIZED') return true;
+      if ((await auth(provider, base)) === 'AUTHORIZED') {
+        await this.noteObtained();
+        return true;
+      }
       const code = await listener.waitForCode();
       provider.hideTokens = false;
       const result = await auth(provider, { ...base, authorizationCode: code });
-      await this.noteSignIn();
+      await this.noteObtained();
       this.log.info('signed in to the remote MCP server');
       return result === 'AUTHORIZED';
     } finally {
@@ -190,13 +205,13 @@ class OAuthRemoteAuth implements RemoteAuth {
     const provider = await this.machine;
     if (run.scope) provider.requestedScope = run.scope;
     const result = await auth(provider, { serverUrl: this.options.serverUrl, scope: run.scope, resourceMetadataUrl: run.resourceMetadataUrl });
-    await this.noteSignIn();
+    await this.noteObtained();
     return result === 'AUTHORIZED';
   }
 
-  private async noteSignIn(): Promise<void> {
+  private async noteObtained(): Promise<void> {
     const tokens = await this.store.readTokens();
-    if (tokens) this.lastSignIn = { token: tokens.access_token, at: Date.now() };
+    if (tokens) this.lastObtained = { token: tokens.access_token, at: Date.now() };
   }
 
   private async locked<T>(work: () => Promise<T>): Promise<T> {
