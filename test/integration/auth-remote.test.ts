@@ -195,6 +195,21 @@ test('403 insufficient_scope steps up to the wider scope, keeping what was grant
   }
 });
 
+test('403 insufficient_scope naming only scopes the token holds does not send the user to sign in', async () => {
+  const log = new RecordingLogger();
+  const auth = createRemoteAuth(options(fixture, tempDir()), log);
+  assert.equal((await call(auth, fixture.resourceUrl)).status, 200);
+  fixture.forbidden = true;
+  try {
+    const before = snapshot();
+    assert.equal((await call(auth, fixture.resourceUrl)).status, 403);
+    assert.equal(fixture.stats.authorizations, before.authorizations);
+    assert.match(log.text, /without naming a scope the token lacks/);
+  } finally {
+    fixture.forbidden = false;
+  }
+});
+
 test('client credentials: a token without a browser, stored for the next run', async () => {
   const authDir = tempDir();
   const log = new RecordingLogger();
