@@ -6,7 +6,7 @@ import type { Logger } from '../log.js';
 export interface CallbackOptions {
   /** The port to try first (0: any free port). When it is busy, any free port is used instead. */
   readonly preferredPort: number;
-  /** The `state` the authorization request carried; read when the browser arrives (undefined: not checked). */
+  /** The `state` the authorization request carried, read when the browser arrives; undefined (no request yet) refuses every callback. */
   readonly expectedState: () => string | undefined;
   /** How long to wait for the browser (default 5 min). */
   readonly timeoutMs?: number;
@@ -75,7 +75,7 @@ export async function startCallbackListener(options: CallbackOptions): Promise<C
     }
     const expected = options.expectedState();
     const state = url.searchParams.get('state');
-    if (done || (expected !== undefined && state !== expected)) {
+    if (done || expected === undefined || state !== expected) {
       // Another page may try to plant its own code: without our state, it is answered and ignored.
       log.warn('the sign-in callback carried an unexpected state; ignoring it');
       res.writeHead(400, { 'Content-Type': 'text/html; charset=utf-8' }).end(page('Sign-in failed', 'This sign-in link is not the one mcp-bridge is waiting for.'));

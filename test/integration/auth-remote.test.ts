@@ -210,6 +210,20 @@ test('403 insufficient_scope naming only scopes the token holds does not send th
   }
 });
 
+test('a pre-registered client (--clientId or --clientInfoFile) is used as is: no registration, any loopback port', async () => {
+  const authDir = tempDir();
+  const before = snapshot();
+  const byFlag = createRemoteAuth(options(fixture, authDir, { clientId: fixture.publicClientId }), new RecordingLogger());
+  assert.equal((await call(byFlag, fixture.resourceUrl)).status, 200);
+  const infoFile = join(tempDir(), 'client.json');
+  writeFileSync(infoFile, JSON.stringify({ client_id: fixture.publicClientId }));
+  const byFile = createRemoteAuth(options(fixture, tempDir(), { clientInfoFile: infoFile }), new RecordingLogger());
+  assert.equal((await call(byFile, fixture.resourceUrl)).status, 200);
+  assert.equal(fixture.stats.registrations, before.registrations);
+  assert.equal(fixture.stats.authorizations - before.authorizations, 2);
+  assert.ok(!existsSync(join(serverDir(fixture.resourceUrl, authDir), 'client.json')), 'nothing registered is stored');
+});
+
 test('client credentials: a token without a browser, stored for the next run', async () => {
   const authDir = tempDir();
   const log = new RecordingLogger();
