@@ -19,6 +19,11 @@ export interface AuthOptions {
   readonly callbackPort: number;
   /** Scopes to ask for when the server names none (`--scope`). */
   readonly scope?: string;
+  /**
+   * With `clientCredentials`: the only authorization server the client secret is sent to (its issuer URL).
+   * Default: the one the remote server's protected resource metadata names, looked up at the first sign-in.
+   */
+  readonly authorizationServerUrl?: string;
 }
 
 /**

@@ -1,0 +1,122 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../log.js';
+
+/** Options of the local redirect listener. */
+export interface CallbackOptions {
+  /** The port to try first (0: any free port). When it is busy, any free port is used instead. */
+  readonly preferredPort: number;
+  /** The `state` the authorization request carried, read when the browser arrives; undefined (no request yet) refuses every callback. */
+  readonly expectedState: () => string | undefined;
+  /** How long to wait for the browser (default 5 min). */
+  readonly timeoutMs?: number;
+  readonly log: Logger;
+}
+
+/** The listener the browser is sent back to after signing in. */
+export interface CallbackListener {
+  /** The redirect URI, `http://127.0.0.1:PORT/callback`. */
+  readonly url: string;
+  /** Resolves to the authorization code; rejects on an `error=` answer, on timeout, or when closed first. */
+  waitForCode(): Promise<string>;
+  /** Stops listening (idempotent). */
+  close(): Promise<void>;
+}
+
+const CALLBACK_PATH = '/callback';
+
+function page(title: string, text: string): string {
+  const escape = (value: string): string => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${escape(title)}</title></head><body style="font-family:sans-serif"><h1>${escape(title)}</h1><p>${escape(text)}</p></body></html>`;
+}
+
+// What the authorization server says in error_description is shown to the user: printable and short.
+function printable(value: string | null): string {
+  return (value ?? '').replace(/[^\x20-\x7e]/g, ' ').slice(0, 200);
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error): void => reject(error);
+    server.once('error', onError);
+    // Loopback only: the code must not be reachable from the network.
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/**
+ * Starts the redirect listener on 127.0.0.1: the preferred port, or any free port when that one is busy.
+ * A different port works with authorization servers that follow RFC 8252 §7.3 (any port for
+ * loopback redirect URIs) and with clients registered dynamically, which register the actual URL.
+ */
+export async function startCallbackListener(options: CallbackOptions): Promise<CallbackListener> {
+  const { log, timeoutMs = 300_000 } = options;
+  let settle: { resolve: (code: string) => void; reject: (error: Error) => void } | undefined;
+  const result = new Promise<string>((resolve, reject) => (settle = { resolve, reject }));
+  result.catch(() => undefined); // nobody may wait (a refresh worked): no unhandled rejection
+  let done = false;
+  const finish = (outcome: string | Error): void => {
+    if (done) return;
+    done = true;
+    if (typeof outcome === 'string') settle!.resolve(outcome);
+    else settle!.reject(outcome);
+    void close();
+  };
+
+
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (req.method !== 'GET' || url.pathname !== CALLBACK_PATH) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not Found');
+      return;
+    }
+    const expected = options.expectedState();
+    const state = url.searchParams.get('state');
+    if (done || expected === undefined || state !== expected) {
+      // Another page may try to plant its own code: without our state, it is answered and ignored.
+      log.warn('the sign-in callback carried an unexpected state; ignoring it');
+      res.writeHead(400, { 'Content-Type': 'text/html; charset=utf-8' }).end(page('Sign-in failed', 'This sign-in link is not the one mcp-bridge is waiting for.'));
+      return;
+    }
+    const error = url.searchParams.get('error');
+    const code = url.searchParams.get('code');
+    if (error || !code) {
+      const detail = error ? `${printable(error)}${url.searchParams.get('error_description') ? ': ' + printable(url.searchParams.get('error_description')) : ''}` : 'no code';
+      res.writeHead(400, { 'Content-Type': 'text/html; charset=utf-8', Connection: 'close' }).end(page('Sign-in failed', `The authorization server answered: ${detail}. You can close this window.`));
+      finish(new Error(`the authorization server refused the sign-in (${detail})`));
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', Connection: 'close' }).end(page('Signed in', 'mcp-bridge is signed in. You can close this window.'));
+    finish(code);
+  };
+
+  const server = createServer(handle);
+  let port: number;
+  try {
+    port = await listen(server, options.preferredPort);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || options.preferredPort === 0) throw error;
+    port = await listen(server, 0);
+    log.warn(`the sign-in callback port ${options.preferredPort} is busy; using ${port}. An authorization server that compares loopback redirect URIs exactly (against RFC 8252) will refuse it: free the port or pass --callbackPort`);
+  }
+  const timer = setTimeout(() => finish(new Error(`no sign-in completed within ${Math.round(timeoutMs / 1000)} s; try again`)), timeoutMs);
+  timer.unref();
+
+  let closing: Promise<void> | undefined;
+  function close(): Promise<void> {
+    closing ??= new Promise<void>((resolve) => {
+      clearTimeout(timer);
+      if (!done) finish(new Error('the sign-in was abandoned'));
+      server.close(() => resolve());
+      // The browser's answer is written before this; a connection still open after a moment is cut.
+      server.closeIdleConnections();
+      setTimeout(() => server.closeAllConnections(), 1_000).unref();
+    });
+    return closing;
+  }
+
+  return { url: `http://127.0.0.1:${port}${CALLBACK_PATH}`, waitForCode: () => result, close };
+}

@@ -1,0 +1,64 @@
+import { discoverOAuthServerInfo } from '@modelcontextprotocol/sdk/client/auth.js';
+import { ClientCredentialsProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
+import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { Logger } from '../log.js';
+import { preRegisteredClient } from './provider.js';
+import type { AuthStore } from './store.js';
+import type { AuthOptions } from './types.js';
+
+/**
+ * The SDK's ClientCredentialsProvider with its tokens kept in the AuthStore (so other mcp-bridge
+ * processes reuse them), and with the scope of a step-up sent instead of the configured one.
+ */
+export class StoredClientCredentialsProvider extends ClientCredentialsProvider {
+  /** The scope to ask for on the next token request (default: `--scope`). */
+  requestedScope: string | undefined;
+
+  constructor(
+    private readonly store: AuthStore,
+    options: { clientId: string; clientSecret: string; scope?: string; expectedIssuer: string },
+  ) {
+    super({ ...options, clientName: 'mcp-bridge' });
+    this.requestedScope = options.scope;
+  }
+
+  override async saveTokens(tokens: OAuthTokens): Promise<void> {
+    super.saveTokens(tokens);
+    await this.store.saveTokens(tokens);
+  }
+
+  async invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery'): Promise<void> {
+    if (scope === 'all' || scope === 'tokens') await this.store.clearTokens();
+  }
+
+  override prepareTokenRequest(scope?: string): URLSearchParams {
+    return super.prepareTokenRequest(this.requestedScope ?? scope);
+  }
+}
+
+/**
+ * Builds the client_credentials provider. The client's secret is sent only to the authorization
+ * server `options.authorizationServerUrl` names, or else to the one the remote server's metadata
+ * names (RFC 9728), looked up once here and logged.
+ */
+export async function createClientCredentialsProvider(
+  options: AuthOptions,
+  store: AuthStore,
+  log: Logger,
+  resourceMetadataUrl?: URL,
+): Promise<StoredClientCredentialsProvider> {
+  const client = await preRegisteredClient(options);
+  if (!client) throw new Error('client credentials need a client id (--clientId, --clientSecret or --clientInfoFile)');
+  if (!client.client_secret) throw new Error('client credentials need a client secret (--clientSecret, MCP_BRIDGE_CLIENT_SECRET or --clientInfoFile)');
+  let expectedIssuer = options.authorizationServerUrl;
+  if (!expectedIssuer) {
+    expectedIssuer = (await discoverOAuthServerInfo(options.serverUrl, { resourceMetadataUrl })).authorizationServerUrl;
+    log.info('client credentials go to the authorization server the remote MCP server names', { authorizationServer: new URL(expectedIssuer).origin });
+  }
+  return new StoredClientCredentialsProvider(store, {
+    clientId: client.client_id,
+    clientSecret: client.client_secret,
+    expectedIssuer,
+    ...(options.scope ? { scope: options.scope } : {}),
+  });
+}
