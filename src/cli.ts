@@ -6,6 +6,7 @@ import { buildConfig, type BridgeConfig, type ForwardConfig, type ReverseConfig 
 import { exposureWarning } from './configSecurity.js';
 import { BridgeError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
+import { runAuthCommand } from './authCommand.js';
 import { startReverseBridge } from './reverse.js';
 
 /** Exit code for usage errors: unknown flags, missing command, invalid values. */
@@ -18,11 +19,16 @@ function usageError(message: string): never {
   process.exit(USAGE_ERROR);
 }
 
-async function readConfig(): Promise<BridgeConfig> {
+/** The validated config, and whether the `auth` command was given (with its --logout). */
+async function readConfig(): Promise<{ config: BridgeConfig; authCommand: { logout: boolean } | undefined }> {
   const parser = declareOptions(hideBin(process.argv)).fail((message, error) => usageError(message ?? error?.message ?? 'invalid arguments'));
   const argv = await parser.parseAsync();
+  const authCommand = argv._[0] === 'auth' ? { logout: Boolean(argv.logout) } : undefined;
+  if (argv._.length > (authCommand ? 1 : 0)) usageError(`unknown command "${String(argv._[authCommand ? 1 : 0])}"`);
   try {
-    return buildConfig(toRawOptions(argv), process.env);
+    const config = buildConfig(toRawOptions(argv), process.env);
+    if (authCommand && config.mode !== 'reverse') usageError('auth needs the remote: mcp-bridge auth --url https://host/mcp');
+    return { config, authCommand };
   } catch (error) {
     if (error instanceof BridgeError) usageError(error.message);
     throw error;
@@ -84,8 +90,9 @@ async function runForward(config: ForwardConfig, log: Logger): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const config = await readConfig();
+  const { config, authCommand } = await readConfig();
   const log = createLogger(config.log);
+  if (authCommand && config.mode === 'reverse') process.exit((await runAuthCommand(config, log, authCommand)) ? 0 : 1);
   // A bug in one request must not take every other session down with it.
   process.on('uncaughtException', (error) => log.error('uncaught exception', { error: error.stack ?? error.message }));
   process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: String(reason) }));

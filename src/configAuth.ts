@@ -14,6 +14,7 @@ export interface AuthRawOptions {
   noBrowser?: boolean;
   callbackPort?: number;
   scope?: string;
+  authorizationServer?: string;
 }
 
 /** Defaults of the OAuth flags (shown by --help). */
@@ -36,9 +37,12 @@ export function authOptions(raw: AuthRawOptions, env: NodeJS.ProcessEnv, serverU
   if (!Number.isInteger(callbackPort) || callbackPort < 0 || callbackPort > 65535) fail('--callbackPort must be 0..65535');
   if (clientSecret && !raw.clientId) fail('--clientSecret needs --clientId');
   if (raw.clientCredentials && !raw.clientId && !raw.clientInfoFile) fail('--clientCredentials needs --clientId (and usually --clientSecret) or --clientInfoFile');
-  if (raw.clientMetadataUrl !== undefined && !/^https?:$/.test(URL.canParse(raw.clientMetadataUrl) ? new URL(raw.clientMetadataUrl).protocol : '')) {
-    fail('--clientMetadataUrl must be an http(s) URL');
+  // The spec (and the SDK) take a Client ID Metadata Document only from an https URL with a path.
+  const metadataUrl = raw.clientMetadataUrl !== undefined && URL.canParse(raw.clientMetadataUrl) ? new URL(raw.clientMetadataUrl) : undefined;
+  if (raw.clientMetadataUrl !== undefined && (metadataUrl?.protocol !== 'https:' || metadataUrl.pathname === '/')) {
+    fail('--clientMetadataUrl must be an https URL with a path');
   }
+  if (raw.authorizationServer !== undefined && !URL.canParse(raw.authorizationServer)) fail('--authorizationServer must be a URL');
   return {
     serverUrl,
     authDir: raw.authDir ?? defaultAuthDir(env),
@@ -50,5 +54,6 @@ export function authOptions(raw: AuthRawOptions, env: NodeJS.ProcessEnv, serverU
     noBrowser: Boolean(raw.noBrowser),
     callbackPort,
     scope: raw.scope,
+    authorizationServerUrl: raw.authorizationServer,
   };
 }

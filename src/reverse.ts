@@ -1,3 +1,4 @@
+import { createRemoteAuth } from './auth/remoteAuth.js';
 import type { ReverseConfig } from './config.js';
 import { Relay } from './core/relay.js';
 import { StdioClientSide } from './downstream/stdio.js';
@@ -19,7 +20,8 @@ export async function startReverseBridge(
   input: NodeJS.ReadableStream = process.stdin,
   output: NodeJS.WritableStream = process.stdout,
 ): Promise<ReverseBridge> {
-  const remote = new RemoteTransport(config.remote, log);
+  const auth = config.remote.auth && createRemoteAuth(config.remote.auth, log);
+  const remote = new RemoteTransport(config.remote, log, auth);
   const local = new StdioClientSide(input, output, config.maxLineBytes, log);
   const relay = new Relay(local, remote, log, {
     // The remote transport answers its own failures; it only closes when the bridge does.

@@ -117,7 +117,7 @@ test('OAuth is on for a remote without a static credential, off with one or with
   assert.equal(reverse({ url: 'https://h/mcp' }, { MCP_API_KEY: 'k' }).remote.auth, undefined);
   assert.equal(reverse({ url: 'https://h/mcp', header: ['authorization: Basic x'] }).remote.auth, undefined);
   assert.equal(reverse({ url: 'https://h/mcp', clientId: 'c' }, { MCP_BRIDGE_CLIENT_SECRET: 's' }).remote.auth?.clientSecret, 's');
-  for (const raw of [{ clientSecret: 's' }, { clientCredentials: true }, { callbackPort: 70000 }, { clientMetadataUrl: 'ftp://x' }]) {
+  for (const raw of [{ clientSecret: 's' }, { clientCredentials: true }, { callbackPort: 70000 }, { clientMetadataUrl: 'ftp://x' }, { clientMetadataUrl: 'http://h/client.json' }, { clientMetadataUrl: 'https://h/' }]) {
     assert.throws(() => buildConfig({ url: 'https://h/mcp', ...raw } as RawOptions), (error: unknown) => error instanceof BridgeError && error.code === 'CONFIG_INVALID', JSON.stringify(raw));
   }
 });
