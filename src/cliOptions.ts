@@ -1,5 +1,6 @@
 import yargs, { type Argv } from 'yargs';
 import { defaults, type RawOptions } from './config.js';
+import { authDefaults } from './configAuth.js';
 import { remoteDefaults } from './configRemote.js';
 import { securityDefaults } from './configSecurity.js';
 import { logFormats, logLevels } from './log.js';
@@ -30,6 +31,17 @@ export function declareOptions(argv: string[]): Argv {
     .option('reconnectAttempts', { type: 'number', default: remoteDefaults.reconnectAttempts, describe: 'Retries of an unreachable remote or a broken stream before giving up' })
     .option('reconnectDelay', { type: 'string', default: remoteDefaults.reconnectDelay, describe: 'First retry delay, doubled each time with jitter (a bare number is ms; the server\'s SSE retry: wins)' })
     .option('reconnectMaxDelay', { type: 'string', default: remoteDefaults.reconnectMaxDelay, describe: 'Longest delay between retries' })
+    .group(['oauth', 'authDir', 'clientId', 'clientSecret', 'clientInfoFile', 'clientMetadataUrl', 'clientCredentials', 'scope', 'noBrowser', 'callbackPort'], 'OAuth for the remote (reverse mode):')
+    .option('oauth', { type: 'boolean', default: true, describe: 'Sign in with OAuth 2.1 when the remote answers 401 (--no-oauth: never; off with a static Authorization)' })
+    .option('authDir', { type: 'string', describe: 'Where tokens and client registrations live (default: $MCP_BRIDGE_AUTH_DIR, else ~/.config/mcp-bridge/auth or the platform\'s equivalent)' })
+    .option('clientId', { type: 'string', describe: 'A pre-registered OAuth client id (instead of dynamic registration)' })
+    .option('clientSecret', { type: 'string', describe: 'Its secret (default: $MCP_BRIDGE_CLIENT_SECRET, which stays out of the process list)' })
+    .option('clientInfoFile', { type: 'string', describe: 'JSON file with a pre-registered client (client_id, client_secret, …)' })
+    .option('clientMetadataUrl', { type: 'string', describe: 'A Client ID Metadata Document URL to use as client_id' })
+    .option('clientCredentials', { type: 'boolean', default: false, describe: 'Use the client_credentials grant (machine clients; no browser)' })
+    .option('scope', { type: 'string', describe: 'Scopes to ask for when the server names none' })
+    .option('noBrowser', { type: 'boolean', default: false, describe: 'Print the sign-in URL to stderr instead of opening a browser' })
+    .option('callbackPort', { type: 'number', default: authDefaults.callbackPort, describe: 'Preferred port of the local sign-in callback on 127.0.0.1 (another if busy)' })
     .group(['port', 'host', 'baseUrl', 'ssePath', 'messagePath', 'streamableHttpPath', 'allowedHosts', 'allowedOrigins'], 'HTTP (downstream):')
     .option('port', { type: 'number', default: defaults.port, describe: 'Port to listen on (0 picks a free one)' })
     .option('host', { type: 'string', default: defaults.host, describe: 'Address to bind' })

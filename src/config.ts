@@ -1,4 +1,5 @@
 import { parse as parseShellWords } from 'shell-quote';
+import type { AuthRawOptions } from './configAuth.js';
 import { remoteOptions, type RemoteOptions } from './configRemote.js';
 import { originsWithCors, securityOptions, type SecurityConfig, type SecurityRawOptions } from './configSecurity.js';
 import { BridgeError } from './errors.js';
@@ -98,7 +99,7 @@ export const defaults = {
 } as const;
 
 /** The options as the CLI read them, before validation. */
-export interface RawOptions extends SecurityRawOptions {
+export interface RawOptions extends SecurityRawOptions, AuthRawOptions {
   stdio?: string;
   command?: string[];
   shell?: boolean;

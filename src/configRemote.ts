@@ -1,4 +1,6 @@
+import type { AuthOptions } from './auth/types.js';
 import type { RawOptions } from './config.js';
+import { authOptions } from './configAuth.js';
 import { BridgeError } from './errors.js';
 import type { BackoffOptions } from './upstream/backoff.js';
 import { parseDuration } from './units.js';
@@ -14,6 +16,8 @@ export interface RemoteOptions {
   readonly headers: Readonly<Record<string, string>>;
   /** Retrying an unreachable remote and reopening broken streams. */
   readonly backoff: BackoffOptions;
+  /** OAuth sign-in, unless off or a static credential is given. */
+  readonly auth: AuthOptions | undefined;
 }
 
 /** Defaults of the reverse mode's retry flags (shown by --help). */
@@ -52,5 +56,6 @@ export function remoteOptions(raw: RawOptions, env: NodeJS.ProcessEnv): RemoteOp
   const url = flag ? raw[flag]! : env.MCP_SERVER_URL!;
   if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) fail(`the remote URL "${url}" is not an http(s) URL`);
   const kind = flag === 'sse' ? 'sse' : flag === 'streamableHttp' ? 'streamableHttp' : 'auto';
-  return { url, kind, headers: headersFrom(raw, env), backoff: backoffFrom(raw) };
+  const headers = headersFrom(raw, env);
+  return { url, kind, headers, backoff: backoffFrom(raw), auth: authOptions(raw, env, url, headers) };
 }

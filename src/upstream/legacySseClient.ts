@@ -31,7 +31,7 @@ export class LegacySseConnection extends ConnectionBase implements RemoteConnect
     const response = await ensureOk(
       await fetchRemote(this.endpoint, {
         method: 'POST',
-        headers: { ...this.options.headers, 'content-type': 'application/json' },
+        headers: await this.requestHeaders({ 'content-type': 'application/json' }),
         body: JSON.stringify(message),
         signal: this.sendAborter.signal,
       }),
@@ -51,7 +51,7 @@ export class LegacySseConnection extends ConnectionBase implements RemoteConnect
     const response = await ensureOk(
       await fetchRemote(this.options.url, {
         method: 'GET',
-        headers: { ...this.options.headers, accept: 'text/event-stream', ...resume },
+        headers: await this.requestHeaders({ accept: 'text/event-stream', ...resume }),
         signal: this.aborter.signal,
       }),
       false,

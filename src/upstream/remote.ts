@@ -3,6 +3,7 @@ import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.
 import type { RemoteKind, RemoteOptions } from '../config.js';
 import { isRequest, isResponse } from '../core/jsonrpc.js';
 import { BridgeError, rpcErrorResponse, type BridgeErrorCode } from '../errors.js';
+import type { RemoteAuth } from '../auth/types.js';
 import type { Logger } from '../log.js';
 import { backoffDelay, pause } from './backoff.js';
 import { Handshake } from './handshake.js';
@@ -26,6 +27,8 @@ interface Live {
 const legacyStatuses = new Set([400, 404, 405]);
 // How often one message may meet a lost session before the bridge stops starting new ones for it.
 const MAX_SESSION_RESTARTS = 2;
+// How often one message may send the user to sign in (a second time covers a step-up of scopes).
+const MAX_SIGN_INS = 2;
 // How long closing waits for messages still being sent.
 const FLUSH_TIMEOUT_MS = 2_000;
 
@@ -61,6 +64,8 @@ export class RemoteTransport implements Transport {
   constructor(
     private readonly options: RemoteOptions,
     private readonly log: Logger,
+    /** OAuth for servers that require it (default: none, only the configured headers). */
+    private readonly auth?: RemoteAuth,
   ) {
     this.kind = options.kind === 'sse' ? 'sse' : 'streamableHttp';
     this.detecting = options.kind === 'auto';
@@ -82,6 +87,7 @@ export class RemoteTransport implements Transport {
     this.handshake.recordOutgoing(message);
     let retries = 0;
     let restarts = 0;
+    let signIns = 0;
     for (;;) {
       const live = await this.ready().catch((error: unknown) => this.fail(error));
       if (isRequest(message)) live.sending.add(message.id);
@@ -104,6 +110,8 @@ export class RemoteTransport implements Transport {
           await this.waitToRetry(retries++, failure);
           continue;
         }
+        // Refused, so never run: safe to send again once signed in.
+        if (failure.kind === 'unauthorized' && signIns++ < MAX_SIGN_INS && (await this.signIn(failure))) continue;
         this.fail(failure);
       }
     }
@@ -133,15 +141,28 @@ export class RemoteTransport implements Transport {
   }
 
   private async connectWithRetries(): Promise<Live> {
+    let signIns = 0;
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.connect();
       } catch (error) {
         const failure = failureForError(error);
+        if (failure.kind === 'unauthorized' && signIns++ < MAX_SIGN_INS && (await this.signIn(failure))) continue;
         const retryable = failure.kind === 'unreachable' || failure.kind === 'broken';
         if (!retryable || attempt >= this.options.backoff.attempts || this.stopping.signal.aborted) throw failure;
         await this.waitToRetry(attempt, failure);
       }
+    }
+  }
+
+  /** Lets OAuth react to a 401/403 (refresh, sign in, step up); true when a retry may now succeed. */
+  private async signIn(failure: RemoteFailure): Promise<boolean> {
+    if (!this.auth) return false;
+    try {
+      return await this.auth.onUnauthorized(failure.status ?? 401, failure.wwwAuthenticate ?? null);
+    } catch (error) {
+      this.log.error('signing in to the remote MCP server failed', { error: (error as Error).message });
+      return false;
     }
   }
 
@@ -152,7 +173,7 @@ export class RemoteTransport implements Transport {
   }
 
   private async connect(): Promise<Live> {
-    const options = { url: new URL(this.options.url), headers: this.options.headers, backoff: this.options.backoff, log: this.log };
+    const options = { url: new URL(this.options.url), headers: this.options.headers, backoff: this.options.backoff, log: this.log, auth: this.auth };
     const connection = this.kind === 'sse' ? new LegacySseConnection(options) : new StreamableHttpConnection(options);
     const live: Live = { connection, sending: new Set(), accepted: new Set() };
     this.latest = live;
@@ -224,7 +245,8 @@ export class RemoteTransport implements Transport {
     if (error instanceof BridgeError) throw error;
     const failure = failureForError(error);
     if (failure.kind === 'unauthorized') {
-      this.log.error('the remote MCP server refused our credentials; check --header, --oauth2Bearer or MCP_API_KEY', { status: failure.status });
+      const hint = this.auth ? 'signing in did not help' : 'check --header, --oauth2Bearer or MCP_API_KEY';
+      this.log.error(`the remote MCP server refused our credentials; ${hint}`, { status: failure.status });
     } else if (failure.kind === 'unreachable') {
       this.log.error('giving up on the remote MCP server for this message', { retries: this.options.backoff.attempts, error: failure.message });
     } else {

@@ -1,6 +1,7 @@
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { EventSourceMessage } from 'eventsource-parser/stream';
 import type { ReadableStream } from 'node:stream/web';
+import type { RemoteAuth } from '../auth/types.js';
 import type { Logger } from '../log.js';
 import type { BackoffOptions } from './backoff.js';
 import { failureForError, RemoteFailure } from './remoteFailure.js';
@@ -13,6 +14,8 @@ export interface ConnectionOptions {
   readonly headers: Readonly<Record<string, string>>;
   readonly backoff: BackoffOptions;
   readonly log: Logger;
+  /** OAuth for servers that require it: its headers go on every request. */
+  readonly auth?: RemoteAuth;
 }
 
 /**
@@ -61,6 +64,12 @@ export abstract class ConnectionBase {
   protected readonly sendAborter = new AbortController();
 
   constructor(protected readonly options: ConnectionOptions) {}
+
+  /** The configured headers, the OAuth token when signed in, then `extra`. */
+  protected async requestHeaders(extra: Record<string, string>): Promise<Record<string, string>> {
+    const auth = (await this.options.auth?.headers()) ?? {};
+    return { ...this.options.headers, ...auth, ...extra };
+  }
 
   protected get closed(): boolean {
     return this.aborter.signal.aborted;

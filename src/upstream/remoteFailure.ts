@@ -17,6 +17,8 @@ export class RemoteFailure extends Error {
     message: string,
     /** The HTTP status, when the server answered. */
     readonly status?: number,
+    /** The server's `WWW-Authenticate` challenge on a 401/403, for OAuth discovery and step-up. */
+    readonly wwwAuthenticate?: string | null,
   ) {
     super(message);
     this.name = 'RemoteFailure';
@@ -29,9 +31,9 @@ const notDelivered = new Set([429, 502, 503, 504]);
 const connectErrors = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** Classifies an HTTP error status; a 404 means a lost session only when the request named one. */
-export function failureForStatus(status: number, hadSession: boolean, detail: string): RemoteFailure {
+export function failureForStatus(status: number, hadSession: boolean, detail: string, wwwAuthenticate?: string | null): RemoteFailure {
   const message = `HTTP ${status}${detail ? `: ${detail.slice(0, 200)}` : ''}`;
-  if (status === 401 || status === 403) return new RemoteFailure('unauthorized', message, status);
+  if (status === 401 || status === 403) return new RemoteFailure('unauthorized', message, status, wwwAuthenticate);
   if (status === 404 && hadSession) return new RemoteFailure('sessionLost', message, status);
   if (notDelivered.has(status)) return new RemoteFailure('unreachable', message, status);
   return new RemoteFailure('rejected', message, status);
@@ -61,5 +63,5 @@ export async function fetchRemote(url: URL, init: RequestInit): Promise<Response
 export async function ensureOk(response: Response, hadSession: boolean): Promise<Response> {
   if (response.ok) return response;
   const text = await response.text().catch(() => '');
-  throw failureForStatus(response.status, hadSession, text);
+  throw failureForStatus(response.status, hadSession, text, response.headers.get('www-authenticate'));
 }

@@ -43,7 +43,7 @@ export class StreamableHttpConnection extends ConnectionBase implements RemoteCo
     const response = await ensureOk(
       await fetchRemote(this.options.url, {
         method: 'POST',
-        headers: this.headers({ 'content-type': 'application/json', accept: 'application/json, text/event-stream' }),
+        headers: await this.headers({ 'content-type': 'application/json', accept: 'application/json, text/event-stream' }),
         body: JSON.stringify(message),
         signal: this.sendAborter.signal,
       }),
@@ -63,17 +63,17 @@ export class StreamableHttpConnection extends ConnectionBase implements RemoteCo
     if (!endSession || !this.sessionId) return;
     const response = await fetchRemote(this.options.url, {
       method: 'DELETE',
-      headers: this.headers({}),
+      headers: await this.headers({}),
       signal: AbortSignal.timeout(DELETE_TIMEOUT_MS),
     }).catch((error: Error) => this.options.log.debug('could not end the remote session', { error: error.message }));
     await response?.body?.cancel();
   }
 
-  private headers(extra: Record<string, string>): Record<string, string> {
+  private headers(extra: Record<string, string>): Promise<Record<string, string>> {
     const session: Record<string, string> = {};
     if (this.sessionId) session['mcp-session-id'] = this.sessionId;
     if (this.protocolVersion) session['mcp-protocol-version'] = this.protocolVersion;
-    return { ...this.options.headers, ...session, ...extra };
+    return this.requestHeaders({ ...session, ...extra });
   }
 
   /** Reads a request's answer: one JSON body, or an event stream followed until the answer arrives. */
@@ -134,7 +134,7 @@ export class StreamableHttpConnection extends ConnectionBase implements RemoteCo
     const resume: Record<string, string> = stream.lastEventId ? { 'last-event-id': stream.lastEventId } : {};
     const response = await fetchRemote(this.options.url, {
       method: 'GET',
-      headers: this.headers({ accept: 'text/event-stream', ...resume }),
+      headers: await this.headers({ accept: 'text/event-stream', ...resume }),
       signal: this.aborter.signal,
     });
     // A 404 on a GET stream the server never granted means "no GET stream", not a lost session:

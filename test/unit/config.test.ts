@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildConfig, splitCommandLine, type ForwardConfig, type RawOptions, type ReverseConfig } from '../../src/config.js';
 import { BridgeError } from '../../src/errors.js';
+import { defaultAuthDir } from '../../src/auth/authDir.js';
 import { parseBytes, parseDuration } from '../../src/units.js';
 
 function forward(raw: RawOptions): ForwardConfig {
@@ -103,4 +104,27 @@ test('--maxSessionBufferBytes: 8 MiB by default, bounding both the client backlo
   assert.equal(config.sessions.maxBufferBytes, 512 * 1024);
   assert.equal(config.child.maxBacklogBytes, 512 * 1024);
   assert.throws(() => forward({ stdio: 's', maxSessionBufferBytes: '0' }), BridgeError);
+});
+
+test('OAuth is on for a remote without a static credential, off with one or with --no-oauth', () => {
+  const auth = reverse({ url: 'https://h/mcp' }, { MCP_BRIDGE_AUTH_DIR: '/tmp/auth-here' }).remote.auth;
+  assert.deepEqual(
+    { serverUrl: auth?.serverUrl, authDir: auth?.authDir, callbackPort: auth?.callbackPort, noBrowser: auth?.noBrowser, clientCredentials: auth?.clientCredentials },
+    { serverUrl: 'https://h/mcp', authDir: '/tmp/auth-here', callbackPort: 33418, noBrowser: false, clientCredentials: false },
+  );
+  assert.equal(reverse({ url: 'https://h/mcp', oauth: false }).remote.auth, undefined);
+  assert.equal(reverse({ url: 'https://h/mcp', oauth2Bearer: 't' }).remote.auth, undefined);
+  assert.equal(reverse({ url: 'https://h/mcp' }, { MCP_API_KEY: 'k' }).remote.auth, undefined);
+  assert.equal(reverse({ url: 'https://h/mcp', header: ['authorization: Basic x'] }).remote.auth, undefined);
+  assert.equal(reverse({ url: 'https://h/mcp', clientId: 'c' }, { MCP_BRIDGE_CLIENT_SECRET: 's' }).remote.auth?.clientSecret, 's');
+  for (const raw of [{ clientSecret: 's' }, { clientCredentials: true }, { callbackPort: 70000 }, { clientMetadataUrl: 'ftp://x' }]) {
+    assert.throws(() => buildConfig({ url: 'https://h/mcp', ...raw } as RawOptions), (error: unknown) => error instanceof BridgeError && error.code === 'CONFIG_INVALID', JSON.stringify(raw));
+  }
+});
+
+test('the default auth directory follows the platform', () => {
+  assert.equal(defaultAuthDir({}, 'linux', '/home/u'), '/home/u/.config/mcp-bridge/auth');
+  assert.equal(defaultAuthDir({ XDG_CONFIG_HOME: '/x' }, 'linux', '/home/u'), '/x/mcp-bridge/auth');
+  assert.equal(defaultAuthDir({}, 'darwin', '/Users/u'), '/Users/u/Library/Application Support/mcp-bridge/auth');
+  assert.equal(defaultAuthDir({ MCP_BRIDGE_AUTH_DIR: '/d' }, 'linux', '/home/u'), '/d');
 });
