@@ -1,5 +1,5 @@
-import { discoverOAuthServerInfo } from '@modelcontextprotocol/sdk/client/auth.js';
-import { ClientCredentialsProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
+import { discoverOAuthServerInfo, type AddClientAuthentication } from '@modelcontextprotocol/sdk/client/auth.js';
+import { ClientCredentialsProvider, createPrivateKeyJwtAuth } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
 import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { Logger } from '../log.js';
 import { preRegisteredClient } from './provider.js';
@@ -13,6 +13,8 @@ import type { AuthOptions } from './types.js';
 export class StoredClientCredentialsProvider extends ClientCredentialsProvider {
   /** The scope to ask for on the next token request (default: `--scope`). */
   requestedScope: string | undefined;
+  /** Set for private_key_jwt: the SDK then signs an assertion instead of sending the secret. */
+  addClientAuthentication?: AddClientAuthentication;
 
   constructor(
     private readonly store: AuthStore,
@@ -29,6 +31,14 @@ export class StoredClientCredentialsProvider extends ClientCredentialsProvider {
 
   async invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery'): Promise<void> {
     if (scope === 'all' || scope === 'tokens') await this.store.clearTokens();
+  }
+
+  /**
+   * Authenticates at the token endpoint with a signed JWT (RFC 7523, private_key_jwt) instead of
+   * the secret: iss = sub = the client id, aud = the authorization server's issuer (the SDK's default).
+   */
+  usePrivateKeyJwt(clientId: string, privateKeyPem: string, algorithm: string): void {
+    this.addClientAuthentication = createPrivateKeyJwtAuth({ issuer: clientId, subject: clientId, privateKey: privateKeyPem, alg: algorithm });
   }
 
   override prepareTokenRequest(scope?: string): URLSearchParams {
@@ -49,16 +59,26 @@ export async function createClientCredentialsProvider(
 ): Promise<StoredClientCredentialsProvider> {
   const client = await preRegisteredClient(options);
   if (!client) throw new Error('client credentials need a client id (--clientId, --clientSecret or --clientInfoFile)');
-  if (!client.client_secret) throw new Error('client credentials need a client secret (--clientSecret, MCP_BRIDGE_CLIENT_SECRET or --clientInfoFile)');
+  // A client information file may carry a private key instead of a secret (private_key_jwt).
+  const jwt = client as { private_key_pem?: unknown; token_endpoint_auth_signing_alg?: unknown; signing_algorithm?: unknown };
+  const privateKeyPem = typeof jwt.private_key_pem === 'string' ? jwt.private_key_pem : undefined;
+  if (!client.client_secret && !privateKeyPem) {
+    throw new Error('client credentials need a client secret (--clientSecret, MCP_BRIDGE_CLIENT_SECRET or --clientInfoFile) or a private_key_pem in --clientInfoFile');
+  }
   let expectedIssuer = options.authorizationServerUrl;
   if (!expectedIssuer) {
     expectedIssuer = (await discoverOAuthServerInfo(options.serverUrl, { resourceMetadataUrl })).authorizationServerUrl;
     log.info('client credentials go to the authorization server the remote MCP server names', { authorizationServer: new URL(expectedIssuer).origin });
   }
-  return new StoredClientCredentialsProvider(store, {
+  const provider = new StoredClientCredentialsProvider(store, {
     clientId: client.client_id,
-    clientSecret: client.client_secret,
+    clientSecret: client.client_secret ?? '',
     expectedIssuer,
     ...(options.scope ? { scope: options.scope } : {}),
   });
+  if (privateKeyPem) {
+    const algorithm = String(jwt.token_endpoint_auth_signing_alg ?? jwt.signing_algorithm ?? 'ES256');
+    provider.usePrivateKeyJwt(client.client_id, privateKeyPem, algorithm);
+  }
+  return provider;
 }
