@@ -2,9 +2,8 @@ import { parse as parseShellWords } from 'shell-quote';
 import type { AuthRawOptions } from './configAuth.js';
 import { remoteOptions, type RemoteOptions } from './configRemote.js';
 import { originsWithCors, securityOptions, type SecurityConfig, type SecurityRawOptions } from './configSecurity.js';
-import { BridgeError } from './errors.js';
 import { logFormats, logLevels, type LogFormat, type LogLevel } from './log.js';
-import { parseBytes, parseDuration } from './units.js';
+import { invalidConfig, parseBytes, parseDuration } from './units.js';
 
 /** How to start the stdio MCP server behind the bridge. */
 export interface ChildCommand {
@@ -137,26 +136,22 @@ export interface RawOptions extends SecurityRawOptions, AuthRawOptions {
 
 const loopbackHosts = ['127.0.0.1', 'localhost', '::1', '[::1]'];
 
-function fail(detail: string): never {
-  throw new BridgeError('CONFIG_INVALID', detail);
-}
-
 /** Splits a `--stdio` string into argv without a shell; shell syntax (pipes, globs, `&&`) needs `--shell`. */
 export function splitCommandLine(line: string): string[] {
   const words = parseShellWords(line, (name) => `$${name}`);
   return words.map((word) => {
-    if (typeof word !== 'string') fail(`--stdio "${line}" uses shell syntax; add --shell to run it through /bin/sh`);
+    if (typeof word !== 'string') invalidConfig(`--stdio "${line}" uses shell syntax; add --shell to run it through /bin/sh`);
     return word;
   });
 }
 
 function childCommand(raw: RawOptions): Pick<ChildCommand, 'command' | 'args' | 'shell'> {
-  if (raw.stdio && raw.command?.length) fail('give the server either as --stdio "cmd args" or after --, not both');
+  if (raw.stdio && raw.command?.length) invalidConfig('give the server either as --stdio "cmd args" or after --, not both');
   if (raw.command?.length) return { command: raw.command[0]!, args: raw.command.slice(1), shell: Boolean(raw.shell) };
-  if (!raw.stdio?.trim()) fail('no MCP server: use --stdio "cmd args", -- cmd args, or a remote with --url URL');
+  if (!raw.stdio?.trim()) invalidConfig('no MCP server: use --stdio "cmd args", -- cmd args, or a remote with --url URL');
   if (raw.shell) return { command: raw.stdio, args: [], shell: true };
   const [command, ...args] = splitCommandLine(raw.stdio);
-  if (!command) fail('--stdio is empty');
+  if (!command) invalidConfig('--stdio is empty');
   return { command, args, shell: false };
 }
 
@@ -164,34 +159,34 @@ function envPairs(pairs: readonly string[] = []): Record<string, string> {
   const env: Record<string, string> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
-    if (eq < 1) fail(`--env "${pair}" is not KEY=VALUE`);
+    if (eq < 1) invalidConfig(`--env "${pair}" is not KEY=VALUE`);
     env[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   return env;
 }
 
 function urlPath(flag: string, value: string): string {
-  if (!value.startsWith('/')) fail(`--${flag} must start with /`);
+  if (!value.startsWith('/')) invalidConfig(`--${flag} must start with /`);
   return value.replace(/\/+$/, '') || '/';
 }
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) fail(`--${flag} must be one of ${allowed.join(', ')}`);
+  if (!(allowed as readonly string[]).includes(value)) invalidConfig(`--${flag} must be one of ${allowed.join(', ')}`);
   return value as T;
 }
 
 function httpConfig(raw: RawOptions): HttpConfig {
   const host = raw.host ?? defaults.host;
   const port = raw.port ?? defaults.port;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail('--port must be 0..65535');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) invalidConfig('--port must be 0..65535');
   const loopback = loopbackHosts.includes(host);
   const paths = {
     ssePath: urlPath('ssePath', raw.ssePath ?? defaults.ssePath),
     messagePath: urlPath('messagePath', raw.messagePath ?? defaults.messagePath),
     streamableHttpPath: urlPath('streamableHttpPath', raw.streamableHttpPath ?? defaults.streamableHttpPath),
   };
-  if (new Set(Object.values(paths)).size !== 3) fail('--ssePath, --messagePath and --streamableHttpPath must differ');
-  if (raw.baseUrl !== undefined && !URL.canParse(raw.baseUrl)) fail('--baseUrl must be an absolute URL');
+  if (new Set(Object.values(paths)).size !== 3) invalidConfig('--ssePath, --messagePath and --streamableHttpPath must differ');
+  if (raw.baseUrl !== undefined && !URL.canParse(raw.baseUrl)) invalidConfig('--baseUrl must be an absolute URL');
   return {
     port,
     host,
@@ -233,7 +228,7 @@ function logConfig(raw: RawOptions): LogConfig {
 export function buildConfig(raw: RawOptions, env: NodeJS.ProcessEnv = {}): BridgeConfig {
   const wantsRemote = raw.sse !== undefined || raw.streamableHttp !== undefined || raw.url !== undefined;
   const wantsChild = Boolean(raw.stdio || raw.command?.length);
-  if (wantsRemote && wantsChild) fail('give either a stdio server (--stdio, --) or a remote one (--sse, --streamableHttp, --url), not both');
+  if (wantsRemote && wantsChild) invalidConfig('give either a stdio server (--stdio, --) or a remote one (--sse, --streamableHttp, --url), not both');
   if (wantsRemote || (!wantsChild && env.MCP_SERVER_URL)) {
     return deepFreeze({
       mode: 'reverse',
@@ -248,7 +243,7 @@ export function buildConfig(raw: RawOptions, env: NodeJS.ProcessEnv = {}): Bridg
 
 function forwardConfig(raw: RawOptions, env: NodeJS.ProcessEnv): ForwardConfig {
   const eventStoreMaxEvents = raw.eventStoreSize ?? defaults.eventStoreSize;
-  if (!Number.isInteger(eventStoreMaxEvents) || eventStoreMaxEvents < 0) fail('--eventStoreSize must be a whole number');
+  if (!Number.isInteger(eventStoreMaxEvents) || eventStoreMaxEvents < 0) invalidConfig('--eventStoreSize must be a whole number');
   const maxBufferBytes = parseBytes('maxSessionBufferBytes', raw.maxSessionBufferBytes ?? defaults.maxSessionBufferBytes);
   const security = securityOptions(raw, env);
   const http = httpConfig(raw);

@@ -1,6 +1,6 @@
 import type { AuthOptions } from './auth/types.js';
 import { defaultAuthDir } from './auth/authDir.js';
-import { BridgeError } from './errors.js';
+import { invalidConfig } from './units.js';
 
 /** The OAuth flags of reverse mode, as the CLI read them. */
 export interface AuthRawOptions {
@@ -20,10 +20,6 @@ export interface AuthRawOptions {
 /** Defaults of the OAuth flags (shown by --help). */
 export const authDefaults = { callbackPort: 33418 } as const;
 
-function fail(detail: string): never {
-  throw new BridgeError('CONFIG_INVALID', detail);
-}
-
 /**
  * OAuth for the remote, on unless turned off (`--no-oauth`) or a static Authorization header is
  * configured (`--oauth2Bearer`, `MCP_API_KEY`, `--header "Authorization: …"`). The client secret
@@ -34,15 +30,15 @@ export function authOptions(raw: AuthRawOptions, env: NodeJS.ProcessEnv, serverU
   if (raw.oauth === false || staticCredential) return undefined;
   const clientSecret = raw.clientSecret ?? env.MCP_BRIDGE_CLIENT_SECRET;
   const callbackPort = raw.callbackPort ?? authDefaults.callbackPort;
-  if (!Number.isInteger(callbackPort) || callbackPort < 0 || callbackPort > 65535) fail('--callbackPort must be 0..65535');
-  if (clientSecret && !raw.clientId) fail('--clientSecret needs --clientId');
-  if (raw.clientCredentials && !raw.clientId && !raw.clientInfoFile) fail('--clientCredentials needs --clientId (and usually --clientSecret) or --clientInfoFile');
+  if (!Number.isInteger(callbackPort) || callbackPort < 0 || callbackPort > 65535) invalidConfig('--callbackPort must be 0..65535');
+  if (clientSecret && !raw.clientId) invalidConfig('--clientSecret needs --clientId');
+  if (raw.clientCredentials && !raw.clientId && !raw.clientInfoFile) invalidConfig('--clientCredentials needs --clientId (and usually --clientSecret) or --clientInfoFile');
   // The spec (and the SDK) take a Client ID Metadata Document only from an https URL with a path.
   const metadataUrl = raw.clientMetadataUrl !== undefined && URL.canParse(raw.clientMetadataUrl) ? new URL(raw.clientMetadataUrl) : undefined;
   if (raw.clientMetadataUrl !== undefined && (metadataUrl?.protocol !== 'https:' || metadataUrl.pathname === '/')) {
-    fail('--clientMetadataUrl must be an https URL with a path');
+    invalidConfig('--clientMetadataUrl must be an https URL with a path');
   }
-  if (raw.authorizationServer !== undefined && !URL.canParse(raw.authorizationServer)) fail('--authorizationServer must be a URL');
+  if (raw.authorizationServer !== undefined && !URL.canParse(raw.authorizationServer)) invalidConfig('--authorizationServer must be a URL');
   return {
     serverUrl,
     authDir: raw.authDir ?? defaultAuthDir(env),

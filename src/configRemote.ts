@@ -1,9 +1,8 @@
 import type { AuthOptions } from './auth/types.js';
 import type { RawOptions } from './config.js';
 import { authOptions } from './configAuth.js';
-import { BridgeError } from './errors.js';
 import type { BackoffOptions } from './upstream/backoff.js';
-import { parseDuration } from './units.js';
+import { invalidConfig, parseDuration } from './units.js';
 
 /** Which HTTP transport a remote speaks; `auto` tries Streamable HTTP, then legacy SSE. */
 export type RemoteKind = 'sse' | 'streamableHttp' | 'auto';
@@ -23,17 +22,13 @@ export interface RemoteOptions {
 /** Defaults of the reverse mode's retry flags (shown by --help). */
 export const remoteDefaults = { reconnectAttempts: 6, reconnectDelay: '500ms', reconnectMaxDelay: '30s' } as const;
 
-function fail(detail: string): never {
-  throw new BridgeError('CONFIG_INVALID', detail);
-}
-
 function headersFrom(raw: RawOptions, env: NodeJS.ProcessEnv): Record<string, string> {
   const headers: Record<string, string> = {};
   if (env.MCP_API_KEY) headers.Authorization = `Bearer ${env.MCP_API_KEY}`;
   if (raw.oauth2Bearer) headers.Authorization = `Bearer ${raw.oauth2Bearer}`;
   for (const header of raw.header ?? []) {
     const colon = header.indexOf(':');
-    if (colon < 1) fail(`--header "${header.split(':')[0]}…" is not "Name: value"`);
+    if (colon < 1) invalidConfig(`--header "${header.split(':')[0]}…" is not "Name: value"`);
     headers[header.slice(0, colon).trim()] = header.slice(colon + 1).trim();
   }
   return headers;
@@ -41,20 +36,20 @@ function headersFrom(raw: RawOptions, env: NodeJS.ProcessEnv): Record<string, st
 
 function backoffFrom(raw: RawOptions): BackoffOptions {
   const attempts = raw.reconnectAttempts ?? remoteDefaults.reconnectAttempts;
-  if (!Number.isInteger(attempts) || attempts < 0) fail('--reconnectAttempts must be a whole number');
+  if (!Number.isInteger(attempts) || attempts < 0) invalidConfig('--reconnectAttempts must be a whole number');
   const initialDelayMs = parseDuration('reconnectDelay', raw.reconnectDelay ?? remoteDefaults.reconnectDelay, 'ms');
   const maxDelayMs = parseDuration('reconnectMaxDelay', raw.reconnectMaxDelay ?? remoteDefaults.reconnectMaxDelay, 'ms');
-  if (initialDelayMs < 1 || maxDelayMs < initialDelayMs) fail('--reconnectDelay must be at least 1 ms and at most --reconnectMaxDelay');
+  if (initialDelayMs < 1 || maxDelayMs < initialDelayMs) invalidConfig('--reconnectDelay must be at least 1 ms and at most --reconnectMaxDelay');
   return { attempts, initialDelayMs, maxDelayMs };
 }
 
 /** The remote of the reverse mode, from --sse / --streamableHttp / --url or MCP_SERVER_URL, with its credentials. */
 export function remoteOptions(raw: RawOptions, env: NodeJS.ProcessEnv): RemoteOptions {
   const given = (['sse', 'streamableHttp', 'url'] as const).filter((flag) => raw[flag] !== undefined);
-  if (given.length > 1) fail(`give one of --sse, --streamableHttp and --url, not ${given.map((flag) => `--${flag}`).join(' and ')}`);
+  if (given.length > 1) invalidConfig(`give one of --sse, --streamableHttp and --url, not ${given.map((flag) => `--${flag}`).join(' and ')}`);
   const flag = given[0];
   const url = flag ? raw[flag]! : env.MCP_SERVER_URL!;
-  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) fail(`the remote URL "${url}" is not an http(s) URL`);
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) invalidConfig(`the remote URL "${url}" is not an http(s) URL`);
   const kind = flag === 'sse' ? 'sse' : flag === 'streamableHttp' ? 'streamableHttp' : 'auto';
   const headers = headersFrom(raw, env);
   return { url, kind, headers, backoff: backoffFrom(raw), auth: authOptions(raw, env, url, headers) };

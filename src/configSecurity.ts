@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { BridgeError } from './errors.js';
+import { invalidConfig } from './units.js';
 
 /** Which browser origins may call the bridge cross-origin; `'*'` is any. */
 export type CorsOrigins = '*' | readonly string[];
@@ -35,29 +35,25 @@ export interface SecurityRawOptions {
 /** Defaults of the security flags (shown by --help): no key, no CORS, no rate limit, 1000 sessions. */
 export const securityDefaults = { maxSessions: 1000 } as const;
 
-function fail(detail: string): never {
-  throw new BridgeError('CONFIG_INVALID', detail);
-}
-
 // Keys travel in header values: one token of visible ASCII, so what the client sends can match.
 const keyShape = /^[\x21-\x7e]+$/;
 
 function checkedKey(source: string, key: string): string {
-  if (!key) fail(`${source} is empty`);
+  if (!key) invalidConfig(`${source} is empty`);
   // The message names the source, never the key.
-  if (!keyShape.test(key)) fail(`${source} must be one line of visible ASCII characters without spaces`);
+  if (!keyShape.test(key)) invalidConfig(`${source} must be one line of visible ASCII characters without spaces`);
   return key;
 }
 
 function apiKeyFrom(raw: SecurityRawOptions, env: NodeJS.ProcessEnv): string | undefined {
-  if (raw.apiKey !== undefined && raw.apiKeyFile !== undefined) fail('give either --apiKey or --apiKeyFile, not both');
+  if (raw.apiKey !== undefined && raw.apiKeyFile !== undefined) invalidConfig('give either --apiKey or --apiKeyFile, not both');
   if (raw.apiKey !== undefined) return checkedKey('--apiKey', raw.apiKey.trim());
   if (raw.apiKeyFile !== undefined) {
     let text: string;
     try {
       text = readFileSync(raw.apiKeyFile, 'utf8');
     } catch (error) {
-      fail(`cannot read --apiKeyFile ${raw.apiKeyFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      invalidConfig(`cannot read --apiKeyFile ${raw.apiKeyFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
     return checkedKey(`--apiKeyFile ${raw.apiKeyFile}`, text.trim());
   }
@@ -71,7 +67,7 @@ function corsFrom(values: readonly string[] | undefined): CorsOrigins | undefine
   if (values.length === 0 || values.some((value) => value === '' || value === '*')) return '*';
   return values.map((value) => {
     const origin = value.replace(/\/+$/, '');
-    if (!URL.canParse(origin) || new URL(origin).origin !== origin) fail(`--cors "${value}" is not an origin like https://app.example or http://localhost:3000`);
+    if (!URL.canParse(origin) || new URL(origin).origin !== origin) invalidConfig(`--cors "${value}" is not an origin like https://app.example or http://localhost:3000`);
     return origin;
   });
 }
@@ -79,14 +75,14 @@ function corsFrom(values: readonly string[] | undefined): CorsOrigins | undefine
 function rateLimitFrom(value: string | undefined): RateLimitConfig | undefined {
   if (value === undefined) return undefined;
   const match = /^\s*(\d+)\s*\/\s*(s|sec|second|m|min|minute)\s*$/i.exec(value);
-  if (!match || Number(match[1]) < 1) fail(`--rateLimit "${value}" is not N/s or N/m with N ≥ 1 (e.g. 10/s, 600/m)`);
+  if (!match || Number(match[1]) < 1) invalidConfig(`--rateLimit "${value}" is not N/s or N/m with N ≥ 1 (e.g. 10/s, 600/m)`);
   return { limit: Number(match[1]), windowMs: match[2]!.toLowerCase().startsWith('s') ? 1000 : 60_000 };
 }
 
 /** The security part of the forward config, from its flags and MCP_API_KEY (the inbound key in forward mode). */
 export function securityOptions(raw: SecurityRawOptions, env: NodeJS.ProcessEnv): SecurityConfig {
   const maxSessions = raw.maxSessions ?? securityDefaults.maxSessions;
-  if (!Number.isInteger(maxSessions) || maxSessions < 0) fail('--maxSessions must be a whole number (0: no limit)');
+  if (!Number.isInteger(maxSessions) || maxSessions < 0) invalidConfig('--maxSessions must be a whole number (0: no limit)');
   return { apiKey: apiKeyFrom(raw, env), cors: corsFrom(raw.cors), rateLimit: rateLimitFrom(raw.rateLimit), maxSessions };
 }
 
