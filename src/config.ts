@@ -1,7 +1,7 @@
 import { parse as parseShellWords } from 'shell-quote';
 import type { AuthRawOptions } from './configAuth.js';
 import { remoteOptions, type RemoteOptions } from './configRemote.js';
-import { originsWithCors, securityOptions, type SecurityConfig, type SecurityRawOptions } from './configSecurity.js';
+import { isLoopbackHost, originsWithCors, securityOptions, type SecurityConfig, type SecurityRawOptions } from './configSecurity.js';
 import { logFormats, logLevels, type LogFormat, type LogLevel } from './log.js';
 import { invalidConfig, parseBytes, parseDuration } from './units.js';
 
@@ -136,6 +136,12 @@ export interface RawOptions extends SecurityRawOptions, AuthRawOptions {
 
 const loopbackHosts = ['127.0.0.1', 'localhost', '::1', '[::1]'];
 
+/** The Host names a loopback bind answers to: the usual loopback names plus the bound address itself (e.g. 127.0.0.2). */
+function loopbackHostNames(host: string): string[] {
+  const bound = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return [...new Set([...loopbackHosts, host.toLowerCase(), bound.toLowerCase()])];
+}
+
 /** Splits a `--stdio` string into argv without a shell; shell syntax (pipes, globs, `&&`) needs `--shell`. */
 export function splitCommandLine(line: string): string[] {
   const words = parseShellWords(line, (name) => `$${name}`);
@@ -179,7 +185,8 @@ function httpConfig(raw: RawOptions): HttpConfig {
   const host = raw.host ?? defaults.host;
   const port = raw.port ?? defaults.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535) invalidConfig('--port must be 0..65535');
-  const loopback = loopbackHosts.includes(host);
+  // The same test as the exposure warning, so every loopback bind gets the Host check.
+  const loopback = isLoopbackHost(host);
   const paths = {
     ssePath: urlPath('ssePath', raw.ssePath ?? defaults.ssePath),
     messagePath: urlPath('messagePath', raw.messagePath ?? defaults.messagePath),
@@ -196,7 +203,7 @@ function httpConfig(raw: RawOptions): HttpConfig {
     keepaliveMs: parseDuration('keepalive', raw.keepalive ?? defaults.keepalive, 's'),
     jsonResponse: Boolean(raw.jsonResponse),
     // DNS-rebinding protection is on by default for loopback binds; explicit lists widen or enable it.
-    allowedHosts: raw.allowedHosts?.length ? raw.allowedHosts : loopback ? loopbackHosts : undefined,
+    allowedHosts: raw.allowedHosts?.length ? raw.allowedHosts : loopback ? loopbackHostNames(host) : undefined,
     allowedOrigins: raw.allowedOrigins?.length ? raw.allowedOrigins : loopback ? [] : undefined,
   };
 }

@@ -57,6 +57,12 @@ test('a non-loopback bind has no host check unless --allowedHosts is given', () 
   assert.deepEqual(forward({ stdio: 's', host: '0.0.0.0', allowedHosts: ['gw.example'] }).http.allowedHosts, ['gw.example']);
 });
 
+test('every loopback bind gets the Host check, answering to its own address too', () => {
+  const hosts = forward({ stdio: 's', host: '127.0.0.2' }).http.allowedHosts;
+  assert.ok(hosts?.includes('127.0.0.2') && hosts.includes('localhost'));
+  assert.ok(forward({ stdio: 's', host: '::1' }).http.allowedHosts?.includes('[::1]'));
+});
+
 test('invalid options are refused with CONFIG_INVALID', () => {
   for (const raw of [{}, { stdio: 's', command: ['t'] }, { stdio: 's', env: ['NOEQUALS'] }, { stdio: 's', ssePath: 'sse' }, { stdio: 's', port: 70000 }, { stdio: 's', baseUrl: 'not a url' }, { stdio: 's', ssePath: '/x', messagePath: '/x' }]) {
     assert.throws(() => buildConfig(raw), (error: unknown) => error instanceof BridgeError && error.code === 'CONFIG_INVALID', JSON.stringify(raw));
