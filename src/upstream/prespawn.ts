@@ -37,9 +37,9 @@ export class PrespawnedChildren {
     return this.idle.map((child) => child.pid!).filter(Boolean);
   }
 
-  /** Spawns the first children. */
+  /** Spawns the first children on the next turn, once the caller has wired up what `room` reads. */
   start(): void {
-    this.refill();
+    setImmediate(() => this.refill());
   }
 
   /** A spawned child for a new session (a fresh one when none is waiting), logging with `log`. */
@@ -62,6 +62,7 @@ export class PrespawnedChildren {
   }
 
   private refill(): void {
+    if (this.closed) return;
     const wanted = Math.min(this.options.count, this.options.room?.() ?? Infinity) - this.untaken.size;
     for (let i = 0; i < wanted && !this.closed; i++) void this.spawnOne();
   }
