@@ -151,7 +151,7 @@ export class SharedChildPool implements SharedChildHub {
   private async subscribe(session: SharedSessionTransport, message: Request, uri: string): Promise<void> {
     const child = this.children.find((candidate) => candidate.isReady) ?? (await this.leastLoaded());
     const { first, holder } = this.subscriptions.add(uri, session, () => child);
-    if (!first) return session.deliver({ jsonrpc: '2.0', id: message.id, result: {} } as JSONRPCMessage);
+    if (!first) return session.answer(message.id, {});
     // The child's refusal (an error answer, or a failed send) leaves nobody subscribed.
     const refused = (answer: unknown): void => void ('error' in (answer as object) && this.subscriptions.drop(uri));
     await holder.forward(session, message, progressTokenOf(message), refused).catch((error: unknown) => {
@@ -163,7 +163,7 @@ export class SharedChildPool implements SharedChildHub {
   private async unsubscribe(session: SharedSessionTransport, message: Request, uri: string): Promise<void> {
     const holder = this.subscriptions.remove(uri, session);
     if (holder?.isReady) return holder.forward(session, message);
-    session.deliver({ jsonrpc: '2.0', id: message.id, result: {} } as JSONRPCMessage);
+    session.answer(message.id, {});
   }
 
   private unsubscribeQuietly(child: SharedChild, uri: string): void {

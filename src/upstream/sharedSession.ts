@@ -97,8 +97,9 @@ export class SharedSessionTransport implements Transport, RequestOwner {
     }
   }
 
-  private answer(id: RequestId, result: Record<string, unknown>): void {
-    // After the relay has finished handling the request that asked.
+  /** Answers this session's request `id` from the bridge itself. */
+  answer(id: RequestId, result: Record<string, unknown>): void {
+    // After the relay (and the downstream transport) have finished handling the request that asked.
     queueMicrotask(() => this.deliver({ jsonrpc: '2.0', id, result } as JSONRPCMessage));
   }
 }
