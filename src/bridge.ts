@@ -8,7 +8,7 @@ import { createApp } from './http/app.js';
 import { listen } from './http/server.js';
 import type { Logger } from './log.js';
 import { BridgeMetrics } from './metrics/metrics.js';
-import { stdioChildUpstream } from './upstream/stdioChild.js';
+import { forwardUpstreams } from './upstream/forwardUpstreams.js';
 
 /** Byte budget of each session's resumability event store (default 8 MiB). */
 export const eventStoreMaxBytes = 8 * 1024 * 1024;
@@ -24,7 +24,7 @@ export interface Bridge {
   close(): Promise<void>;
 }
 
-/** Starts the forward bridge: one stdio child per client session, served over SSE and Streamable HTTP. */
+/** Starts the forward bridge: stdio children (per session or shared, see --sessionMode) served over SSE and Streamable HTTP. */
 export async function startBridge(config: ForwardConfig, log: Logger): Promise<Bridge> {
   const { http } = config;
   const readiness = new StartReadiness();
@@ -32,9 +32,13 @@ export async function startBridge(config: ForwardConfig, log: Logger): Promise<B
   const metrics: BridgeMetrics = new BridgeMetrics({
     sessions: (kind) => gateway.sessions.count(kind),
     ready: () => gateway.isAccepting && readiness.notReadyReason === undefined,
+    ...(config.children.sessionMode === 'shared' && { childLoads: () => upstreams.childLoads?.() ?? [] }),
   });
+  const maxSessions = config.security.maxSessions;
+  const room = (): number => (maxSessions > 0 ? maxSessions - gateway.sessions.size : Infinity);
+  const upstreams = forwardUpstreams(config, log, allChildObservers(metrics, readiness), room);
   const gateway = new Gateway({
-    upstream: stdioChildUpstream(config.child, allChildObservers(metrics, readiness)),
+    upstream: upstreams.upstream,
     idleTimeoutMs: config.sessions.idleTimeoutMs,
     requestTimeoutMs: config.sessions.requestTimeoutMs,
     maxSessions: config.security.maxSessions,
@@ -58,7 +62,10 @@ export async function startBridge(config: ForwardConfig, log: Logger): Promise<B
     log,
   );
   const app = createApp({ config: http, security: config.security, gateway, sse, streamableHttp, log, metrics, readiness });
-  const listening = await listen(app, http.host, http.port);
+  const listening = await listen(app, http.host, http.port).catch(async (error: unknown) => {
+    await upstreams.close(); // shared or prespawned children are already running
+    throw error;
+  });
   let closing: Promise<void> | undefined;
   return {
     url: listening.url,
@@ -69,6 +76,7 @@ export async function startBridge(config: ForwardConfig, log: Logger): Promise<B
     close: () =>
       (closing ??= (async () => {
         await gateway.close();
+        await upstreams.close();
         await listening.close();
       })()),
   };

@@ -1,5 +1,6 @@
 import { parse as parseShellWords } from 'shell-quote';
 import type { AuthRawOptions } from './configAuth.js';
+import { childrenOptions, type ChildrenConfig, type ChildrenRawOptions } from './configChildren.js';
 import { remoteOptions, type RemoteOptions } from './configRemote.js';
 import { isLoopbackHost, originsWithCors, securityOptions, type SecurityConfig, type SecurityRawOptions } from './configSecurity.js';
 import { logFormats, logLevels, type LogFormat, type LogLevel } from './log.js';
@@ -50,6 +51,7 @@ export interface SessionConfig {
 }
 
 export type { RemoteKind, RemoteOptions } from './configRemote.js';
+export type { ChildrenConfig, SessionMode } from './configChildren.js';
 export type { CorsOrigins, RateLimitConfig, SecurityConfig } from './configSecurity.js';
 
 type LogConfig = { readonly level: LogLevel; readonly format: LogFormat };
@@ -62,6 +64,8 @@ export interface ForwardConfig {
   /** Inbound API key, CORS, rate limit and session cap (configSecurity.ts). */
   readonly security: SecurityConfig;
   readonly sessions: SessionConfig;
+  /** Session mode, shared pool and prespawned children (configChildren.ts). */
+  readonly children: ChildrenConfig;
   readonly log: LogConfig;
 }
 
@@ -98,7 +102,7 @@ export const defaults = {
 } as const;
 
 /** The options as the CLI read them, before validation. */
-export interface RawOptions extends SecurityRawOptions, AuthRawOptions {
+export interface RawOptions extends SecurityRawOptions, AuthRawOptions, ChildrenRawOptions {
   stdio?: string;
   command?: string[];
   shell?: boolean;
@@ -273,6 +277,7 @@ function forwardConfig(raw: RawOptions, env: NodeJS.ProcessEnv): ForwardConfig {
       requestTimeoutMs: requestTimeout(raw),
       maxBufferBytes,
     },
+    children: childrenOptions(raw),
     log: logConfig(raw),
   });
 }
