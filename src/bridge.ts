@@ -3,6 +3,7 @@ import { Gateway } from './core/gateway.js';
 import { allChildObservers } from './core/observers.js';
 import { StartReadiness } from './core/readiness.js';
 import { LegacySseEndpoints } from './downstream/sseEndpoints.js';
+import { StatelessEndpoint } from './downstream/stateless.js';
 import { StreamableHttpEndpoint } from './downstream/streamableHttp.js';
 import { createApp } from './http/app.js';
 import { listen } from './http/server.js';
@@ -33,8 +34,9 @@ export async function startBridge(config: ForwardConfig, log: Logger): Promise<B
     sessions: (kind) => gateway.sessions.count(kind),
     ready: () => gateway.isAccepting && readiness.notReadyReason === undefined,
   });
+  const upstream = stdioChildUpstream(config.child, allChildObservers(metrics, readiness));
   const gateway = new Gateway({
-    upstream: stdioChildUpstream(config.child, allChildObservers(metrics, readiness)),
+    upstream,
     idleTimeoutMs: config.sessions.idleTimeoutMs,
     requestTimeoutMs: config.sessions.requestTimeoutMs,
     maxSessions: config.security.maxSessions,
@@ -57,7 +59,14 @@ export async function startBridge(config: ForwardConfig, log: Logger): Promise<B
     },
     log,
   );
-  const app = createApp({ config: http, security: config.security, gateway, sse, streamableHttp, log, metrics, readiness });
+  // 2026-07-28 requests on a session-era server run in virtual sessions of the same gateway.
+  const stateless = new StatelessEndpoint(
+    gateway,
+    upstream,
+    { continuations: config.continuations, keepaliveMs: http.keepaliveMs, maxBodyBytes: http.maxBodyBytes },
+    log,
+  );
+  const app = createApp({ config: http, security: config.security, gateway, sse, streamableHttp, stateless, log, metrics, readiness });
   const listening = await listen(app, http.host, http.port);
   let closing: Promise<void> | undefined;
   return {
@@ -68,6 +77,7 @@ export async function startBridge(config: ForwardConfig, log: Logger): Promise<B
     metrics,
     close: () =>
       (closing ??= (async () => {
+        await stateless.close();
         await gateway.close();
         await listening.close();
       })()),

@@ -3,6 +3,7 @@ import { defaults, type RawOptions } from './config.js';
 import { authDefaults } from './configAuth.js';
 import { remoteDefaults } from './configRemote.js';
 import { securityDefaults } from './configSecurity.js';
+import { statelessDefaults } from './configStateless.js';
 import { logFormats, logLevels } from './log.js';
 
 const repeatable = (value: unknown): string[] | undefined =>
@@ -65,6 +66,9 @@ export function declareOptions(argv: string[]): Argv {
     .option('jsonResponse', { type: 'boolean', default: false, describe: 'Answer Streamable HTTP POSTs with JSON instead of an SSE stream' })
     .group(['maxSessionBufferBytes'], 'Sessions and limits:')
     .option('maxSessionBufferBytes', { type: 'string', default: defaults.maxSessionBufferBytes, describe: 'Bytes a session may queue toward its client (disconnected beyond) or toward its server\'s stdin (messages refused beyond)' })
+    .group(['continuationTtl', 'maxContinuations'], '2026-07-28 requests (forward mode):')
+    .option('continuationTtl', { type: 'string', default: statelessDefaults.continuationTtl, describe: 'How long a call paused on input_required waits for the client\'s retry before it is cancelled (a bare number is seconds)' })
+    .option('maxContinuations', { type: 'number', default: statelessDefaults.maxContinuations, describe: 'Paused calls kept at once; the oldest is cancelled to make room' })
     .group(['apiKey', 'apiKeyFile', 'cors', 'rateLimit', 'maxSessions'], 'Security (forward mode; /healthz and /readyz stay open):')
     .option('apiKey', { type: 'string', describe: 'Require this key as Authorization: Bearer KEY or X-API-Key: KEY (default: $MCP_API_KEY; visible in ps, prefer --apiKeyFile)' })
     .option('apiKeyFile', { type: 'string', describe: 'Read the required API key from this file (trimmed; must not be empty)' })

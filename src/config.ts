@@ -3,6 +3,8 @@ import type { AuthRawOptions } from './configAuth.js';
 import { remoteOptions, type RemoteOptions } from './configRemote.js';
 import { originsWithCors, securityOptions, type SecurityConfig, type SecurityRawOptions } from './configSecurity.js';
 import { logFormats, logLevels, type LogFormat, type LogLevel } from './log.js';
+import { continuationLimits, type StatelessRawOptions } from './configStateless.js';
+import type { ContinuationLimits } from './downstream/continuations.js';
 import { invalidConfig, parseBytes, parseDuration } from './units.js';
 
 /** How to start the stdio MCP server behind the bridge. */
@@ -62,6 +64,8 @@ export interface ForwardConfig {
   /** Inbound API key, CORS, rate limit and session cap (configSecurity.ts). */
   readonly security: SecurityConfig;
   readonly sessions: SessionConfig;
+  /** Paused 2026-07-28 calls (input_required) waiting for their retry. */
+  readonly continuations: ContinuationLimits;
   readonly log: LogConfig;
 }
 
@@ -98,7 +102,7 @@ export const defaults = {
 } as const;
 
 /** The options as the CLI read them, before validation. */
-export interface RawOptions extends SecurityRawOptions, AuthRawOptions {
+export interface RawOptions extends SecurityRawOptions, AuthRawOptions, StatelessRawOptions {
   stdio?: string;
   command?: string[];
   shell?: boolean;
@@ -266,6 +270,7 @@ function forwardConfig(raw: RawOptions, env: NodeJS.ProcessEnv): ForwardConfig {
       requestTimeoutMs: requestTimeout(raw),
       maxBufferBytes,
     },
+    continuations: continuationLimits(raw),
     log: logConfig(raw),
   });
 }
