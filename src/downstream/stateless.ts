@@ -17,9 +17,9 @@ export interface StatelessOptions {
   maxBodyBytes: number;
 }
 
-/** Serves 2026-07-28 requests: a fetch-shaped exchange, whichever era the server speaks. */
+/** Serves 2026-07-28 requests, whichever era the server speaks. */
 interface ModernFace {
-  fetch(request: Request, body: unknown): Promise<Response>;
+  serve(request: Request, body: unknown, res: ServerResponse): Promise<void>;
   close(): void;
 }
 
@@ -57,7 +57,7 @@ export class StatelessEndpoint {
       writeErrorResponse(res, error instanceof BridgeError ? error : new BridgeError('CHILD_START_FAILED', (error as Error).message));
       return true;
     }
-    await writeWebResponse(await face.fetch(request, body), res);
+    await face.serve(request, body, res);
     return true;
   }
 
@@ -71,8 +71,14 @@ export class StatelessEndpoint {
   private async open(): Promise<ModernFace> {
     const era: ChildEra = await probeChildEra(this.upstream, this.log);
     this.log.info('the MCP server speaks', { era: era.era });
-    if (era.era === 'modern') return ModernPassthrough.start(this.upstream, era.discover, this.options, this.log);
+    if (era.era === 'modern') {
+      const supported = Array.isArray(era.discover.supportedVersions) ? (era.discover.supportedVersions as string[]) : [];
+      return new ModernPassthrough(this.upstream, supported, this.options.keepaliveMs, this.log);
+    }
     const legacy = legacyModernHandler(this.gateway, { initialize: era.initialize, ...this.options }, this.log);
-    return { fetch: (request, body) => legacy.handler.fetch(request, { parsedBody: body }), close: () => legacy.close() };
+    return {
+      serve: async (request, body, res) => writeWebResponse(await legacy.handler.fetch(request, { parsedBody: body }), res),
+      close: () => legacy.close(),
+    };
   }
 }
