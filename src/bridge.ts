@@ -9,6 +9,8 @@ import { createApp } from './http/app.js';
 import { listen } from './http/server.js';
 import type { Logger } from './log.js';
 import { BridgeMetrics } from './metrics/metrics.js';
+import { forwardUpstreams } from './upstream/forwardUpstreams.js';
+import { statelessUpstream } from './upstream/statelessUpstream.js';
 import { stdioChildUpstream } from './upstream/stdioChild.js';
 
 /** Byte budget of each session's resumability event store (default 8 MiB). */
@@ -25,18 +27,22 @@ export interface Bridge {
   close(): Promise<void>;
 }
 
-/** Starts the forward bridge: one stdio child per client session, served over SSE and Streamable HTTP. */
+/** Starts the forward bridge: stdio children (per session or shared, see --sessionMode) served over SSE and Streamable HTTP. */
 export async function startBridge(config: ForwardConfig, log: Logger): Promise<Bridge> {
   const { http } = config;
   const readiness = new StartReadiness();
   // A function, not the gateway itself: the gateway needs the metrics as its observer first.
   const metrics: BridgeMetrics = new BridgeMetrics({
-    sessions: (kind) => gateway.sessions.count(kind),
+    sessions: (kind) => gateway.sessions.count(kind) + statelessGateway.sessions.count(kind),
     ready: () => gateway.isAccepting && readiness.notReadyReason === undefined,
+    ...(config.children.sessionMode === 'shared' && { childLoads: () => upstreams.childLoads?.() ?? [] }),
   });
-  const upstream = stdioChildUpstream(config.child, allChildObservers(metrics, readiness));
+  const maxSessions = config.security.maxSessions;
+  const room = (): number => (maxSessions > 0 ? maxSessions - gateway.sessions.size - statelessGateway.sessions.size : Infinity);
+  const observer = allChildObservers(metrics, readiness);
+  const upstreams = forwardUpstreams(config, log, observer, room);
   const gateway = new Gateway({
-    upstream,
+    upstream: upstreams.upstream,
     idleTimeoutMs: config.sessions.idleTimeoutMs,
     requestTimeoutMs: config.sessions.requestTimeoutMs,
     maxSessions: config.security.maxSessions,
@@ -59,15 +65,27 @@ export async function startBridge(config: ForwardConfig, log: Logger): Promise<B
     },
     log,
   );
-  // 2026-07-28 requests on a session-era server run in virtual sessions of the same gateway.
+  // 2026-07-28 requests: a session-era server serves them in virtual sessions of their own gateway.
+  const virtualSessions = statelessUpstream(config, upstreams.upstream, log, observer, room);
+  const statelessGateway = new Gateway({
+    upstream: virtualSessions.upstream,
+    idleTimeoutMs: config.sessions.idleTimeoutMs,
+    requestTimeoutMs: config.sessions.requestTimeoutMs,
+    maxSessions: config.security.maxSessions,
+    log,
+    observer: metrics,
+  });
   const stateless = new StatelessEndpoint(
-    gateway,
-    upstream,
+    statelessGateway,
+    stdioChildUpstream(config.child, observer),
     { continuations: config.continuations, keepaliveMs: http.keepaliveMs, maxBodyBytes: http.maxBodyBytes },
     log,
   );
   const app = createApp({ config: http, security: config.security, gateway, sse, streamableHttp, stateless, log, metrics, readiness });
-  const listening = await listen(app, http.host, http.port);
+  const listening = await listen(app, http.host, http.port).catch(async (error: unknown) => {
+    await Promise.all([upstreams.close(), virtualSessions.close()]); // shared or prespawned children are already running
+    throw error;
+  });
   let closing: Promise<void> | undefined;
   return {
     url: listening.url,
@@ -78,7 +96,8 @@ export async function startBridge(config: ForwardConfig, log: Logger): Promise<B
     close: () =>
       (closing ??= (async () => {
         await stateless.close();
-        await gateway.close();
+        await Promise.all([gateway.close(), statelessGateway.close()]);
+        await Promise.all([upstreams.close(), virtualSessions.close()]);
         await listening.close();
       })()),
   };

@@ -1,6 +1,7 @@
 import yargs, { type Argv } from 'yargs';
 import { defaults, type RawOptions } from './config.js';
 import { authDefaults } from './configAuth.js';
+import { childrenDefaults, sessionModes } from './configChildren.js';
 import { remoteDefaults } from './configRemote.js';
 import { securityDefaults } from './configSecurity.js';
 import { statelessDefaults } from './configStateless.js';
@@ -66,6 +67,10 @@ export function declareOptions(argv: string[]): Argv {
     .option('jsonResponse', { type: 'boolean', default: false, describe: 'Answer Streamable HTTP POSTs with JSON instead of an SSE stream' })
     .group(['maxSessionBufferBytes'], 'Sessions and limits:')
     .option('maxSessionBufferBytes', { type: 'string', default: defaults.maxSessionBufferBytes, describe: 'Bytes a session may queue toward its client (disconnected beyond) or toward its server\'s stdin (messages refused beyond)' })
+    .group(['sessionMode', 'pool', 'prespawn'], 'Session modes (forward mode; see README "Session modes"):')
+    .option('sessionMode', { type: 'string', choices: sessionModes, default: childrenDefaults.sessionMode, describe: 'per-session: a stdio child per client session; shared: children initialized once and shared by every session' })
+    .option('pool', { type: 'number', describe: 'With --sessionMode shared: how many children share the load, each request going to the least loaded (default 1)' })
+    .option('prespawn', { type: 'number', default: childrenDefaults.prespawn, describe: 'With --sessionMode per-session: children kept spawned ahead of time so a new session need not wait (within --maxSessions)' })
     .group(['continuationTtl', 'maxContinuations'], '2026-07-28 requests (forward mode):')
     .option('continuationTtl', { type: 'string', default: statelessDefaults.continuationTtl, describe: 'How long a call paused on input_required waits for the client\'s retry before it is cancelled (a bare number is seconds)' })
     .option('maxContinuations', { type: 'number', default: statelessDefaults.maxContinuations, describe: 'Paused calls kept at once; the oldest is cancelled to make room' })

@@ -1,5 +1,6 @@
 import { parse as parseShellWords } from 'shell-quote';
 import type { AuthRawOptions } from './configAuth.js';
+import { childrenOptions, type ChildrenConfig, type ChildrenRawOptions } from './configChildren.js';
 import { remoteOptions, type RemoteOptions } from './configRemote.js';
 import { originsWithCors, securityOptions, type SecurityConfig, type SecurityRawOptions } from './configSecurity.js';
 import { logFormats, logLevels, type LogFormat, type LogLevel } from './log.js';
@@ -52,6 +53,7 @@ export interface SessionConfig {
 }
 
 export type { RemoteKind, RemoteOptions } from './configRemote.js';
+export type { ChildrenConfig, SessionMode } from './configChildren.js';
 export type { CorsOrigins, RateLimitConfig, SecurityConfig } from './configSecurity.js';
 
 type LogConfig = { readonly level: LogLevel; readonly format: LogFormat };
@@ -66,6 +68,8 @@ export interface ForwardConfig {
   readonly sessions: SessionConfig;
   /** Paused 2026-07-28 calls (input_required) waiting for their retry. */
   readonly continuations: ContinuationLimits;
+  /** Session mode, shared pool and prespawned children (configChildren.ts). */
+  readonly children: ChildrenConfig;
   readonly log: LogConfig;
 }
 
@@ -102,7 +106,7 @@ export const defaults = {
 } as const;
 
 /** The options as the CLI read them, before validation. */
-export interface RawOptions extends SecurityRawOptions, AuthRawOptions, StatelessRawOptions {
+export interface RawOptions extends SecurityRawOptions, AuthRawOptions, ChildrenRawOptions, StatelessRawOptions {
   stdio?: string;
   command?: string[];
   shell?: boolean;
@@ -271,6 +275,7 @@ function forwardConfig(raw: RawOptions, env: NodeJS.ProcessEnv): ForwardConfig {
       maxBufferBytes,
     },
     continuations: continuationLimits(raw),
+    children: childrenOptions(raw),
     log: logConfig(raw),
   });
 }

@@ -39,6 +39,8 @@ export interface ChildObserver {
   startFailed(detail: string): void;
   /** A spawned process ended (whoever ended it). */
   exited(exit: ProcessExit): void;
+  /** The bridge restarts a shared server that ended (shared session mode). */
+  restarted(): void;
   /** Bytes written to the process's stdin (client_to_server) or read from its stdout (server_to_client). */
   bytes(direction: Direction, count: number): void;
 }
@@ -50,6 +52,7 @@ export function allChildObservers(...observers: Partial<ChildObserver>[]): Child
     firstMessage: () => observers.forEach((o) => o.firstMessage?.()),
     startFailed: (detail) => observers.forEach((o) => o.startFailed?.(detail)),
     exited: (exit) => observers.forEach((o) => o.exited?.(exit)),
+    restarted: () => observers.forEach((o) => o.restarted?.()),
     bytes: (direction, count) => observers.forEach((o) => o.bytes?.(direction, count)),
   };
 }

@@ -10,6 +10,8 @@ export interface MetricsSources {
   sessions(kind: SessionKind): number;
   /** 1 while /readyz would answer 200. */
   ready(): boolean;
+  /** Shared session mode: requests in flight on each shared child, by index (default: no such gauge). */
+  childLoads?(): number[];
 }
 
 const sessionKinds: readonly SessionKind[] = ['sse', 'streamableHttp', 'stateless'];
@@ -39,6 +41,7 @@ export class BridgeMetrics implements RelayObserver, ChildObserver {
   private readonly errors: Counter<'source' | 'code'>;
   private readonly latency: Histogram<'method'>;
   private readonly rejections: Counter<'reason'>;
+  private readonly restarts: Counter;
 
   constructor(sources: MetricsSources, { defaultMetrics = true }: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -73,8 +76,19 @@ export class BridgeMetrics implements RelayObserver, ChildObserver {
       labelNames: ['code', 'signal'],
       registers,
     });
-    // Stays 0 until a mode with a shared, restarted server exists; declared now so dashboards need no change then.
-    new Counter({ name: 'mcp_bridge_child_restarts_total', help: 'MCP server processes restarted by the bridge', registers });
+    this.restarts = new Counter({ name: 'mcp_bridge_child_restarts_total', help: 'Shared MCP server processes restarted by the bridge', registers });
+    if (sources.childLoads) {
+      const loads = sources.childLoads.bind(sources);
+      new Gauge({
+        name: 'mcp_bridge_child_in_flight',
+        help: 'Requests in flight on each shared MCP server (shared session mode), by child index',
+        labelNames: ['child'],
+        registers,
+        collect() {
+          loads().forEach((load, index) => this.set({ child: String(index) }, load));
+        },
+      });
+    }
     this.messages = new Counter({
       name: 'mcp_bridge_messages_total',
       help: 'JSON-RPC messages relayed, by direction and kind (request, notification, response)',
@@ -140,6 +154,10 @@ export class BridgeMetrics implements RelayObserver, ChildObserver {
   }
 
   firstMessage(): void {}
+
+  restarted(): void {
+    this.restarts.inc();
+  }
 
   startFailed(): void {
     this.childStartFailures.inc();

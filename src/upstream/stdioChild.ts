@@ -39,10 +39,11 @@ export class StdioChildTransport implements Transport {
   private waitingBytes = 0;
   private readonly exited: Promise<void>;
   private markExited!: () => void;
+  private starting: Promise<void> | undefined;
 
   constructor(
     private readonly options: ChildCommand,
-    private readonly log: Logger,
+    private log: Logger,
     private readonly sourceEnv: NodeJS.ProcessEnv = process.env,
     /** Told about spawn, first message, exit and bytes (default: nobody). */
     private readonly observer: Partial<ChildObserver> = {},
@@ -55,7 +56,17 @@ export class StdioChildTransport implements Transport {
     return this.child?.pid;
   }
 
-  async start(): Promise<void> {
+  /** Spawns the child; calling it again (a prespawned child handed to a session) waits for that same spawn. */
+  start(): Promise<void> {
+    return (this.starting ??= this.spawnChild());
+  }
+
+  /** Logs from now on with `log` (a prespawned child taken by a session logs with the session's context). */
+  adoptLogger(log: Logger): void {
+    this.log = log;
+  }
+
+  private async spawnChild(): Promise<void> {
     const { command, args, shell, cwd, env, passEnv } = this.options;
     const child = spawn(command, [...args], {
       cwd,

@@ -91,6 +91,11 @@ export abstract class RawClient {
     return this.waitForMessage((m) => isResponse(m) && String(m.id) === String(id), `the response to ${method} #${JSON.stringify(id)}`);
   }
 
+  /** POSTs any message without waiting for an answer (for tests that fire requests with colliding ids at once). */
+  async send(message: JsonRpcMessage): Promise<void> {
+    await this.post(message);
+  }
+
   async notify(method: string, params: Record<string, unknown> = {}): Promise<void> {
     await this.post({ jsonrpc: '2.0', method, params });
   }
