@@ -27,10 +27,23 @@ type Envelope = Record<string, unknown>;
 /** A call paused on input_required: the virtual session it runs on and what it was. */
 interface Continuation {
   session: Session;
+  transport: VirtualSessionTransport;
+  /** Who the session's server was initialized for (capabilities and client info), for reuse. */
+  client: string;
   call: LegacyCall;
   method: string;
   name: unknown;
 }
+
+/** An initialized virtual session with nothing in flight, kept for the next request of the same kind of client. */
+interface IdleSession {
+  session: Session;
+  transport: VirtualSessionTransport;
+}
+
+/** Idle virtual sessions kept per kind of client, and in all. */
+const MAX_IDLE_PER_CLIENT = 4;
+const MAX_IDLE = 16;
 
 const capabilityOf: Record<string, string> = { 'elicitation/create': 'elicitation', 'sampling/createMessage': 'sampling', 'roots/list': 'roots' };
 const logSeverity = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
@@ -43,6 +56,8 @@ const logSeverity = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 
  */
 export class LegacyTranslator {
   private readonly continuations: ContinuationStore<Continuation>;
+  private readonly idle = new Map<string, IdleSession[]>();
+  private idleCount = 0;
   /** Set by the endpoint once its handler exists: list changes go to subscriptions/listen streams. */
   notifier: ServerNotifier | undefined;
 
@@ -70,8 +85,8 @@ export class LegacyTranslator {
     const notify = (message: JSONRPCMessage & { method: string }) => this.forward(message, envelope, ctx);
     const outcome = await continuation.call.round(ctx.mcpReq.inputResponses ?? {}, notify);
     if (outcome.kind === 'answer') {
-      void continuation.session.close({ code: 'SESSION_CLOSED', detail: 'the call is done' });
-      return unwrap(outcome.answer);
+      this.release(continuation);
+      return unwrap(outcome.answer, method, params);
     }
     const missing = missingCapabilities(outcome.inputs, envelope);
     if (missing) {
@@ -84,9 +99,35 @@ export class LegacyTranslator {
     return inputRequired({ inputRequests, requestState }) as unknown as Record<string, unknown>;
   }
 
-  /** Drops every paused call (their sessions close with the gateway). */
+  /** Drops every paused call and idle session (their sessions close with the gateway). */
   close(): void {
     this.continuations.close();
+    for (const sessions of this.idle.values()) for (const { session } of sessions) void session.close({ code: 'SHUTTING_DOWN' });
+    this.idle.clear();
+  }
+
+  /** Keeps a session whose call is done for the next request of the same kind of client, or closes it. */
+  private release(continuation: Continuation): void {
+    const sessions = this.idle.get(continuation.client) ?? [];
+    if (continuation.session.relay.isEnding || continuation.session.relay.pending > 0 || sessions.length >= MAX_IDLE_PER_CLIENT || this.idleCount >= MAX_IDLE) {
+      void continuation.session.close({ code: 'SESSION_CLOSED', detail: 'the call is done' });
+      return;
+    }
+    continuation.transport.listener = undefined;
+    sessions.push({ session: continuation.session, transport: continuation.transport });
+    this.idle.set(continuation.client, sessions);
+    this.idleCount++;
+  }
+
+  /** An idle session initialized for this kind of client, if one is still alive. */
+  private reuse(client: string): IdleSession | undefined {
+    const sessions = this.idle.get(client);
+    while (sessions?.length) {
+      const candidate = sessions.pop()!;
+      this.idleCount--;
+      if (!candidate.session.relay.isEnding) return candidate;
+    }
+    return undefined;
   }
 
   private resume(token: ContinuationToken, method: string, params: Params): Continuation {
@@ -99,19 +140,28 @@ export class LegacyTranslator {
     return continuation;
   }
 
-  /** Opens a virtual session, initializes the server as the request's client would, and sends the request. */
+  /**
+   * Sends the request on a virtual session initialized as the request's client would: an idle
+   * one already initialized for the same capabilities and client info, else a new one.
+   */
   private async start(method: string, params: Params, envelope: Envelope): Promise<Continuation> {
-    const transport = new VirtualSessionTransport();
-    const session = await this.gateway.open('stateless', `stateless-${randomUUID()}`, transport);
     const capabilities = legacyCapabilities(envelope[CLIENT_CAPABILITIES_META_KEY]);
     const clientInfo = (envelope[CLIENT_INFO_META_KEY] as Params | undefined) ?? { name: 'mcp-bridge-stateless-client', version: '1.0.0' };
+    const client = JSON.stringify([capabilities, clientInfo]);
+    const { session, transport } = this.reuse(client) ?? (await this.open(capabilities, clientInfo));
+    return { session, transport, client, call: new LegacyCall(transport, method, params, () => {}), method, name: params.name };
+  }
+
+  private async open(capabilities: Params, clientInfo: Params): Promise<IdleSession> {
+    const transport = new VirtualSessionTransport();
+    const session = await this.gateway.open('stateless', `stateless-${randomUUID()}`, transport);
     const init = await transport.request('initialize', { protocolVersion: newestLegacyVersion, capabilities, clientInfo });
     if ('error' in init) {
       void session.close({ code: 'SESSION_CLOSED', detail: 'initialize failed' });
       throw new ProtocolError(init.error.code, init.error.message, init.error.data);
     }
     transport.notify('notifications/initialized');
-    return { session, call: new LegacyCall(transport, method, params, () => {}), method, name: params.name };
+    return { session, transport };
   }
 
   /** Passes a server notification on: progress to the request's stream, logs only when asked for, list changes to listeners. */
@@ -157,7 +207,10 @@ function missingCapabilities(inputs: PendingInput[], envelope: Envelope): Params
   return Object.keys(missing).length > 0 ? missing : undefined;
 }
 
-function unwrap(answer: RpcAnswer): Record<string, unknown> {
-  if ('error' in answer) throw new ProtocolError(answer.error.code, answer.error.message, answer.error.data);
-  return answer.result;
+/** The server's answer as a result, or its error thrown; a resource miss names its URI as 2026-07-28 asks. */
+function unwrap(answer: RpcAnswer, method: string, params: Params): Record<string, unknown> {
+  if (!('error' in answer)) return answer.result;
+  const { code, message, data } = answer.error;
+  const named = method === 'resources/read' && data === undefined && typeof params.uri === 'string' ? { uri: params.uri } : data;
+  throw new ProtocolError(code, message, named);
 }
