@@ -1,26 +1,27 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isLegacyRequest } from '@modelcontextprotocol/server';
 import type { Gateway, UpstreamFactory } from '../core/gateway.js';
 import { BridgeError, writeErrorResponse } from '../errors.js';
 import type { Logger } from '../log.js';
-import { probeChildEra, type ChildEra } from '../upstream/eraProbe.js';
-import type { ContinuationLimits } from './continuations.js';
-import { legacyModernHandler } from './legacyModernHandler.js';
-import { ModernPassthrough } from './modernPassthrough.js';
-import { toWebRequest, writeWebResponse } from './webExchange.js';
+import type { ModernFace, StatelessOptions } from './statelessFace.js';
+import { toWebRequest } from './webExchange.js';
 
-/** Options of the 2026-07-28 side of /mcp. */
-export interface StatelessOptions {
-  continuations: ContinuationLimits;
-  keepaliveMs: number;
-  /** Largest POST body (the SDK classifies under the same bound). */
-  maxBodyBytes: number;
-}
+export type { StatelessOptions } from './statelessFace.js';
 
-/** Serves 2026-07-28 requests, whichever era the server speaks. */
-interface ModernFace {
-  serve(request: Request, body: unknown, res: ServerResponse): Promise<void>;
-  close(): void;
+const sessionEraVersions = new Set(['2024-11-05', '2025-03-26', '2025-06-18', '2025-11-25']);
+
+/**
+ * A cheap first look: could this POST be a 2026-07-28 request? True when it carries an
+ * `io.modelcontextprotocol/…` `_meta` key or names a revision newer than the session era in
+ * MCP-Protocol-Version. Everything the SDK would classify as 2026-07-28 passes; the SDK decides.
+ */
+function mayBeModern(req: IncomingMessage, body: unknown): boolean {
+  const version = req.headers['mcp-protocol-version'];
+  if (typeof version === 'string' && !sessionEraVersions.has(version.trim())) return true;
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.some((message) => {
+    const meta = (message as { params?: { _meta?: unknown } } | null)?.params?._meta;
+    return meta !== null && typeof meta === 'object' && Object.keys(meta).some((key) => key.startsWith('io.modelcontextprotocol/'));
+  });
 }
 
 /**
@@ -37,6 +38,7 @@ export class StatelessEndpoint {
   constructor(
     /** Where virtual sessions for a session-era server are opened. */
     private readonly gateway: Gateway,
+    /** Spawns a plain child (for the probe and the 2026-07-28 passthrough). */
     private readonly upstream: UpstreamFactory,
     private readonly options: StatelessOptions,
     private readonly log: Logger,
@@ -44,13 +46,14 @@ export class StatelessEndpoint {
 
   /** Serves the request if it is a 2026-07-28 one and returns true; returns false to leave it to the session-era endpoint. */
   async handle(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<boolean> {
-    if (req.method !== 'POST' || req.headers['mcp-session-id'] !== undefined || body === undefined) return false;
+    if (req.method !== 'POST' || req.headers['mcp-session-id'] !== undefined || body === undefined || !mayBeModern(req, body)) return false;
+    const { isLegacyRequest } = await import('@modelcontextprotocol/server');
     const request = toWebRequest(req, res, body);
     if (await isLegacyRequest(request, body, { maxRequestBodySize: this.options.maxBodyBytes })) return false;
     let face: ModernFace;
     try {
       if (!this.gateway.isAccepting || this.closed) throw new BridgeError('SHUTTING_DOWN');
-      face = await (this.face ??= this.open());
+      face = await (this.face ??= import('./statelessFace.js').then(({ openModernFace }) => openModernFace(this.gateway, this.upstream, this.options, this.log)));
     } catch (error) {
       this.face = undefined; // a failed probe is retried by the next request
       this.log.warn('could not serve a 2026-07-28 request', { error: (error as Error).message });
@@ -66,19 +69,5 @@ export class StatelessEndpoint {
     this.closed = true;
     const face = await this.face?.catch(() => undefined);
     face?.close();
-  }
-
-  private async open(): Promise<ModernFace> {
-    const era: ChildEra = await probeChildEra(this.upstream, this.log);
-    this.log.info('the MCP server speaks', { era: era.era });
-    if (era.era === 'modern') {
-      const supported = Array.isArray(era.discover.supportedVersions) ? (era.discover.supportedVersions as string[]) : [];
-      return new ModernPassthrough(this.upstream, supported, this.options.keepaliveMs, this.log);
-    }
-    const legacy = legacyModernHandler(this.gateway, { initialize: era.initialize, ...this.options }, this.log);
-    return {
-      serve: async (request, body, res) => writeWebResponse(await legacy.handler.fetch(request, { parsedBody: body }), res),
-      close: () => legacy.close(),
-    };
   }
 }
