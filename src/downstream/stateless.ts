@@ -47,9 +47,8 @@ export class StatelessEndpoint {
   /** Serves the request if it is a 2026-07-28 one and returns true; returns false to leave it to the session-era endpoint. */
   async handle(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<boolean> {
     if (req.method !== 'POST' || req.headers['mcp-session-id'] !== undefined || body === undefined || !mayBeModern(req, body)) return false;
-    const { isLegacyRequest } = await import('@modelcontextprotocol/server');
-    const request = toWebRequest(req, res, body);
-    if (await isLegacyRequest(request, body, { maxRequestBodySize: this.options.maxBodyBytes })) return false;
+    const request = await this.modernRequest(req, res, body);
+    if (!request) return false;
     let face: ModernFace;
     try {
       if (!this.gateway.isAccepting || this.closed) throw new BridgeError('SHUTTING_DOWN');
@@ -62,6 +61,22 @@ export class StatelessEndpoint {
     }
     await face.serve(request, body, res);
     return true;
+  }
+
+  /**
+   * The request as a web Request when the SDK classifies it as 2026-07-28, else undefined. A body
+   * the classifier cannot take (nested too deep to walk) is left to the session-era endpoint,
+   * which already answers such bodies with a JSON-RPC error.
+   */
+  private async modernRequest(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<Request | undefined> {
+    try {
+      const { isLegacyRequest } = await import('@modelcontextprotocol/server');
+      const request = toWebRequest(req, res, body);
+      return (await isLegacyRequest(request, body, { maxRequestBodySize: this.options.maxBodyBytes })) ? undefined : request;
+    } catch (error) {
+      this.log.debug('could not classify a request; left to the session-era endpoint', { error: (error as Error).message });
+      return undefined;
+    }
   }
 
   /** Drops paused calls and the 2026-07-28 server's connection. */
