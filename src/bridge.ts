@@ -3,12 +3,15 @@ import { Gateway } from './core/gateway.js';
 import { allChildObservers } from './core/observers.js';
 import { StartReadiness } from './core/readiness.js';
 import { LegacySseEndpoints } from './downstream/sseEndpoints.js';
+import { StatelessEndpoint } from './downstream/stateless.js';
 import { StreamableHttpEndpoint } from './downstream/streamableHttp.js';
 import { createApp } from './http/app.js';
 import { listen } from './http/server.js';
 import type { Logger } from './log.js';
 import { BridgeMetrics } from './metrics/metrics.js';
 import { forwardUpstreams } from './upstream/forwardUpstreams.js';
+import { statelessUpstream } from './upstream/statelessUpstream.js';
+import { stdioChildUpstream } from './upstream/stdioChild.js';
 
 /** Byte budget of each session's resumability event store (default 8 MiB). */
 export const eventStoreMaxBytes = 8 * 1024 * 1024;
@@ -30,13 +33,14 @@ export async function startBridge(config: ForwardConfig, log: Logger): Promise<B
   const readiness = new StartReadiness();
   // A function, not the gateway itself: the gateway needs the metrics as its observer first.
   const metrics: BridgeMetrics = new BridgeMetrics({
-    sessions: (kind) => gateway.sessions.count(kind),
+    sessions: (kind) => gateway.sessions.count(kind) + statelessGateway.sessions.count(kind),
     ready: () => gateway.isAccepting && readiness.notReadyReason === undefined,
     ...(config.children.sessionMode === 'shared' && { childLoads: () => upstreams.childLoads?.() ?? [] }),
   });
   const maxSessions = config.security.maxSessions;
-  const room = (): number => (maxSessions > 0 ? maxSessions - gateway.sessions.size : Infinity);
-  const upstreams = forwardUpstreams(config, log, allChildObservers(metrics, readiness), room);
+  const room = (): number => (maxSessions > 0 ? maxSessions - gateway.sessions.size - statelessGateway.sessions.size : Infinity);
+  const observer = allChildObservers(metrics, readiness);
+  const upstreams = forwardUpstreams(config, log, observer, room);
   const gateway = new Gateway({
     upstream: upstreams.upstream,
     idleTimeoutMs: config.sessions.idleTimeoutMs,
@@ -61,9 +65,25 @@ export async function startBridge(config: ForwardConfig, log: Logger): Promise<B
     },
     log,
   );
-  const app = createApp({ config: http, security: config.security, gateway, sse, streamableHttp, log, metrics, readiness });
+  // 2026-07-28 requests: a session-era server serves them in virtual sessions of their own gateway.
+  const virtualSessions = statelessUpstream(config, upstreams.upstream, log, observer, room);
+  const statelessGateway = new Gateway({
+    upstream: virtualSessions.upstream,
+    idleTimeoutMs: config.sessions.idleTimeoutMs,
+    requestTimeoutMs: config.sessions.requestTimeoutMs,
+    maxSessions: config.security.maxSessions,
+    log,
+    observer: metrics,
+  });
+  const stateless = new StatelessEndpoint(
+    statelessGateway,
+    stdioChildUpstream(config.child, observer),
+    { continuations: config.continuations, keepaliveMs: http.keepaliveMs, maxBodyBytes: http.maxBodyBytes },
+    log,
+  );
+  const app = createApp({ config: http, security: config.security, gateway, sse, streamableHttp, stateless, log, metrics, readiness });
   const listening = await listen(app, http.host, http.port).catch(async (error: unknown) => {
-    await upstreams.close(); // shared or prespawned children are already running
+    await Promise.all([upstreams.close(), virtualSessions.close()]); // shared or prespawned children are already running
     throw error;
   });
   let closing: Promise<void> | undefined;
@@ -75,8 +95,9 @@ export async function startBridge(config: ForwardConfig, log: Logger): Promise<B
     metrics,
     close: () =>
       (closing ??= (async () => {
-        await gateway.close();
-        await upstreams.close();
+        await stateless.close();
+        await Promise.all([gateway.close(), statelessGateway.close()]);
+        await Promise.all([upstreams.close(), virtualSessions.close()]);
         await listening.close();
       })()),
   };

@@ -4,6 +4,7 @@ import { authDefaults } from './configAuth.js';
 import { childrenDefaults, sessionModes } from './configChildren.js';
 import { remoteDefaults } from './configRemote.js';
 import { securityDefaults } from './configSecurity.js';
+import { statelessDefaults } from './configStateless.js';
 import { logFormats, logLevels } from './log.js';
 
 const repeatable = (value: unknown): string[] | undefined =>
@@ -70,6 +71,9 @@ export function declareOptions(argv: string[]): Argv {
     .option('sessionMode', { type: 'string', choices: sessionModes, default: childrenDefaults.sessionMode, describe: 'per-session: a stdio child per client session; shared: children initialized once and shared by every session' })
     .option('pool', { type: 'number', describe: 'With --sessionMode shared: how many children share the load, each request going to the least loaded (default 1)' })
     .option('prespawn', { type: 'number', default: childrenDefaults.prespawn, describe: 'With --sessionMode per-session: children kept spawned ahead of time so a new session need not wait (within --maxSessions)' })
+    .group(['continuationTtl', 'maxContinuations'], '2026-07-28 requests (forward mode):')
+    .option('continuationTtl', { type: 'string', default: statelessDefaults.continuationTtl, describe: 'How long a call paused on input_required waits for the client\'s retry before it is cancelled (a bare number is seconds)' })
+    .option('maxContinuations', { type: 'number', default: statelessDefaults.maxContinuations, describe: 'Paused calls kept at once; the oldest is cancelled to make room' })
     .group(['apiKey', 'apiKeyFile', 'cors', 'rateLimit', 'maxSessions'], 'Security (forward mode; /healthz and /readyz stay open):')
     .option('apiKey', { type: 'string', describe: 'Require this key as Authorization: Bearer KEY or X-API-Key: KEY (default: $MCP_API_KEY; visible in ps, prefer --apiKeyFile)' })
     .option('apiKeyFile', { type: 'string', describe: 'Read the required API key from this file (trimmed; must not be empty)' })

@@ -4,6 +4,8 @@ import { childrenOptions, type ChildrenConfig, type ChildrenRawOptions } from '.
 import { remoteOptions, type RemoteOptions } from './configRemote.js';
 import { isLoopbackHost, originsWithCors, securityOptions, type SecurityConfig, type SecurityRawOptions } from './configSecurity.js';
 import { logFormats, logLevels, type LogFormat, type LogLevel } from './log.js';
+import { continuationLimits, type StatelessRawOptions } from './configStateless.js';
+import type { ContinuationLimits } from './downstream/continuations.js';
 import { invalidConfig, parseBytes, parseDuration } from './units.js';
 
 /** How to start the stdio MCP server behind the bridge. */
@@ -64,6 +66,8 @@ export interface ForwardConfig {
   /** Inbound API key, CORS, rate limit and session cap (configSecurity.ts). */
   readonly security: SecurityConfig;
   readonly sessions: SessionConfig;
+  /** Paused 2026-07-28 calls (input_required) waiting for their retry. */
+  readonly continuations: ContinuationLimits;
   /** Session mode, shared pool and prespawned children (configChildren.ts). */
   readonly children: ChildrenConfig;
   readonly log: LogConfig;
@@ -102,7 +106,7 @@ export const defaults = {
 } as const;
 
 /** The options as the CLI read them, before validation. */
-export interface RawOptions extends SecurityRawOptions, AuthRawOptions, ChildrenRawOptions {
+export interface RawOptions extends SecurityRawOptions, AuthRawOptions, ChildrenRawOptions, StatelessRawOptions {
   stdio?: string;
   command?: string[];
   shell?: boolean;
@@ -277,6 +281,7 @@ function forwardConfig(raw: RawOptions, env: NodeJS.ProcessEnv): ForwardConfig {
       requestTimeoutMs: requestTimeout(raw),
       maxBufferBytes,
     },
+    continuations: continuationLimits(raw),
     children: childrenOptions(raw),
     log: logConfig(raw),
   });

@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import type { CloseReason, Relay } from './relay.js';
 
 /** Which downstream transport a session speaks. */
-export type SessionKind = 'sse' | 'streamableHttp';
+export type SessionKind = 'sse' | 'streamableHttp' | 'stateless';
 
 /**
  * One client session: a relay between the client's transport and its MCP server, with an idle

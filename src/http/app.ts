@@ -3,6 +3,7 @@ import type { HttpConfig } from '../config.js';
 import type { SecurityConfig } from '../configSecurity.js';
 import type { Gateway } from '../core/gateway.js';
 import type { LegacySseEndpoints } from '../downstream/sseEndpoints.js';
+import type { StatelessEndpoint } from '../downstream/stateless.js';
 import type { StreamableHttpEndpoint } from '../downstream/streamableHttp.js';
 import { writeJsonError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -19,6 +20,8 @@ export interface AppParts {
   gateway: Gateway;
   sse: LegacySseEndpoints;
   streamableHttp: StreamableHttpEndpoint;
+  /** 2026-07-28 requests on /mcp, decided per request (default: none, everything is session-era). */
+  stateless?: StatelessEndpoint;
   log: Logger;
   /** Served on GET /metrics and told about refused requests (default: no /metrics). */
   metrics?: Scrapable & { rejected(reason: string): void };
@@ -31,7 +34,7 @@ function methodNotAllowed(allow: string) {
 }
 
 /** Builds the express app: health probes, legacy SSE, Streamable HTTP, and JSON errors for everything else. */
-export function createApp({ config, security, gateway, sse, streamableHttp, log, metrics, readiness }: AppParts): express.Express {
+export function createApp({ config, security, gateway, sse, streamableHttp, stateless, log, metrics, readiness }: AppParts): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -55,7 +58,9 @@ export function createApp({ config, security, gateway, sse, streamableHttp, log,
   app.all(config.ssePath, methodNotAllowed('GET'));
   app.post(config.messagePath, guard, ...body, (req, res) => sse.postMessage(req, res, req.body));
   app.all(config.messagePath, methodNotAllowed('POST'));
-  app.post(config.streamableHttpPath, guard, ...body, (req, res) => streamableHttp.handle(req, res, req.body));
+  app.post(config.streamableHttpPath, guard, ...body, async (req, res) => {
+    if (!(await stateless?.handle(req, res, req.body))) await streamableHttp.handle(req, res, req.body);
+  });
   app.get(config.streamableHttpPath, guard, (req, res) => streamableHttp.handle(req, res, undefined));
   app.delete(config.streamableHttpPath, guard, (req, res) => streamableHttp.handle(req, res, undefined));
   app.all(config.streamableHttpPath, methodNotAllowed('GET, POST, DELETE'));

@@ -14,7 +14,7 @@ export interface MetricsSources {
   childLoads?(): number[];
 }
 
-const sessionKinds: readonly SessionKind[] = ['sse', 'streamableHttp'];
+const sessionKinds: readonly SessionKind[] = ['sse', 'streamableHttp', 'stateless'];
 
 // Seconds; MCP calls range from a quick ping to tool calls that run for minutes.
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];

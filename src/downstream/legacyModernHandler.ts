@@ -1,0 +1,72 @@
+import { Server, createMcpHandler, type McpHttpHandler, type RequestMethod } from '@modelcontextprotocol/server';
+import type { Gateway } from '../core/gateway.js';
+import type { Logger } from '../log.js';
+import type { ContinuationLimits } from './continuations.js';
+import { LegacyTranslator } from './legacyTranslator.js';
+
+type Result = Record<string, unknown>;
+
+/** The requests a session-era server with these capabilities can serve to 2026-07-28 clients. */
+function servedMethods(capabilities: Result): string[] {
+  const methods: string[] = [];
+  if (capabilities.tools) methods.push('tools/list', 'tools/call');
+  if (capabilities.prompts) methods.push('prompts/list', 'prompts/get');
+  if (capabilities.resources) methods.push('resources/list', 'resources/read', 'resources/templates/list');
+  if (capabilities.completions) methods.push('completion/complete');
+  return methods;
+}
+
+/**
+ * What a session-era server advertises, as 2026-07-28 discovery: logging and resource
+ * subscriptions are gone from that revision (list changes reach clients through
+ * subscriptions/listen, which the SDK serves from the translator's notifications).
+ */
+export function modernCapabilities(capabilities: Result): Result {
+  const { logging: _logging, resources, ...rest } = capabilities;
+  if (!resources) return rest;
+  const { subscribe: _subscribe, ...resourceRest } = resources as Result;
+  return { ...rest, resources: resourceRest };
+}
+
+/** Options of the 2026-07-28 face of a session-era server. */
+export interface LegacyModernOptions {
+  /** The server's own initialize result (serverInfo, capabilities, instructions). */
+  initialize: Result;
+  continuations: ContinuationLimits;
+  keepaliveMs: number;
+}
+
+/**
+ * The SDK's 2026-07-28 HTTP handler (header and `_meta` validation, server/discover, removed
+ * methods, cache hints, subscriptions/listen, requestState verification), with one fresh SDK server
+ * per request whose handlers hand every request to the LegacyTranslator.
+ */
+export function legacyModernHandler(gateway: Gateway, options: LegacyModernOptions, log: Logger): { handler: McpHttpHandler; close(): void } {
+  const translator = new LegacyTranslator(gateway, options.continuations, log);
+  const { serverInfo, capabilities = {}, instructions } = options.initialize as { serverInfo: { name: string; version: string }; capabilities?: Result; instructions?: string };
+  const factory = () => {
+    const server = new Server(serverInfo, {
+      capabilities: modernCapabilities(capabilities),
+      ...(instructions !== undefined && { instructions }),
+      requestState: { verify: translator.verifyRequestState },
+    });
+    for (const method of servedMethods(capabilities)) {
+      server.setRequestHandler(method as RequestMethod, ((request: { params?: Result }, ctx: Parameters<LegacyTranslator['handle']>[2]) =>
+        translator.handle(method, request.params ?? {}, ctx)) as never);
+    }
+    return server;
+  };
+  const handler = createMcpHandler(factory, {
+    legacy: 'reject',
+    keepAliveMs: options.keepaliveMs,
+    onerror: (error) => log.debug('2026-07-28 request refused or failed', { error: error.message }),
+  });
+  translator.notifier = handler.notify;
+  return {
+    handler,
+    close: () => {
+      translator.close();
+      void handler.close();
+    },
+  };
+}

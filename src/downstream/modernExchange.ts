@@ -1,0 +1,102 @@
+import type { ServerResponse } from 'node:http';
+import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { ProtocolErrorCode } from '@modelcontextprotocol/server';
+
+type Params = Record<string, unknown>;
+type Message = JSONRPCMessage & { id: RequestId; method?: string; params?: Params };
+
+const SUBSCRIPTION_ID = 'io.modelcontextprotocol/subscriptionId';
+const badRequestCodes = new Set<number>([ProtocolErrorCode.MissingRequiredClientCapability, ProtocolErrorCode.UnsupportedProtocolVersion, -32020]);
+
+/** The HTTP status for a server's JSON-RPC error as the 2026-07-28 HTTP binding has it (in-band errors are 200). */
+export function statusForError(code: number): number {
+  if (code === ProtocolErrorCode.MethodNotFound) return 404;
+  return badRequestCodes.has(code) ? 400 : 200;
+}
+
+/**
+ * One 2026-07-28 request passed through to a shared server, and its HTTP response: the request
+ * goes out with a bridge-unique id (and progress token), and everything routed back here is
+ * restored to the client's own id and token. Notifications turn the response into an SSE stream
+ * when the client accepts one; the answer alone goes out as JSON with the binding's status.
+ */
+export class ModernExchange {
+  /** The request as the server gets it. */
+  readonly outbound: JSONRPCMessage;
+  /** The progress token the server sees, when the client asked for progress. */
+  readonly bridgeToken: string | undefined;
+  readonly isListen: boolean;
+  /** Called when the client goes away before the answer. */
+  onabandon?: () => void;
+
+  private readonly clientId: RequestId;
+  private readonly clientToken: unknown;
+  private readonly acceptsStream: boolean;
+  private streaming = false;
+  private done = false;
+  private keepalive: NodeJS.Timeout | undefined;
+
+  constructor(
+    message: Message,
+    bridgeId: string,
+    request: Request,
+    private readonly res: ServerResponse,
+    private readonly keepaliveMs: number,
+  ) {
+    this.clientId = message.id;
+    this.isListen = message.method === 'subscriptions/listen';
+    const params = { ...(message.params ?? {}) };
+    const meta = { ...((params._meta as Params | undefined) ?? {}) };
+    this.clientToken = meta.progressToken;
+    if (meta.progressToken !== undefined) meta.progressToken = this.bridgeToken = `${bridgeId}-progress`;
+    this.outbound = { ...message, id: bridgeId, params: { ...params, _meta: meta } } as JSONRPCMessage;
+    this.acceptsStream = (request.headers.get('accept') ?? '').includes('text/event-stream');
+    res.once('close', () => {
+      if (this.done) return;
+      this.done = true;
+      this.stop();
+      this.onabandon?.();
+    });
+    if (this.isListen) this.openStream();
+  }
+
+  /** Passes a notification to the client (dropped when the client takes JSON only). */
+  notify(message: JSONRPCMessage & { params?: Params }): void {
+    if (this.done || !this.acceptsStream) return;
+    const params = { ...(message.params ?? {}) };
+    if (this.bridgeToken !== undefined && params.progressToken === this.bridgeToken) params.progressToken = this.clientToken;
+    const meta = params._meta as Params | undefined;
+    if (meta?.[SUBSCRIPTION_ID] !== undefined) params._meta = { ...meta, [SUBSCRIPTION_ID]: this.clientId };
+    this.openStream();
+    this.res.write(`event: message\ndata: ${JSON.stringify({ ...message, params })}\n\n`);
+  }
+
+  /** Delivers the server's answer under the client's id and ends the response. */
+  answer(message: JSONRPCMessage & { id: RequestId }): void {
+    if (this.done) return;
+    this.done = true;
+    this.stop();
+    const body = JSON.stringify({ ...message, id: this.clientId });
+    if (this.streaming) {
+      this.res.end(`event: message\ndata: ${body}\n\n`);
+      return;
+    }
+    const status = 'error' in message ? statusForError((message.error as { code: number }).code) : 200;
+    this.res.writeHead(status, { 'Content-Type': 'application/json' }).end(body);
+  }
+
+  private openStream(): void {
+    if (this.streaming || this.done) return;
+    this.streaming = true;
+    this.res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+    this.res.flushHeaders();
+    if (this.keepaliveMs > 0) {
+      this.keepalive = setInterval(() => this.res.write(': keepalive\n\n'), this.keepaliveMs);
+      this.keepalive.unref();
+    }
+  }
+
+  private stop(): void {
+    if (this.keepalive) clearInterval(this.keepalive);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The 2026-07-28 revision of the official conformance suite (0.2 line, `--requirements
+ * 2026-07-28`) against mcp-bridge: every scenario that revision requires of a server must pass
+ * through the bridge, once with a session-era stdio server behind it (the bridge translates:
+ * discovery from initialize, server-to-client requests into input_required results) and once
+ * with a 2026-07-28 stdio server (the bridge passes requests through). Not-scored scenarios
+ * (the tasks extension, pending ones) run too but are only reported.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startBridge } from '../helpers/bridge.js';
+import { fixtureCommand } from '../helpers/paths.js';
+import { isAlive } from '../helpers/processes.js';
+import { waitFor } from '../helpers/wait.js';
+import {
+  conformanceUnavailable,
+  describeChecks,
+  isConformance02,
+  newestConformanceCli,
+  requiredServerScenarios,
+  runServerRequirements,
+} from '../fixtures/conformance-suite.js';
+
+const REVISION = '2026-07-28';
+const SUITE_TIMEOUT_MS = 240_000;
+
+for (const [era, fixture] of [
+  ['a session-era (legacy) stdio server', 'conformance-server'],
+  ['a 2026-07-28 stdio server', 'modern-server'],
+] as const) {
+  test(`every ${REVISION} server scenario passes through the bridge in front of ${era}`, { timeout: SUITE_TIMEOUT_MS + 30_000 }, async (t) => {
+    const cli = newestConformanceCli();
+    const unavailable = conformanceUnavailable() ?? (cli && isConformance02(cli) ? undefined : 'the 0.2 conformance line is not installed');
+    if (unavailable || !cli) return void t.skip(unavailable);
+    const required = requiredServerScenarios(cli.path, REVISION);
+    const outDir = await mkdtemp(join(tmpdir(), 'mcp-bridge-conformance-2026-'));
+    const bridge = await startBridge(['--stdio', fixtureCommand(fixture)]);
+    let seenChildren: number[] = [];
+    try {
+      const run = await runServerRequirements(`${bridge.url}/mcp`, REVISION, outDir, SUITE_TIMEOUT_MS, cli.path);
+      seenChildren = bridge.children();
+      const tail = `\n--- CLI output (tail) ---\n${run.output.slice(-3000)}\n--- bridge stderr (tail) ---\n${bridge.stderr().slice(-3000)}`;
+      const byName = new Map(run.results.map((result) => [result.scenario, result]));
+      const missing = required.filter((scenario) => !byName.has(scenario));
+      assert.deepEqual(missing, [], `no results for required scenarios${tail}`);
+      const problems = required
+        .map((scenario) => byName.get(scenario)!)
+        .filter(({ checks }) => checks.some((check) => check.status === 'FAILURE' || check.status === 'WARNING'))
+        .map(({ scenario, checks }) => `✗ ${scenario}\n${describeChecks(scenario, checks)}`);
+      assert.equal(problems.join('\n\n'), '', `${REVISION} conformance problems through the bridge:\n\n${problems.join('\n\n')}${tail}`);
+      t.diagnostic(`${required.length} required scenarios passed; not scored: ${run.results.filter((r) => !required.includes(r.scenario)).map((r) => r.scenario).join(', ')}`);
+    } finally {
+      await bridge.stop();
+      await rm(outDir, { recursive: true, force: true });
+    }
+    assert.deepEqual(bridge.children(), [], 'the bridge left descendants behind');
+    await waitFor(() => seenChildren.every((pid) => !isAlive(pid)), { timeoutMs: 5_000, what: 'children to exit' });
+  });
+}
