@@ -13,14 +13,24 @@ import type { CallToolResult, JSONRPCMessage } from '@modelcontextprotocol/sdk/t
 import { forget, track } from './cleanup.js';
 import { serverArgv } from './gateway.js';
 import { record, type Integrity } from './integrity.js';
+import { RawSseTransport } from './raw/sseTransport.js';
+import { RawStreamableHttpTransport } from './raw/streamableHttpTransport.js';
 
 export type TransportKind = 'direct' | 'sse' | 'http';
+
+/**
+ * Which HTTP client transports the SDK Client runs on: the SDK's own (fetch, EventSource), or the
+ * benchmark's minimal node:http ones, whose lower cost leaves more of the time to the gateway.
+ */
+export type ClientKind = 'sdk' | 'raw';
 
 /** Where sessions are opened: the server itself over stdio, or a running gateway. */
 export interface Endpoint {
   transport: TransportKind;
   /** The gateway's base URL (not for direct). */
   url?: string;
+  /** Default 'sdk'; direct sessions always use the SDK's stdio transport. */
+  client?: ClientKind;
 }
 
 /** Default bound on a single call: a call unanswered after this long counts as lost. */
@@ -30,8 +40,10 @@ function newTransport(endpoint: Endpoint): Transport {
   if (endpoint.transport === 'direct') {
     return new StdioClientTransport({ command: serverArgv[0]!, args: serverArgv.slice(1), stderr: 'inherit' });
   }
-  if (endpoint.transport === 'sse') return new SSEClientTransport(new URL('/sse', endpoint.url));
-  return new StreamableHTTPClientTransport(new URL('/mcp', endpoint.url));
+  const raw = endpoint.client === 'raw';
+  if (endpoint.transport === 'sse') return raw ? new RawSseTransport(new URL('/sse', endpoint.url)) : new SSEClientTransport(new URL('/sse', endpoint.url));
+  const url = new URL('/mcp', endpoint.url);
+  return raw ? new RawStreamableHttpTransport(url) : new StreamableHTTPClientTransport(url);
 }
 
 /** One client session; `tag` is unique across the whole run and prefixes every token it sends. */

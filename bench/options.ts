@@ -1,5 +1,6 @@
 /** Command-line options of `npm run bench` and the counts each measurement uses (full run or --quick). */
 import { parseArgs } from 'node:util';
+import type { ClientKind } from './clients.js';
 
 /** How much work each measurement does; every loop is bounded by these counts and by time. */
 export interface Counts {
@@ -58,10 +59,12 @@ export interface BenchOptions {
   only: string[] | undefined;
   /** Where the JSON results go (default bench/results/latest.json). */
   out: string;
+  /** HTTP client transports under the SDK Client: the SDK's ('sdk', default) or minimal node:http ones ('raw'). */
+  client: ClientKind;
   counts: Counts;
 }
 
-/** Parses argv (after `npm run bench --`): --quick, --only a,b (repeatable), --out FILE. */
+/** Parses argv (after `npm run bench --`): --quick, --only a,b (repeatable), --out FILE, --client sdk|raw. */
 export function parseBenchOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
@@ -69,9 +72,11 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       quick: { type: 'boolean', default: false },
       only: { type: 'string', multiple: true },
       out: { type: 'string', default: 'bench/results/latest.json' },
+      client: { type: 'string', default: 'sdk' },
     },
     strict: true,
   });
   const only = values.only?.flatMap((value) => value.split(',')).map((name) => name.trim()).filter(Boolean);
-  return { quick: values.quick, only, out: values.out, counts: values.quick ? quickCounts : fullCounts };
+  if (values.client !== 'sdk' && values.client !== 'raw') throw new Error(`--client must be sdk or raw, not ${values.client}`);
+  return { quick: values.quick, only, out: values.out, client: values.client, counts: values.quick ? quickCounts : fullCounts };
 }

@@ -29,7 +29,7 @@ function contextFor(column: Column, options: BenchOptions, withModeFlag: boolean
   const [transport, mode] = column === 'direct' ? (['direct', undefined] as const) : (column.split(' ') as ['sse' | 'http', SessionMode]);
   return {
     column,
-    endpoint: { transport, url: gateway?.url },
+    endpoint: { transport, url: gateway?.url, client: options.client },
     mode,
     counts: options.counts,
     integrity: newIntegrity(),
@@ -85,7 +85,11 @@ async function main(): Promise<void> {
   const markdown = table(results, columns, skipped);
   console.log(markdown);
   const machine = { ...machineBefore, loadAverageAfter: machineInfo().loadAverage };
-  const client = 'MCP SDK v1 Client (StdioClientTransport, SSEClientTransport, StreamableHTTPClientTransport)';
+  const client =
+    options.client === 'sdk'
+      ? 'MCP SDK v1 Client on its StdioClientTransport, SSEClientTransport and StreamableHTTPClientTransport'
+      : 'MCP SDK v1 Client on its StdioClientTransport (direct) and the minimal node:http transports of bench/raw (gateway)';
+  console.error(`[bench] clients: ${client}`);
   writeJson(options.out, { machine, client, quick: options.quick, counts: options.counts, columns, skipped, results, table: markdown });
   console.error(`[bench] wrote ${options.out}`);
 }
