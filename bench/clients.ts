@@ -14,6 +14,7 @@ import { forget, track } from './cleanup.js';
 import { serverArgv } from './gateway.js';
 import { record, type Integrity } from './integrity.js';
 import { RawSseTransport } from './raw/sseTransport.js';
+import { RawStdioTransport } from './raw/stdioTransport.js';
 import { RawStreamableHttpTransport } from './raw/streamableHttpTransport.js';
 
 export type TransportKind = 'direct' | 'sse' | 'http';
@@ -29,7 +30,7 @@ export interface Endpoint {
   transport: TransportKind;
   /** The gateway's base URL (not for direct). */
   url?: string;
-  /** Default 'sdk'; direct sessions always use the SDK's stdio transport. */
+  /** Default 'sdk'. */
   client?: ClientKind;
 }
 
@@ -37,10 +38,12 @@ export interface Endpoint {
 export const callTimeoutMs = 60_000;
 
 function newTransport(endpoint: Endpoint): Transport {
-  if (endpoint.transport === 'direct') {
-    return new StdioClientTransport({ command: serverArgv[0]!, args: serverArgv.slice(1), stderr: 'inherit' });
-  }
   const raw = endpoint.client === 'raw';
+  if (endpoint.transport === 'direct') {
+    if (raw) return new RawStdioTransport(serverArgv);
+    // The SDK's default line limit (10 MiB) is below the 16 MiB results.
+    return new StdioClientTransport({ command: serverArgv[0]!, args: serverArgv.slice(1), stderr: 'inherit', maxBufferSize: 64 * 1024 * 1024 });
+  }
   if (endpoint.transport === 'sse') return raw ? new RawSseTransport(new URL('/sse', endpoint.url)) : new SSEClientTransport(new URL('/sse', endpoint.url));
   const url = new URL('/mcp', endpoint.url);
   return raw ? new RawStreamableHttpTransport(url) : new StreamableHTTPClientTransport(url);
@@ -80,7 +83,8 @@ export class BenchSession {
 
   /** The pid of the server a direct session spawned. */
   get serverPid(): number | undefined {
-    return this.transport instanceof StdioClientTransport ? (this.transport.pid ?? undefined) : undefined;
+    if (this.transport instanceof StdioClientTransport || this.transport instanceof RawStdioTransport) return this.transport.pid ?? undefined;
+    return undefined;
   }
 
   /** Calls `name`; resolves undefined (and counts a loss) when the call fails or times out. */

@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   const client =
     options.client === 'sdk'
       ? 'MCP SDK v1 Client on its StdioClientTransport, SSEClientTransport and StreamableHTTPClientTransport'
-      : 'MCP SDK v1 Client on its StdioClientTransport (direct) and the minimal node:http transports of bench/raw (gateway)';
+      : 'MCP SDK v1 Client on the minimal stdio and node:http transports of bench/raw';
   console.error(`[bench] clients: ${client}`);
   writeJson(options.out, { machine, client, quick: options.quick, counts: options.counts, columns, skipped, results, table: markdown });
   console.error(`[bench] wrote ${options.out}`);
