@@ -27,15 +27,18 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
+/** The CLI benchmarked by default: this checkout's build. */
+export const defaultCli = cliPath;
+
 /** True when this build of the CLI knows `--sessionMode` (another branch adds shared mode). */
-export function supportsSessionMode(): boolean {
-  return execFileSync(process.execPath, [cliPath, '--help'], { encoding: 'utf8' }).includes('sessionMode');
+export function supportsSessionMode(cli: string): boolean {
+  return execFileSync(process.execPath, [cli, '--help'], { encoding: 'utf8' }).includes('sessionMode');
 }
 
-/** Spawns the gateway in `mode` and resolves once it logs its URL (event-driven: no polling delay in cold starts). */
-export async function startGateway(mode: SessionMode, withModeFlag: boolean): Promise<RunningGateway> {
+/** Spawns the gateway (`cli`, a built dist/cli.js) in `mode` and resolves once it logs its URL (event-driven: no polling delay in cold starts). */
+export async function startGateway(cli: string, mode: SessionMode, withModeFlag: boolean): Promise<RunningGateway> {
   const command = serverArgv.map((part) => JSON.stringify(part)).join(' ');
-  const args = [cliPath, '--stdio', command, '--port', '0', '--host', '127.0.0.1', ...benchLimits];
+  const args = [cli, '--stdio', command, '--port', '0', '--host', '127.0.0.1', ...benchLimits];
   if (withModeFlag) args.push('--sessionMode', mode);
   const proc = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   const pid = proc.pid!;

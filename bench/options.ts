@@ -1,6 +1,8 @@
 /** Command-line options of `npm run bench` and the counts each measurement uses (full run or --quick). */
 import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
 import type { ClientKind } from './clients.js';
+import { defaultCli } from './gateway.js';
 
 /** How much work each measurement does; every loop is bounded by these counts and by time. */
 export interface Counts {
@@ -59,12 +61,14 @@ export interface BenchOptions {
   only: string[] | undefined;
   /** Where the JSON results go (default bench/results/latest.json). */
   out: string;
+  /** The built CLI to benchmark (default: this checkout's dist/cli.js). */
+  cli: string;
   /** HTTP client transports under the SDK Client: the SDK's ('sdk', default) or minimal node:http ones ('raw'). */
   client: ClientKind;
   counts: Counts;
 }
 
-/** Parses argv (after `npm run bench --`): --quick, --only a,b (repeatable), --out FILE, --client sdk|raw. */
+/** Parses argv (after `npm run bench --`): --quick, --only a,b (repeatable), --out FILE, --client sdk|raw, --cli PATH. */
 export function parseBenchOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
@@ -73,10 +77,11 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       only: { type: 'string', multiple: true },
       out: { type: 'string', default: 'bench/results/latest.json' },
       client: { type: 'string', default: 'sdk' },
+      cli: { type: 'string', default: defaultCli },
     },
     strict: true,
   });
   const only = values.only?.flatMap((value) => value.split(',')).map((name) => name.trim()).filter(Boolean);
   if (values.client !== 'sdk' && values.client !== 'raw') throw new Error(`--client must be sdk or raw, not ${values.client}`);
-  return { quick: values.quick, only, out: values.out, client: values.client, counts: values.quick ? quickCounts : fullCounts };
+  return { quick: values.quick, only, out: values.out, client: values.client, cli: resolve(values.cli), counts: values.quick ? quickCounts : fullCounts };
 }

@@ -28,6 +28,15 @@ export function machineInfo(): Record<string, unknown> {
   };
 }
 
+/** One line for the table's caption: CPU, memory, Node, date and how busy the machine was. */
+export function describeMachine(machine: Record<string, unknown>): string {
+  const load = (value: unknown): string => (Array.isArray(value) ? value.join(' / ') : '?');
+  return (
+    `${String(machine.cpuCount)} × ${String(machine.cpuModel)}, ${String(machine.totalMemGiB)} GiB, ${String(machine.platform)}, Node ${String(machine.node)}, ` +
+    `${String(machine.date)}; load average (1/5/15 min) ${load(machine.loadAverage)} before, ${load(machine.loadAverageAfter)} after`
+  );
+}
+
 function formatValue(figure: Figure): string {
   const digits = Math.abs(figure.value) >= 100 || figure.unit === 'count' ? 0 : Math.abs(figure.value) >= 10 ? 1 : 2;
   return `${figure.value.toFixed(digits)} ${figure.unit}`;

@@ -17,7 +17,7 @@ import { progress } from './measure/progress.js';
 import { throughput } from './measure/throughput.js';
 import type { Column, MeasureContext, Measurement } from './measure/types.js';
 import { parseBenchOptions, type BenchOptions } from './options.js';
-import { machineInfo, table, writeJson } from './report.js';
+import { describeMachine, machineInfo, table, writeJson } from './report.js';
 import type { Cell, Results } from './results.js';
 
 const measurements: readonly Measurement[] = [coldStart, echo, throughput, concurrentSleep, blob, idleSessions, progress];
@@ -34,7 +34,7 @@ function contextFor(column: Column, options: BenchOptions, withModeFlag: boolean
     counts: options.counts,
     integrity: newIntegrity(),
     gatewayPid: gateway?.pid,
-    launch: () => startGateway(mode ?? 'per-session', withModeFlag),
+    launch: () => startGateway(options.cli, mode ?? 'per-session', withModeFlag),
     newTag: () => `s${++tags}`,
   };
 }
@@ -43,7 +43,7 @@ function contextFor(column: Column, options: BenchOptions, withModeFlag: boolean
 async function runCell(measurement: Measurement, column: Column, options: BenchOptions, withModeFlag: boolean): Promise<Cell> {
   const started = performance.now();
   const needsGateway = column !== 'direct' && !measurement.ownGateway;
-  const gateway = needsGateway ? await startGateway(column.endsWith('shared') ? 'shared' : 'per-session', withModeFlag) : undefined;
+  const gateway = needsGateway ? await startGateway(options.cli, column.endsWith('shared') ? 'shared' : 'per-session', withModeFlag) : undefined;
   const ctx = contextFor(column, options, withModeFlag, gateway);
   const notes: string[] = [];
   try {
@@ -65,7 +65,7 @@ async function runCell(measurement: Measurement, column: Column, options: BenchO
 
 async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2));
-  const shared = supportsSessionMode();
+  const shared = supportsSessionMode(options.cli);
   const columns = allColumns.filter((column) => shared || !column.endsWith('shared'));
   const skipped = allColumns.filter((column) => !columns.includes(column));
   if (!shared) console.error('[bench] this gateway has no --sessionMode: shared mode skipped, per-session only');
@@ -83,14 +83,15 @@ async function main(): Promise<void> {
     }
   }
   const markdown = table(results, columns, skipped);
-  console.log(markdown);
   const machine = { ...machineBefore, loadAverageAfter: machineInfo().loadAverage };
+  console.log(describeMachine(machine) + '\n');
+  console.log(markdown);
   const client =
     options.client === 'sdk'
       ? 'MCP SDK v1 Client on its StdioClientTransport, SSEClientTransport and StreamableHTTPClientTransport'
       : 'MCP SDK v1 Client on the minimal stdio and node:http transports of bench/raw';
   console.error(`[bench] clients: ${client}`);
-  writeJson(options.out, { machine, client, quick: options.quick, counts: options.counts, columns, skipped, results, table: markdown });
+  writeJson(options.out, { machine, client, cli: options.cli, quick: options.quick, counts: options.counts, columns, skipped, results, table: markdown });
   console.error(`[bench] wrote ${options.out}`);
 }
 
