@@ -30,7 +30,7 @@ export interface Endpoint {
   transport: TransportKind;
   /** The gateway's base URL (not for direct). */
   url?: string;
-  /** Default 'sdk'. */
+  /** Default 'sdk' (the runner passes --client, whose default is 'raw'). */
   client?: ClientKind;
 }
 

@@ -63,7 +63,7 @@ export interface BenchOptions {
   out: string;
   /** The built CLI to benchmark (default: this checkout's dist/cli.js). */
   cli: string;
-  /** HTTP client transports under the SDK Client: the SDK's ('sdk', default) or minimal node:http ones ('raw'). */
+  /** Transports under the SDK Client: minimal stdio and node:http ones ('raw', default) or the SDK's own ('sdk'). */
   client: ClientKind;
   counts: Counts;
 }
@@ -76,7 +76,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       quick: { type: 'boolean', default: false },
       only: { type: 'string', multiple: true },
       out: { type: 'string', default: 'bench/results/latest.json' },
-      client: { type: 'string', default: 'sdk' },
+      client: { type: 'string', default: 'raw' },
       cli: { type: 'string', default: defaultCli },
     },
     strict: true,
