@@ -18,6 +18,7 @@ import { throughput } from './measure/throughput.js';
 import type { Column, MeasureContext, Measurement } from './measure/types.js';
 import { parseBenchOptions, type BenchOptions } from './options.js';
 import { describeMachine, machineInfo, table, writeJson } from './report.js';
+import { retries } from './raw/http.js';
 import type { Cell, Results } from './results.js';
 
 const measurements: readonly Measurement[] = [coldStart, echo, throughput, concurrentSleep, blob, idleSessions, progress];
@@ -91,7 +92,8 @@ async function main(): Promise<void> {
       ? 'MCP SDK v1 Client on its StdioClientTransport, SSEClientTransport and StreamableHTTPClientTransport'
       : 'MCP SDK v1 Client on the minimal stdio and node:http transports of bench/raw';
   console.error(`[bench] clients: ${client}`);
-  writeJson(options.out, { machine, client, cli: options.cli, quick: options.quick, counts: options.counts, columns, skipped, results, table: markdown });
+  if (retries.keepAlive > 0) console.error(`[bench] ${retries.keepAlive} requests were sent again after meeting a keep-alive socket the gateway had closed`);
+  writeJson(options.out, { machine, client, keepAliveRetries: retries.keepAlive, cli: options.cli, quick: options.quick, counts: options.counts, columns, skipped, results, table: markdown });
   console.error(`[bench] wrote ${options.out}`);
 }
 

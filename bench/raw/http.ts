@@ -2,12 +2,23 @@
 import http, { type IncomingMessage } from 'node:http';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 
-/** Sends one request and resolves with the response once its headers arrived (the body is left to the caller). */
-export function request(agent: http.Agent, url: URL, method: string, headers: Record<string, string>, body?: string): Promise<IncomingMessage> {
+/** Requests sent again because the server had closed the idle keep-alive socket they went out on. */
+export const retries = { keepAlive: 0 };
+
+/**
+ * Sends one request and resolves with the response once its headers arrived (the body is left to
+ * the caller). A request that meets a keep-alive socket the server has just closed for idleness
+ * (ECONNRESET on a reused socket, before any response) is sent once more, as Node's docs advise.
+ */
+export function request(agent: http.Agent, url: URL, method: string, headers: Record<string, string>, body?: string, retry = true): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method, agent, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) } });
     req.once('response', resolve);
-    req.once('error', reject);
+    req.once('error', (error: NodeJS.ErrnoException) => {
+      if (!retry || !req.reusedSocket || error.code !== 'ECONNRESET') return reject(error);
+      retries.keepAlive++;
+      request(agent, url, method, headers, body, false).then(resolve, reject);
+    });
     req.end(body);
   });
 }

@@ -5,7 +5,7 @@
 import http, { type ClientRequest } from 'node:http';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { expectOk, readEvents, readText } from './http.js';
+import { expectOk, readEvents, readText, request } from './http.js';
 
 export class RawSseTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
@@ -38,11 +38,7 @@ export class RawSseTransport implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (!this.endpoint || this.closed) throw new Error('not connected');
-    const body = JSON.stringify(message);
-    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-      const req = http.request(this.endpoint!, { method: 'POST', agent: this.agent, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } });
-      req.once('response', resolve).once('error', reject).end(body);
-    });
+    const res = await request(this.agent, this.endpoint, 'POST', { 'content-type': 'application/json' }, JSON.stringify(message));
     await expectOk(res, 'POST message');
     await readText(res);
   }
