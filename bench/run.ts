@@ -6,7 +6,7 @@
  */
 import { descendants, isAlive } from '../test/helpers/processes.js';
 import { stopAll, trackedPids } from './cleanup.js';
-import { startGateway, supportsSessionMode, type SessionMode } from './gateway.js';
+import { startGateway, supportsSessionMode, type RunningGateway, type SessionMode } from './gateway.js';
 import { newIntegrity } from './integrity.js';
 import { blob } from './measure/blob.js';
 import { coldStart } from './measure/coldStart.js';
@@ -40,27 +40,36 @@ function contextFor(column: Column, options: BenchOptions, withModeFlag: boolean
   };
 }
 
-/** Runs one measurement in one column, with a fresh gateway unless the measurement starts its own. */
+/** Stops the gateway, then kills (and notes) any child that outlived it. */
+async function stopAndCheck(gateway: RunningGateway, notes: string[]): Promise<void> {
+  const children = descendants(gateway.pid);
+  await gateway.stop();
+  const leftovers = children.filter(isAlive);
+  if (leftovers.length > 0) notes.push(`${leftovers.length} children outlived the gateway (killed): ${leftovers.join(', ')}`);
+  leftovers.forEach((pid) => process.kill(pid, 'SIGKILL'));
+}
+
+/** Runs one measurement in one column, with a fresh gateway unless the measurement starts its own; failures become the cell's error. */
 async function runCell(measurement: Measurement, column: Column, options: BenchOptions, withModeFlag: boolean): Promise<Cell> {
   const started = performance.now();
-  const needsGateway = column !== 'direct' && !measurement.ownGateway;
-  const gateway = needsGateway ? await startGateway(options.cli, column.endsWith('shared') ? 'shared' : 'per-session', withModeFlag) : undefined;
-  const ctx = contextFor(column, options, withModeFlag, gateway);
+  const seconds = (): number => (performance.now() - started) / 1000;
   const notes: string[] = [];
+  const failed = (error: unknown, integrity = newIntegrity()): Cell => ({ figures: [], integrity, notes, error: (error as Error).stack ?? String(error), seconds: seconds() });
+  let gateway: RunningGateway | undefined;
+  try {
+    if (column !== 'direct' && !measurement.ownGateway) gateway = await startGateway(options.cli, column.endsWith('shared') ? 'shared' : 'per-session', withModeFlag);
+  } catch (error) {
+    return failed(error);
+  }
+  const ctx = contextFor(column, options, withModeFlag, gateway);
   try {
     const output = await measurement.run(ctx);
     notes.push(...output.notes);
-    return { figures: output.figures, integrity: ctx.integrity, notes, seconds: (performance.now() - started) / 1000 };
+    return { figures: output.figures, integrity: ctx.integrity, notes, seconds: seconds() };
   } catch (error) {
-    return { figures: [], integrity: ctx.integrity, notes, error: (error as Error).stack ?? String(error), seconds: (performance.now() - started) / 1000 };
+    return failed(error, ctx.integrity);
   } finally {
-    if (gateway) {
-      const children = descendants(gateway.pid);
-      await gateway.stop();
-      const leftovers = children.filter(isAlive);
-      if (leftovers.length > 0) notes.push(`${leftovers.length} children outlived the gateway (killed): ${leftovers.join(', ')}`);
-      leftovers.forEach((pid) => process.kill(pid, 'SIGKILL'));
-    }
+    if (gateway) await stopAndCheck(gateway, notes);
   }
 }
 
