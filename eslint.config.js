@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'build-test/', 'node_modules/', 'bench-results/'] },
+  { ignores: ['dist/', 'build-test/', 'node_modules/', 'bench-results/', 'bench/results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

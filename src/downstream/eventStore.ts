@@ -1,5 +1,6 @@
 import type { EventStore } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { jsonLength } from './jsonLength.js';
 
 interface StoredEvent {
   streamId: string;
@@ -25,7 +26,7 @@ export class BoundedEventStore implements EventStore {
 
   async storeEvent(streamId: string, message: JSONRPCMessage): Promise<string> {
     const id = ++this.sequence;
-    const bytes = JSON.stringify(message).length;
+    const bytes = jsonLength(message);
     if (this.maxEvents > 0 && bytes <= this.maxBytes) {
       this.events.set(id, { streamId, message, bytes });
       this.bytes += bytes;

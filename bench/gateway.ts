@@ -1,0 +1,76 @@
+/** Starts and stops the gateway (`node dist/cli.js --stdio <bench server> --port 0`) for one benchmark column. */
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cliPath } from '../test/helpers/paths.js';
+import { descendants, isAlive } from '../test/helpers/processes.js';
+import { forget, track } from './cleanup.js';
+
+export type SessionMode = 'per-session' | 'shared';
+
+/** The compiled benchmark server, and the argv that runs it with this Node. */
+export const serverPath = join(fileURLToPath(new URL('.', import.meta.url)), 'server.js');
+export const serverArgv: readonly string[] = [process.execPath, serverPath];
+
+/**
+ * Limits raised for the benchmark: a 16 MiB result is a line longer than the default --maxLineBytes
+ * (16MiB) once wrapped in JSON-RPC, and more than the default --maxSessionBufferBytes (8MiB) queued.
+ */
+const benchLimits = ['--maxLineBytes', '64MiB', '--maxSessionBufferBytes', '64MiB'];
+
+/** A running gateway process. */
+export interface RunningGateway {
+  url: string;
+  pid: number;
+  /** SIGTERM, wait up to 10 s, then SIGKILL what is left of its tree; resolves when it has exited. */
+  stop(): Promise<void>;
+}
+
+/** The CLI benchmarked by default: this checkout's build. */
+export const defaultCli = cliPath;
+
+/** True when this build of the CLI knows `--sessionMode` (another branch adds shared mode). */
+export function supportsSessionMode(cli: string): boolean {
+  return execFileSync(process.execPath, [cli, '--help'], { encoding: 'utf8' }).includes('sessionMode');
+}
+
+/** Spawns the gateway (`cli`, a built dist/cli.js) in `mode` and resolves once it logs its URL (event-driven: no polling delay in cold starts). */
+export async function startGateway(cli: string, mode: SessionMode, withModeFlag: boolean): Promise<RunningGateway> {
+  const command = serverArgv.map((part) => JSON.stringify(part)).join(' ');
+  const args = [cli, '--stdio', command, '--port', '0', '--host', '127.0.0.1', ...benchLimits];
+  if (withModeFlag) args.push('--sessionMode', mode);
+  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const pid = proc.pid!;
+  const exited = once(proc, 'exit');
+  const stop = async (): Promise<void> => {
+    const family = [pid, ...descendants(pid)];
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+    const timer = setTimeout(() => family.forEach((p) => isAlive(p) && process.kill(p, 'SIGKILL')), 10_000);
+    await exited;
+    clearTimeout(timer);
+    forget(pid);
+  };
+  track(pid, stop);
+  let stderr = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`gateway did not listen within 15 s: ${stderr}`)), 15_000);
+    proc.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      // Keep only the tail: this is for error messages, and the gateway runs for a long time.
+      stderr = (stderr + chunk).slice(-8192);
+      const match = /listening on (http:\/\/[\d.:]+)/.exec(stderr);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`gateway exited with ${code}: ${stderr}`));
+    });
+  }).catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
+  return { url, pid, stop };
+}

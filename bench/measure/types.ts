@@ -1,0 +1,72 @@
+/** What a measurement gets (one column: direct or one transport × session mode) and what it returns. */
+import { BenchSession, type Endpoint } from '../clients.js';
+import type { RunningGateway, SessionMode } from '../gateway.js';
+import type { Integrity } from '../integrity.js';
+import type { Counts } from '../options.js';
+
+/** A column of the results table. */
+export type Column = 'direct' | 'sse per-session' | 'sse shared' | 'http per-session' | 'http shared';
+
+export interface MeasureContext {
+  column: Column;
+  endpoint: Endpoint;
+  /** The gateway's session mode (undefined for direct). */
+  mode: SessionMode | undefined;
+  counts: Counts;
+  integrity: Integrity;
+  /** The gateway's pid, whose process tree is measured (undefined for direct). */
+  gatewayPid: number | undefined;
+  /** Starts a fresh gateway for this column (for cold starts); the caller stops it. */
+  launch(): Promise<RunningGateway>;
+  /** A tag unique in the whole run, for tokens that reveal cross-talk. */
+  newTag(): string;
+}
+
+/** One measured figure; `key` is stable (JSON, targets), `label` is for the table. */
+export interface Figure {
+  key: string;
+  label: string;
+  value: number;
+  unit: 'ms' | 'calls/s' | 'MiB' | 'KiB' | 'µs' | 'count';
+}
+
+export interface MeasurementOutput {
+  figures: Figure[];
+  notes: string[];
+}
+
+export interface Measurement {
+  name: string;
+  /** True when the measurement starts its own gateways (cold start); otherwise the runner starts one per column. */
+  ownGateway?: boolean;
+  run(ctx: MeasureContext): Promise<MeasurementOutput>;
+}
+
+/** Opens `count` sessions, at most `parallel` handshakes at a time; closes them all when `use` settles. */
+export async function withSessions<T>(ctx: MeasureContext, count: number, use: (sessions: BenchSession[]) => Promise<T>, parallel = 16): Promise<T> {
+  const sessions: BenchSession[] = [];
+  try {
+    for (let i = 0; i < count; i += parallel) {
+      const batch = Array.from({ length: Math.min(parallel, count - i) }, () => BenchSession.open(ctx.endpoint, ctx.newTag(), ctx.integrity));
+      const settled = await Promise.allSettled(batch);
+      for (const result of settled) if (result.status === 'fulfilled') sessions.push(result.value);
+      const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
+    return await use(sessions);
+  } finally {
+    await Promise.allSettled(sessions.map((session) => session.close()));
+  }
+}
+
+/** Runs `body` with one session. */
+export function withSession<T>(ctx: MeasureContext, body: (session: BenchSession) => Promise<T>): Promise<T> {
+  return withSessions(ctx, 1, ([session]) => body(session!));
+}
+
+/** The pid whose memory and CPU a measurement reads: the gateway, or for direct the server the session spawned. */
+export function measuredPid(ctx: MeasureContext, session: BenchSession): number {
+  const pid = ctx.gatewayPid ?? session.serverPid;
+  if (pid === undefined) throw new Error('no process to measure');
+  return pid;
+}

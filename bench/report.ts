@@ -1,0 +1,80 @@
+/** Prints the results as a markdown table (also pasted into the README) and writes them as JSON. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname } from 'node:path';
+import type { Column, Figure } from './measure/types.js';
+import type { Results } from './results.js';
+import { integrityVerdict, targets, verdict } from './targets.js';
+
+const headers: Record<Column, string> = {
+  direct: 'direct',
+  'sse per-session': 'SSE per-session',
+  'sse shared': 'SSE shared',
+  'http per-session': 'HTTP per-session',
+  'http shared': 'HTTP shared',
+};
+
+/** Machine facts for the JSON and the README: the numbers mean little without them. */
+export function machineInfo(): Record<string, unknown> {
+  const cpus = os.cpus();
+  return {
+    cpuModel: cpus[0]?.model,
+    cpuCount: cpus.length,
+    totalMemGiB: +(os.totalmem() / 1024 ** 3).toFixed(1),
+    platform: `${os.platform()} ${os.release()}`,
+    node: process.version,
+    date: new Date().toISOString(),
+    loadAverage: os.loadavg().map((load) => +load.toFixed(2)),
+  };
+}
+
+/** One line for the table's caption: CPU, memory, Node, date and how busy the machine was. */
+export function describeMachine(machine: Record<string, unknown>): string {
+  const load = (value: unknown): string => (Array.isArray(value) ? value.join(' / ') : '?');
+  return (
+    `${String(machine.cpuCount)} × ${String(machine.cpuModel)}, ${String(machine.totalMemGiB)} GiB, ${String(machine.platform)}, Node ${String(machine.node)}, ` +
+    `${String(machine.date)}; load average (1/5/15 min) ${load(machine.loadAverage)} before, ${load(machine.loadAverageAfter)} after`
+  );
+}
+
+function formatValue(figure: Figure): string {
+  const digits = Math.abs(figure.value) >= 100 || figure.unit === 'count' ? 0 : Math.abs(figure.value) >= 10 ? 1 : 2;
+  return `${figure.value.toFixed(digits)} ${figure.unit}`;
+}
+
+function cellText(figure: Figure | undefined, direct: Figure | undefined, column: Column): string {
+  if (!figure) return '–';
+  if (column === 'direct' || !direct || direct.value === 0) return formatValue(figure);
+  return `${formatValue(figure)} (×${(figure.value / direct.value).toFixed(2)})`;
+}
+
+/** The markdown table: one row per figure, one integrity row per measurement, targets and verdicts. */
+export function table(results: Results, columns: readonly Column[], skipped: readonly Column[]): string {
+  const all = (Object.keys(headers) as Column[]).filter((column) => columns.includes(column) || skipped.includes(column));
+  const rows: string[][] = [];
+  for (const [name, cells] of Object.entries(results)) {
+    const keys = [...new Map(Object.values(cells).flatMap((cell) => cell?.figures ?? []).map((figure) => [figure.key, figure.label])).entries()];
+    for (const [key, label] of keys) {
+      const direct = cells.direct?.figures.find((figure) => figure.key === key);
+      const target = targets.find((t) => t.figureKey === key);
+      const values = all.map((column) => (skipped.includes(column) ? 'skipped' : cellText(cells[column]?.figures.find((f) => f.key === key), direct, column)));
+      rows.push([label, ...values, target?.text ?? '', target ? verdict(target, results, columns) : '']);
+    }
+    const integrity = all.map((column) => {
+      const cell = cells[column];
+      if (!cell) return skipped.includes(column) ? 'skipped' : '–';
+      return cell.error ? `error` : `${cell.integrity.crossTalk}/${cell.integrity.duplicates}/${cell.integrity.lost}`;
+    });
+    rows.push([`${name}: cross-talk/dup/lost`, ...integrity, '', '']);
+  }
+  rows.push(['every measurement: cross-talk/dup/lost', ...all.map(() => ''), '0/0/0', integrityVerdict(results)]);
+  const header = ['metric', ...all.map((column) => headers[column]), 'target', 'pass'];
+  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** Writes the whole run (machine, options, columns, results, verdicts) to `path`. */
+export function writeJson(path: string, data: Record<string, unknown>): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, JSON.stringify(data, null, 2) + '\n');
+}

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { repoRoot } from '../helpers/paths.js';
+
+interface SmokeCell {
+  figures: Array<{ key: string; value: number }>;
+  integrity: { crossTalk: number; duplicates: number; lost: number };
+  error?: string;
+}
+
+test('the benchmark (--quick --only echo) runs every column and sees no cross-talk, duplicate or lost answer', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+  try {
+    const out = join(dir, 'smoke.json');
+    const runner = join(repoRoot, 'build-test', 'bench', 'run.js');
+    await promisify(execFile)(process.execPath, [runner, '--quick', '--only', 'echo', '--client', 'raw', '--out', out], { timeout: 120_000 });
+    const { results, columns } = JSON.parse(readFileSync(out, 'utf8')) as { results: { echo: Record<string, SmokeCell> }; columns: string[] };
+    assert.ok(columns.includes('direct') && columns.includes('sse per-session') && columns.includes('http per-session'));
+    for (const column of columns) {
+      const cell = results.echo[column]!;
+      assert.equal(cell.error, undefined, `${column}: ${cell.error}`);
+      assert.deepEqual({ ...cell.integrity, examples: undefined }, { crossTalk: 0, duplicates: 0, lost: 0, examples: undefined }, column);
+      assert.ok(cell.figures.some((figure) => figure.key === 'echoP50Ms' && figure.value > 0), column);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
