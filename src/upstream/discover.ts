@@ -1,7 +1,9 @@
 import type { Logger } from '../log.js';
-import type { ModernHttp } from './modernHttp.js';
+import { ModernConnection } from './modernConnection.js';
+import { ModernHttp } from './modernHttp.js';
 import { MODERN_VERSION, withMeta, type ClientIdentity } from './modernMeta.js';
-import { failureForError } from './remoteFailure.js';
+import type { ConnectionOptions } from './remoteConnection.js';
+import { failureForError, RemoteFailure } from './remoteFailure.js';
 
 type Json = Record<string, unknown>;
 
@@ -44,4 +46,28 @@ export async function discover(http: ModernHttp, identity: ClientIdentity, log: 
     return { era: 'legacy', reason: `server/discover answered ${String(error.code)} ${String(error.message ?? '')}`.trim() };
   }
   return { era: 'legacy', reason: 'server/discover was refused' };
+}
+
+/** The desktop client as a 2026-07-28 remote sees it: from its initialize, or the bridge until it sends one. */
+export function identityFrom(hello: Json | undefined): ClientIdentity {
+  return {
+    clientInfo: (hello?.clientInfo as Json | undefined) ?? { name: 'mcp-bridge', version: '1' },
+    capabilities: (hello?.capabilities as Json | undefined) ?? {},
+  };
+}
+
+/**
+ * Probes the remote and returns a stateless connection when it speaks 2026-07-28, or undefined when
+ * it speaks only the legacy eras; with `required` (--protocolEra modern) that is an error instead.
+ */
+export async function openModern(options: ConnectionOptions, identity: ClientIdentity, required: boolean): Promise<ModernConnection | undefined> {
+  const probe = new ModernHttp(options);
+  const found = await discover(probe, identity, options.log).finally(() => probe.close());
+  if (found.era === 'legacy') {
+    if (required) throw new RemoteFailure('rejected', `the remote does not speak 2026-07-28 (--protocolEra modern): ${found.reason}`);
+    options.log.info('the remote does not speak 2026-07-28; using initialize and sessions', { reason: found.reason });
+    return undefined;
+  }
+  options.log.info('connected to the remote MCP server', { protocol: MODERN_VERSION });
+  return new ModernConnection(options, found.result, identity);
 }

@@ -146,14 +146,19 @@ export class ModernConnection implements RemoteConnection {
       answer = errorAnswer(request.id, error);
     }
     if (controller.signal.aborted || !this.running.delete(request.id)) return; // cancelled by the client: no answer expected
-    this.onmessage?.(this.relabel(request, answer));
+    this.onmessage?.(this.relabel(request, answer, passThrough));
   }
 
-  /** The answer under the client's own id, with tools/list results cleaned of invalid tools. */
-  private relabel(request: RpcRequest, answer: JSONRPCMessage): JSONRPCMessage {
-    const result = (answer as { result?: Json }).result;
-    if (request.method === 'tools/list' && result) return resultResponse(request.id, this.tools.learn(result));
-    return { ...answer, id: request.id } as JSONRPCMessage;
+  /**
+   * The answer under the client's own id, with tools/list results cleaned of invalid tools; a legacy
+   * client gets results without the 2026-07-28 fields it has no use for (resultType, ttlMs, cacheScope).
+   */
+  private relabel(request: RpcRequest, answer: JSONRPCMessage, passThrough: boolean): JSONRPCMessage {
+    let result = (answer as { result?: Json }).result;
+    if (!result) return { ...answer, id: request.id } as JSONRPCMessage;
+    if (request.method === 'tools/list') result = this.tools.learn(result);
+    if (!passThrough) result = withoutModernFields(result);
+    return resultResponse(request.id, result);
   }
 
   private wire(request: RpcRequest, passThrough: boolean): RpcRequest {
@@ -163,6 +168,11 @@ export class ModernConnection implements RemoteConnection {
   private toolHeaders(request: RpcRequest): Record<string, string> {
     return request.method === 'tools/call' ? this.tools.headersFor(request.params?.name, request.params?.arguments) : {};
   }
+}
+
+function withoutModernFields(result: Json): Json {
+  const { resultType: _type, ttlMs: _ttl, cacheScope: _scope, ...legacy } = result;
+  return legacy;
 }
 
 function isInputRequired(answer: JSONRPCMessage): boolean {

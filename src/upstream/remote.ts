@@ -6,14 +6,12 @@ import { BridgeError, rpcErrorResponse, type BridgeErrorCode } from '../errors.j
 import type { RemoteAuth } from '../auth/types.js';
 import type { Logger } from '../log.js';
 import { backoffDelay, pause } from './backoff.js';
-import { discover } from './discover.js';
+import { identityFrom, openModern } from './discover.js';
 import { Handshake } from './handshake.js';
 import { LegacySseConnection } from './legacySseClient.js';
-import { ModernConnection } from './modernConnection.js';
-import { ModernHttp } from './modernHttp.js';
 import type { ClientIdentity } from './modernMeta.js';
 import type { ConnectionOptions, RemoteConnection } from './remoteConnection.js';
-import { failureForError, RemoteFailure, type FailureKind } from './remoteFailure.js';
+import { failureForError, type FailureKind, type RemoteFailure } from './remoteFailure.js';
 import { StreamableHttpConnection } from './streamableHttpClient.js';
 
 /** One remote session and the client requests it took that still await an answer. */
@@ -203,31 +201,19 @@ export class RemoteTransport implements Transport {
     return live;
   }
 
-  /**
-   * Asks the remote server/discover at 2026-07-28: a live stateless connection when it answers, or
-   * undefined (and the legacy era from now on) when it does not speak that version.
-   */
+  /** A stateless 2026-07-28 connection when the remote speaks it; otherwise undefined, and the legacy era from now on. */
   private async connectModern(options: ConnectionOptions): Promise<Live | undefined> {
-    const hello = this.handshake.clientHello;
-    this.identity ??= {
-      clientInfo: (hello?.clientInfo as Record<string, unknown> | undefined) ?? { name: 'mcp-bridge', version: '1' },
-      capabilities: (hello?.capabilities as Record<string, unknown> | undefined) ?? {},
-    };
-    const probe = new ModernHttp(options);
-    const found = await discover(probe, this.identity, this.log).finally(() => probe.close());
-    if (found.era === 'legacy') {
-      if (this.era === 'modern') throw new RemoteFailure('rejected', `the remote does not speak 2026-07-28 (--protocolEra modern): ${found.reason}`);
-      this.log.info('the remote does not speak 2026-07-28; using initialize and sessions', { reason: found.reason });
+    this.identity ??= identityFrom(this.handshake.clientHello);
+    const connection = await openModern(options, this.identity, this.era === 'modern');
+    if (!connection) {
       this.era = 'legacy';
       return undefined;
     }
     this.era = 'modern';
     this.detecting = false;
-    const connection = new ModernConnection(options, found.result, this.identity);
     const live: Live = { connection, sending: new Set(), accepted: new Set() };
     this.latest = live;
     connection.onmessage = (message) => this.receive(live, message);
-    this.log.info('connected to the remote MCP server', { protocol: '2026-07-28' });
     return live;
   }
 

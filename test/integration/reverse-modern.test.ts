@@ -163,3 +163,54 @@ describe('a legacy remote behind mcp-bridge --url', () => {
     }
   });
 });
+
+/** Spawns the reverse bridge with pipes for a hand-written desktop client; stdout lines are parsed as JSON. */
+function rawDesktop(args: string[]) {
+  const proc = spawn(process.execPath, [cliPath, ...args], { stdio: ['pipe', 'pipe', 'ignore'] });
+  let stdout = '';
+  proc.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  return {
+    send: (message: unknown) => proc.stdin.write(`${JSON.stringify(message)}\n`),
+    answer: (id: unknown) =>
+      waitFor(() => stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>).find((message) => message.id === id), {
+        what: `the answer to ${String(id)}`,
+      }),
+    close: async () => {
+      proc.stdin.end();
+      return exited;
+    },
+  };
+}
+
+describe('a desktop client that itself speaks 2026-07-28, behind mcp-bridge --url', () => {
+  test('its requests pass through with their own _meta, and input_required comes back to it unchanged', async () => {
+    const remote = await startModernRemote();
+    const app = rawDesktop(['--url', remote.url]);
+    const meta = {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientInfo': { name: 'modern-desk', version: '3' },
+      'io.modelcontextprotocol/clientCapabilities': { elicitation: {} },
+    };
+    try {
+      app.send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'whoami', arguments: {}, _meta: meta } });
+      const whoami = (await app.answer(1)) as { result: { content: Array<{ text: string }> } };
+      assert.deepEqual(JSON.parse(whoami.result.content[0]!.text)['io.modelcontextprotocol/clientInfo'], { name: 'modern-desk', version: '3' });
+
+      app.send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'confirm', arguments: { action: 'ship' }, _meta: meta } });
+      const first = (await app.answer(2)) as { result: { resultType: string; requestState: string; inputRequests: Record<string, unknown> } };
+      assert.equal(first.result.resultType, 'input_required');
+      assert.ok(first.result.inputRequests.confirm);
+
+      const inputResponses = { confirm: { action: 'accept', content: { sure: false } } };
+      app.send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'confirm', arguments: { action: 'ship' }, inputResponses, requestState: first.result.requestState, _meta: meta } });
+      const done = (await app.answer(3)) as { result: { content: Array<{ text: string }> } };
+      assert.equal(done.result.content[0]!.text, 'ship: sure=false state=pending:ship');
+      const call = remote.seen().find((seen) => seen.method === 'tools/call');
+      assert.equal(call?.headers['mcp-name'], 'whoami');
+    } finally {
+      assert.equal(await app.close(), 0);
+      await remote.stop();
+    }
+  });
+});
