@@ -24,7 +24,7 @@ export function declareOptions(argv: string[]): Argv {
     .option('passEnv', { type: 'string', coerce: repeatable, describe: 'Name of a gateway environment variable to pass to the server (repeatable)' })
     .option('cwd', { type: 'string', describe: 'Working directory of the server (default: the gateway\'s)' })
     .group(['url', 'sse', 'streamableHttp', 'header', 'oauth2Bearer', 'reconnectAttempts', 'reconnectDelay', 'reconnectMaxDelay', 'protocolEra'], 'Remote MCP server (reverse mode: offered on stdin/stdout):')
-    .option('url', { type: 'string', describe: 'Remote server URL; tries Streamable HTTP, falls back to legacy SSE (default: $MCP_SERVER_URL)' })
+    .option('url', { type: 'string', describe: 'Remote server URL; 2026-07-28 if it answers server/discover, else Streamable HTTP, else legacy SSE (default: $MCP_SERVER_URL)' })
     .option('sse', { type: 'string', describe: 'Remote legacy HTTP+SSE server URL' })
     .option('streamableHttp', { type: 'string', describe: 'Remote Streamable HTTP server URL' })
     .option('header', { type: 'string', coerce: repeatable, describe: '"Name: value" header sent to the remote (repeatable; never logged)' })

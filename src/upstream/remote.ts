@@ -47,7 +47,8 @@ const errorCodes: Record<FailureKind, BridgeErrorCode> = {
  * nothing is answered or dropped on the way) and survives the remote's failures: messages wait
  * while it connects; unreachable servers are retried with capped, jittered backoff; a lost session
  * is rebuilt by replaying the client's own handshake, and messages it never accepted are resent,
- * while requests that may have run are answered with errors. 401/403 fail at once.
+ * while requests that may have run are answered with errors. 401/403 fail at once. A remote that
+ * answers `server/discover` at 2026-07-28 is spoken to statelessly instead (ModernConnection).
  */
 export class RemoteTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
