@@ -7,6 +7,7 @@ import { ModernHttp } from './modernHttp.js';
 import { carriesModernMeta, initializeResult, resultResponse, withMeta, type ClientIdentity, type RpcRequest } from './modernMeta.js';
 import type { ConnectionOptions, RemoteConnection } from './remoteConnection.js';
 import { failureForError, type FailureKind, type RemoteFailure } from './remoteFailure.js';
+import { ResourceSubscriptions } from './subscriptions.js';
 import { ToolHeaderCatalog } from './toolHeaderCatalog.js';
 
 type Json = Record<string, unknown>;
@@ -20,8 +21,6 @@ const failureCodes: Record<FailureKind, BridgeErrorCode> = {
   sessionLost: 'REMOTE_SESSION_LOST',
   rejected: 'REMOTE_REJECTED',
 };
-// Methods a 2026-07-28 server has no stateless equivalent of that the bridge relays.
-const unsupported = new Set(['resources/subscribe', 'resources/unsubscribe']);
 
 /**
  * A 2026-07-28 (stateless) remote presented to the desktop client: a legacy client's initialize is
@@ -38,6 +37,7 @@ export class ModernConnection implements RemoteConnection {
   private readonly http: ModernHttp;
   private readonly tools: ToolHeaderCatalog;
   private readonly inputs: InputRequestRelay;
+  private readonly subscriptions: ResourceSubscriptions;
   private readonly running = new Map<RequestId, AbortController>();
   private readonly log: Logger;
   private retries = 0;
@@ -51,7 +51,10 @@ export class ModernConnection implements RemoteConnection {
   ) {
     this.log = options.log;
     this.http = new ModernHttp(options);
-    this.http.onmessage = (message) => this.onmessage?.(message);
+    this.subscriptions = new ResourceSubscriptions(this.http, identity, (discovered.capabilities ?? {}) as Json, options.log);
+    this.http.onmessage = (message) => {
+      if (!this.subscriptions.take(message)) this.onmessage?.(message);
+    };
     this.tools = new ToolHeaderCatalog(options.log);
     this.inputs = new InputRequestRelay((message) => this.onmessage?.(message), () => this.identity);
   }
@@ -73,10 +76,12 @@ export class ModernConnection implements RemoteConnection {
     const request = message as unknown as RpcRequest;
     const local = this.answerLocally(request);
     if (local) return this.onmessage?.(local);
+    if (request.method === 'resources/subscribe' || request.method === 'resources/unsubscribe') return this.subscribe(request);
     await this.start(request);
   }
 
   async close(): Promise<void> {
+    this.subscriptions.close();
     this.inputs.abandon(new BridgeError('SESSION_CLOSED', 'the bridge is shutting down'));
     this.http.close();
   }
@@ -106,12 +111,23 @@ export class ModernConnection implements RemoteConnection {
         if (typeof params.level === 'string') this.identity.logLevel = params.level;
         return resultResponse(request.id, {});
     }
-    if (unsupported.has(request.method)) {
-      return rpcErrorResponse(request.id, 'REMOTE_METHOD_UNSUPPORTED', `${request.method} (2026-07-28 replaces it with subscriptions/listen, which the bridge does not relay yet)`);
-    }
     const refusal = request.method === 'tools/call' ? this.tools.refusal(params.name) : undefined;
     if (refusal) return rpcErrorResponse(request.id, 'REMOTE_REJECTED', `the tool's definition is invalid: ${refusal}`);
     return undefined;
+  }
+
+  /** resources/subscribe and unsubscribe become a change of the subscriptions/listen filter. */
+  private async subscribe(request: RpcRequest): Promise<void> {
+    const uri = request.params?.uri;
+    let answer: JSONRPCMessage;
+    try {
+      if (typeof uri !== 'string') throw new BridgeError('REMOTE_REJECTED', `${request.method} needs a uri`);
+      await this.subscriptions.change(request.method as 'resources/subscribe' | 'resources/unsubscribe', uri);
+      answer = resultResponse(request.id, {});
+    } catch (error) {
+      answer = errorAnswer(request.id, error);
+    }
+    this.onmessage?.(answer);
   }
 
   /** Sends a request; resolves once the remote took it (failures before that are the caller's to retry), then finishes in the background. */

@@ -61,19 +61,11 @@ export function initializeResult(discovered: Json, requestedVersion: unknown): J
   const result: Json = {
     // The client asked for a legacy version it speaks; the bridge translates, so that version it is.
     protocolVersion: typeof requestedVersion === 'string' ? requestedVersion : '2025-11-25',
-    capabilities: withoutModernOnly((discovered.capabilities ?? {}) as Json),
+    capabilities: discovered.capabilities ?? {},
     serverInfo,
   };
   if (typeof discovered.instructions === 'string') result.instructions = discovered.instructions;
   return result;
-}
-
-/** Capabilities a legacy client would misread: subscriptions need subscriptions/listen, which the bridge does not relay. */
-function withoutModernOnly(capabilities: Json): Json {
-  const resources = capabilities.resources as Json | undefined;
-  if (!resources?.subscribe) return capabilities;
-  const { subscribe: _dropped, ...rest } = resources;
-  return { ...capabilities, resources: rest };
 }
 
 /** A successful response. */

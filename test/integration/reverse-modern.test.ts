@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { CallToolResultSchema, ElicitRequestSchema, type ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema, ElicitRequestSchema, ResourceUpdatedNotificationSchema, type ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { cliPath, fixturePath } from '../helpers/paths.js';
 import { isAlive } from '../helpers/processes.js';
 import { RemoteServer } from '../helpers/remoteServer.js';
@@ -21,7 +21,7 @@ interface ModernRemote {
   url: string;
   stderr: () => string;
   /** The `seen` lines: one per POST the server received. */
-  seen: () => Array<{ method?: string; headers: Record<string, string>; meta: Record<string, unknown> | null }>;
+  seen: () => Array<{ method?: string; headers: Record<string, string>; meta: Record<string, unknown> | null; filter?: Record<string, unknown> }>;
   stop: () => Promise<void>;
 }
 
@@ -147,6 +147,29 @@ for (const flag of ['--url', '--streamableHttp']) {
     });
   });
 }
+
+describe('resources/subscribe from a legacy desktop client, to a 2026-07-28 remote behind mcp-bridge --url', () => {
+  test('becomes a subscriptions/listen stream whose resources/updated reach the client; unsubscribe ends it', async () => {
+    const remote = await startModernRemote();
+    const updated: string[] = [];
+    const app = await desktop(['--url', remote.url], {}, (client) =>
+      client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => void updated.push(notification.params.uri)),
+    );
+    try {
+      assert.equal(app.client.getServerCapabilities()?.resources?.subscribe, true);
+      await app.client.subscribeResource({ uri: 'note://1' });
+      const listen = remote.seen().find((seen) => seen.method === 'subscriptions/listen');
+      assert.deepEqual(listen?.filter?.resourceSubscriptions, ['note://1']);
+      await app.client.callTool({ name: 'touch', arguments: {} });
+      await waitFor(() => updated.includes('note://1'), { what: 'notifications/resources/updated for note://1' });
+      await app.client.unsubscribeResource({ uri: 'note://1' });
+      assert.equal(remote.seen().filter((seen) => seen.method === 'subscriptions/listen').length, 1, 'nothing left to listen to: no new stream');
+    } finally {
+      await app.close();
+      await remote.stop();
+    }
+  });
+});
 
 describe('a legacy remote behind mcp-bridge --url', () => {
   test('the 2026-07-28 probe is refused, and the bridge initializes a session as before', async () => {

@@ -74,7 +74,7 @@ test('requests get the client identity in _meta next to their own keys, and init
   };
   assert.deepEqual(initializeResult(discovered, '2025-06-18'), {
     protocolVersion: '2025-06-18',
-    capabilities: { tools: {}, resources: { listChanged: true } },
+    capabilities: { tools: {}, resources: { subscribe: true, listChanged: true } },
     serverInfo: { name: 'remote', version: '2' },
     instructions: 'hi',
   });
