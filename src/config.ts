@@ -52,7 +52,7 @@ export interface SessionConfig {
   readonly maxBufferBytes: number;
 }
 
-export type { RemoteKind, RemoteOptions } from './configRemote.js';
+export type { ProtocolEra, RemoteKind, RemoteOptions } from './configRemote.js';
 export type { ChildrenConfig, SessionMode } from './configChildren.js';
 export type { CorsOrigins, RateLimitConfig, SecurityConfig } from './configSecurity.js';
 
@@ -138,6 +138,7 @@ export interface RawOptions extends SecurityRawOptions, AuthRawOptions, Children
   reconnectAttempts?: number;
   reconnectDelay?: string | number;
   reconnectMaxDelay?: string | number;
+  protocolEra?: string;
   requestTimeout?: string | number;
   maxSessionBufferBytes?: string | number;
 }

@@ -8,7 +8,7 @@ import { BridgeError, rpcErrorResponse } from '../errors.js';
 import type { Logger } from '../log.js';
 import { SharedChild, type SharedChildOptions } from './sharedChild.js';
 import { SharedSessionTransport, type SharedChildHub } from './sharedSession.js';
-import { Subscriptions } from './subscriptions.js';
+import { Subscriptions } from './childSubscriptions.js';
 
 type Request = JSONRPCMessage & { id: RequestId; method: string; params?: Record<string, unknown> };
 type Message = JSONRPCMessage & { method: string; id?: RequestId; params?: Record<string, unknown> };

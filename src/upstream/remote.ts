@@ -1,14 +1,16 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import type { RemoteKind, RemoteOptions } from '../config.js';
+import type { ProtocolEra, RemoteKind, RemoteOptions } from '../config.js';
 import { isRequest, isResponse } from '../core/jsonrpc.js';
 import { BridgeError, rpcErrorResponse, type BridgeErrorCode } from '../errors.js';
 import type { RemoteAuth } from '../auth/types.js';
 import type { Logger } from '../log.js';
 import { backoffDelay, pause } from './backoff.js';
+import { identityFrom, openModern } from './discover.js';
 import { Handshake } from './handshake.js';
 import { LegacySseConnection } from './legacySseClient.js';
-import type { RemoteConnection } from './remoteConnection.js';
+import type { ClientIdentity } from './modernMeta.js';
+import type { ConnectionOptions, RemoteConnection } from './remoteConnection.js';
 import { failureForError, type FailureKind, type RemoteFailure } from './remoteFailure.js';
 import { StreamableHttpConnection } from './streamableHttpClient.js';
 
@@ -45,7 +47,8 @@ const errorCodes: Record<FailureKind, BridgeErrorCode> = {
  * nothing is answered or dropped on the way) and survives the remote's failures: messages wait
  * while it connects; unreachable servers are retried with capped, jittered backoff; a lost session
  * is rebuilt by replaying the client's own handshake, and messages it never accepted are resent,
- * while requests that may have run are answered with errors. 401/403 fail at once.
+ * while requests that may have run are answered with errors. 401/403 fail at once. A remote that
+ * answers `server/discover` at 2026-07-28 is spoken to statelessly instead (ModernConnection).
  */
 export class RemoteTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
@@ -54,6 +57,10 @@ export class RemoteTransport implements Transport {
 
   private kind: Exclude<RemoteKind, 'auto'>;
   private detecting: boolean;
+  /** The protocol era: probed on the first connection when auto, then fixed. */
+  private era: ProtocolEra;
+  /** The desktop client as a 2026-07-28 remote sees it; created on the first connection. */
+  private identity: ClientIdentity | undefined;
   private current: Promise<Live> | undefined;
   private latest: Live | undefined;
   private readonly handshake = new Handshake();
@@ -69,6 +76,7 @@ export class RemoteTransport implements Transport {
   ) {
     this.kind = options.kind === 'sse' ? 'sse' : 'streamableHttp';
     this.detecting = options.kind === 'auto';
+    this.era = options.kind === 'sse' ? 'legacy' : options.era;
   }
 
   async start(): Promise<void> {
@@ -174,6 +182,8 @@ export class RemoteTransport implements Transport {
 
   private async connect(): Promise<Live> {
     const options = { url: new URL(this.options.url), headers: this.options.headers, backoff: this.options.backoff, log: this.log, auth: this.auth };
+    const modern = this.era === 'legacy' ? undefined : await this.connectModern(options);
+    if (modern) return modern;
     const connection = this.kind === 'sse' ? new LegacySseConnection(options) : new StreamableHttpConnection(options);
     const live: Live = { connection, sending: new Set(), accepted: new Set() };
     this.latest = live;
@@ -189,6 +199,22 @@ export class RemoteTransport implements Transport {
     }
     if (this.stopping.signal.aborted) await connection.close(true);
     this.log.info('connected to the remote MCP server', { transport: this.kind });
+    return live;
+  }
+
+  /** A stateless 2026-07-28 connection when the remote speaks it; otherwise undefined, and the legacy era from now on. */
+  private async connectModern(options: ConnectionOptions): Promise<Live | undefined> {
+    this.identity ??= identityFrom(this.handshake.clientHello);
+    const connection = await openModern(options, this.identity, this.era === 'modern');
+    if (!connection) {
+      this.era = 'legacy';
+      return undefined;
+    }
+    this.era = 'modern';
+    this.detecting = false;
+    const live: Live = { connection, sending: new Set(), accepted: new Set() };
+    this.latest = live;
+    connection.onmessage = (message) => this.receive(live, message);
     return live;
   }
 

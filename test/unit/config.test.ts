@@ -77,6 +77,15 @@ test('a remote flag selects reverse mode; --url detects the transport; MCP_SERVE
   assert.deepEqual({ url, kind, headers }, { url: 'https://h/mcp', kind: 'auto', headers: {} });
 });
 
+test('--protocolEra: auto by default, modern or legacy on request, never modern over legacy SSE', () => {
+  assert.equal(reverse({ url: 'https://h/mcp' }).remote.era, 'auto');
+  assert.equal(reverse({ streamableHttp: 'https://h/mcp', protocolEra: 'modern' }).remote.era, 'modern');
+  assert.equal(reverse({ url: 'https://h/mcp', protocolEra: 'legacy' }).remote.era, 'legacy');
+  for (const raw of [{ url: 'https://h/mcp', protocolEra: '2027' }, { sse: 'https://h/sse', protocolEra: 'modern' }]) {
+    assert.throws(() => buildConfig(raw), (error: unknown) => error instanceof BridgeError && error.code === 'CONFIG_INVALID', JSON.stringify(raw));
+  }
+});
+
 test('reconnect and timeout flags: defaults, units, and refusals', () => {
   assert.deepEqual(reverse({ url: 'http://h' }).remote.backoff, { attempts: 6, initialDelayMs: 500, maxDelayMs: 30_000 });
   assert.deepEqual(reverse({ url: 'http://h', reconnectAttempts: 0, reconnectDelay: '1s', reconnectMaxDelay: '1m' }).remote.backoff, {
