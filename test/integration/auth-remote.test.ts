@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createRemoteAuth, logout } from '../../src/auth/remoteAuth.js';
-import { serverDir } from '../../src/auth/store.js';
+import { clientFileName, serverDir } from '../../src/auth/store.js';
 import type { AuthOptions } from '../../src/auth/types.js';
 import { startOAuthFixture, type OAuthFixture } from '../fixtures/oauth-server.js';
 import { call, RecordingLogger } from '../helpers/oauth.js';
@@ -46,7 +46,7 @@ test('first sign-in: discovery, registration, one browser visit, tokens stored 0
   assert.deepEqual(await Promise.all(log.visits), [200]);
   const dir = serverDir(fixture.resourceUrl, authDir);
   assert.equal(statSync(dir).mode & 0o777, 0o700);
-  for (const file of ['tokens.json', 'client.json']) assert.equal(statSync(join(dir, file)).mode & 0o777, 0o600, file);
+  for (const file of ['tokens.json', clientFileName(fixture.issuer)]) assert.equal(statSync(join(dir, file)).mode & 0o777, 0o600, file);
   const tokens = JSON.parse(readFileSync(join(dir, 'tokens.json'), 'utf8')) as { expires_at: number; issuer: string };
   assert.ok(Math.abs(tokens.expires_at - (Date.now() / 1000 + 3600)) < 30, 'expires_at computed from expires_in');
   assert.equal(tokens.issuer, fixture.issuer);
@@ -221,7 +221,7 @@ test('a pre-registered client (--clientId or --clientInfoFile) is used as is: no
   assert.equal((await call(byFile, fixture.resourceUrl)).status, 200);
   assert.equal(fixture.stats.registrations, before.registrations);
   assert.equal(fixture.stats.authorizations - before.authorizations, 2);
-  assert.ok(!existsSync(join(serverDir(fixture.resourceUrl, authDir), 'client.json')), 'nothing registered is stored');
+  assert.ok(!readdirSync(serverDir(fixture.resourceUrl, authDir)).some((name) => name.startsWith('client-')), 'nothing registered is stored');
 });
 
 test('client credentials: a token without a browser, stored for the next run', async () => {
