@@ -73,7 +73,7 @@ export async function createClientCredentialsProvider(
   if (!expectedIssuer) {
     const info = await discoverOAuthServerInfo(options.serverUrl, { resourceMetadataUrl });
     expectedIssuer = info.authorizationServerMetadata?.issuer ?? info.authorizationServerUrl;
-    log.info('client credentials go to the authorization server the remote MCP server names', { authorizationServer: new URL(expectedIssuer).origin });
+    log.info('client credentials go to the authorization server the remote MCP server names', { issuer: expectedIssuer });
   }
   const provider = new StoredClientCredentialsProvider(store, {
     clientId: client.client_id,

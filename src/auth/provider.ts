@@ -139,7 +139,7 @@ export class BridgeOAuthProvider implements OAuthClientProvider {
     await this.store.saveClient(issuer, client);
     if (known?.client_id === client.client_id) return; // only the issuer stamp was added
     this.log.info(this.clientMetadataUrl && client.client_id === this.clientMetadataUrl ? 'using the client ID metadata document URL as client_id' : 'registered mcp-bridge with the authorization server', {
-      authorizationServer: issuer,
+      issuer,
     });
   }
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createRemoteAuth, logout } from '../../src/auth/remoteAuth.js';
+import { signOut } from '../../src/auth/revoke.js';
 import { clientFileName, serverDir } from '../../src/auth/store.js';
 import type { AuthOptions } from '../../src/auth/types.js';
 import { startOAuthFixture, type OAuthFixture } from '../fixtures/oauth-server.js';
@@ -247,4 +248,33 @@ test('logout forgets the server: the next run signs in again', async () => {
   assert.equal((await call(createRemoteAuth(options(fixture, authDir), new RecordingLogger()), fixture.resourceUrl)).status, 200);
   assert.equal(fixture.stats.authorizations - before.authorizations, 1);
   assert.equal(fixture.stats.registrations - before.registrations, 1);
+});
+
+test('signing out revokes the refresh and access tokens at the authorization server (RFC 7009), then forgets the server', async () => {
+  const authDir = tempDir();
+  await call(createRemoteAuth(options(fixture, authDir), new RecordingLogger()), fixture.resourceUrl);
+  const stored = JSON.parse(readFileSync(join(serverDir(fixture.resourceUrl, authDir), 'tokens.json'), 'utf8')) as { access_token: string };
+  const revokedBefore = fixture.stats.revocations.length;
+  const log = new RecordingLogger();
+  assert.equal(await signOut(options(fixture, authDir), log), true);
+  assert.deepEqual(fixture.stats.revocations.slice(revokedBefore), ['refresh_token', 'access_token']);
+  assert.match(log.text, /revoked the refresh token at the authorization server/);
+  assert.ok(!existsSync(serverDir(fixture.resourceUrl, authDir)));
+  const refused = await fetch(fixture.resourceUrl, { method: 'POST', headers: { Authorization: `Bearer ${stored.access_token}`, 'Content-Type': 'application/json' }, body: '{}' });
+  assert.equal(refused.status, 401, 'the revoked access token is refused');
+  assertNoSecrets(fixture, log.text);
+  assert.equal(await signOut(options(fixture, authDir), new RecordingLogger()), false, 'nothing left to sign out of');
+});
+
+test('signing out still forgets the tokens when the authorization server cannot be reached', async () => {
+  const authDir = tempDir();
+  await call(createRemoteAuth(options(fixture, authDir), new RecordingLogger()), fixture.resourceUrl);
+  const file = join(serverDir(fixture.resourceUrl, authDir), 'tokens.json');
+  const tokens = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  writeFileSync(file, JSON.stringify({ ...tokens, issuer: 'http://127.0.0.1:1/' }));
+  const log = new RecordingLogger();
+  assert.equal(await signOut(options(fixture, authDir), log), true);
+  assert.match(log.text, /could not revoke the tokens at the authorization server; forgetting them anyway/);
+  assert.ok(!existsSync(serverDir(fixture.resourceUrl, authDir)));
+  assertNoSecrets(fixture, log.text);
 });
