@@ -1,7 +1,7 @@
 import yargs, { type Argv } from 'yargs';
 import { defaults, type RawOptions } from './config.js';
 import { authDefaults } from './configAuth.js';
-import { remoteDefaults } from './configRemote.js';
+import { protocolEras, remoteDefaults } from './configRemote.js';
 import { securityDefaults } from './configSecurity.js';
 import { logFormats, logLevels } from './log.js';
 
@@ -23,7 +23,7 @@ export function declareOptions(argv: string[]): Argv {
     .option('env', { type: 'string', coerce: repeatable, describe: 'KEY=VALUE for the server\'s environment (repeatable)' })
     .option('passEnv', { type: 'string', coerce: repeatable, describe: 'Name of a gateway environment variable to pass to the server (repeatable)' })
     .option('cwd', { type: 'string', describe: 'Working directory of the server (default: the gateway\'s)' })
-    .group(['url', 'sse', 'streamableHttp', 'header', 'oauth2Bearer', 'reconnectAttempts', 'reconnectDelay', 'reconnectMaxDelay'], 'Remote MCP server (reverse mode: offered on stdin/stdout):')
+    .group(['url', 'sse', 'streamableHttp', 'header', 'oauth2Bearer', 'reconnectAttempts', 'reconnectDelay', 'reconnectMaxDelay', 'protocolEra'], 'Remote MCP server (reverse mode: offered on stdin/stdout):')
     .option('url', { type: 'string', describe: 'Remote server URL; tries Streamable HTTP, falls back to legacy SSE (default: $MCP_SERVER_URL)' })
     .option('sse', { type: 'string', describe: 'Remote legacy HTTP+SSE server URL' })
     .option('streamableHttp', { type: 'string', describe: 'Remote Streamable HTTP server URL' })
@@ -32,6 +32,12 @@ export function declareOptions(argv: string[]): Argv {
     .option('reconnectAttempts', { type: 'number', default: remoteDefaults.reconnectAttempts, describe: 'Retries of an unreachable remote or a broken stream before giving up' })
     .option('reconnectDelay', { type: 'string', default: remoteDefaults.reconnectDelay, describe: 'First retry delay, doubled each time with jitter (a bare number is ms; the server\'s SSE retry: wins)' })
     .option('reconnectMaxDelay', { type: 'string', default: remoteDefaults.reconnectMaxDelay, describe: 'Longest delay between retries' })
+    .option('protocolEra', {
+      type: 'string',
+      choices: protocolEras,
+      default: 'auto',
+      describe: 'Remote protocol era: auto (probe 2026-07-28 with server/discover, else sessions), modern (2026-07-28 only), legacy (initialize and sessions)',
+    })
     .group(['oauth', 'authDir', 'clientId', 'clientSecret', 'clientInfoFile', 'clientMetadataUrl', 'clientCredentials', 'authorizationServer', 'scope', 'noBrowser', 'callbackPort', 'logout'], 'OAuth for the remote (reverse mode):')
     .option('oauth', { type: 'boolean', default: true, describe: 'Sign in with OAuth 2.1 when the remote answers 401 (--no-oauth: never; off with a static Authorization)' })
     .option('authDir', { type: 'string', describe: 'Where tokens and client registrations live (default: $MCP_BRIDGE_AUTH_DIR, else ~/.config/mcp-bridge/auth or the platform\'s equivalent)' })

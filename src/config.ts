@@ -49,7 +49,7 @@ export interface SessionConfig {
   readonly maxBufferBytes: number;
 }
 
-export type { RemoteKind, RemoteOptions } from './configRemote.js';
+export type { ProtocolEra, RemoteKind, RemoteOptions } from './configRemote.js';
 export type { CorsOrigins, RateLimitConfig, SecurityConfig } from './configSecurity.js';
 
 type LogConfig = { readonly level: LogLevel; readonly format: LogFormat };
@@ -130,6 +130,7 @@ export interface RawOptions extends SecurityRawOptions, AuthRawOptions {
   reconnectAttempts?: number;
   reconnectDelay?: string | number;
   reconnectMaxDelay?: string | number;
+  protocolEra?: string;
   requestTimeout?: string | number;
   maxSessionBufferBytes?: string | number;
 }

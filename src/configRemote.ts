@@ -7,10 +7,18 @@ import { invalidConfig, parseDuration } from './units.js';
 /** Which HTTP transport a remote speaks; `auto` tries Streamable HTTP, then legacy SSE. */
 export type RemoteKind = 'sse' | 'streamableHttp' | 'auto';
 
+/** Which MCP protocol era the remote is spoken to in: probed (`auto`), 2026-07-28 stateless (`modern`), or initialize + sessions (`legacy`). */
+export type ProtocolEra = 'auto' | 'modern' | 'legacy';
+
+/** The values --protocolEra accepts. */
+export const protocolEras: readonly ProtocolEra[] = ['auto', 'modern', 'legacy'];
+
 /** Where and how to reach the remote MCP server of the reverse bridge. */
 export interface RemoteOptions {
   readonly url: string;
   readonly kind: RemoteKind;
+  /** The protocol era (default auto; legacy SSE is always legacy). */
+  readonly era: ProtocolEra;
   /** Extra request headers (credentials included); never logged. */
   readonly headers: Readonly<Record<string, string>>;
   /** Retrying an unreachable remote and reopening broken streams. */
@@ -52,5 +60,8 @@ export function remoteOptions(raw: RawOptions, env: NodeJS.ProcessEnv): RemoteOp
   if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) invalidConfig(`the remote URL "${url}" is not an http(s) URL`);
   const kind = flag === 'sse' ? 'sse' : flag === 'streamableHttp' ? 'streamableHttp' : 'auto';
   const headers = headersFrom(raw, env);
-  return { url, kind, headers, backoff: backoffFrom(raw), auth: authOptions(raw, env, url, headers) };
+  const era = (raw.protocolEra ?? 'auto') as ProtocolEra;
+  if (!protocolEras.includes(era)) invalidConfig(`--protocolEra must be one of ${protocolEras.join(', ')}`);
+  if (kind === 'sse' && era === 'modern') invalidConfig('--sse speaks the legacy era only; use --url or --streamableHttp with --protocolEra modern');
+  return { url, kind, era, headers, backoff: backoffFrom(raw), auth: authOptions(raw, env, url, headers) };
 }

@@ -39,6 +39,13 @@ export const catalogue = {
     rpc: ErrorCode.ConnectionClosed,
     message: 'The remote MCP server lost the session (it may have restarted) before it answered; the request may have run',
   },
+  REMOTE_INPUT_UNSUPPORTED: {
+    status: 502,
+    rpc: ErrorCode.InvalidRequest,
+    message: 'The remote MCP server needs input from the client that the client cannot give',
+  },
+  REMOTE_INPUT_FAILED: { status: 502, rpc: ErrorCode.InternalError, message: 'Gathering the input the remote MCP server asked for failed' },
+  REMOTE_METHOD_UNSUPPORTED: { status: 502, rpc: ErrorCode.MethodNotFound, message: 'The bridge cannot relay this method to a 2026-07-28 remote' },
   SERVER_BACKLOGGED: { status: 503, rpc: ErrorCode.ConnectionClosed, message: 'The MCP server is not reading its input; the message was not delivered' },
   REQUEST_TIMEOUT: { status: 504, rpc: ErrorCode.RequestTimeout, message: 'The MCP server did not answer in time' },
   CONFIG_INVALID: { status: 500, rpc: ErrorCode.InternalError, message: 'Invalid configuration' },

@@ -27,6 +27,11 @@ export class Handshake {
     return this.negotiated !== undefined;
   }
 
+  /** The params of the client's initialize (clientInfo, capabilities, protocolVersion), once it sent one. */
+  get clientHello(): Record<string, unknown> | undefined {
+    return this.initialize?.params;
+  }
+
   /** Notes the client's handshake messages as they go out. */
   recordOutgoing(message: JSONRPCMessage): void {
     if (!('method' in message)) return;

@@ -1,15 +1,19 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import type { RemoteKind, RemoteOptions } from '../config.js';
+import type { ProtocolEra, RemoteKind, RemoteOptions } from '../config.js';
 import { isRequest, isResponse } from '../core/jsonrpc.js';
 import { BridgeError, rpcErrorResponse, type BridgeErrorCode } from '../errors.js';
 import type { RemoteAuth } from '../auth/types.js';
 import type { Logger } from '../log.js';
 import { backoffDelay, pause } from './backoff.js';
+import { discover } from './discover.js';
 import { Handshake } from './handshake.js';
 import { LegacySseConnection } from './legacySseClient.js';
-import type { RemoteConnection } from './remoteConnection.js';
-import { failureForError, type FailureKind, type RemoteFailure } from './remoteFailure.js';
+import { ModernConnection } from './modernConnection.js';
+import { ModernHttp } from './modernHttp.js';
+import type { ClientIdentity } from './modernMeta.js';
+import type { ConnectionOptions, RemoteConnection } from './remoteConnection.js';
+import { failureForError, RemoteFailure, type FailureKind } from './remoteFailure.js';
 import { StreamableHttpConnection } from './streamableHttpClient.js';
 
 /** One remote session and the client requests it took that still await an answer. */
@@ -54,6 +58,10 @@ export class RemoteTransport implements Transport {
 
   private kind: Exclude<RemoteKind, 'auto'>;
   private detecting: boolean;
+  /** The protocol era: probed on the first connection when auto, then fixed. */
+  private era: ProtocolEra;
+  /** The desktop client as a 2026-07-28 remote sees it; created on the first connection. */
+  private identity: ClientIdentity | undefined;
   private current: Promise<Live> | undefined;
   private latest: Live | undefined;
   private readonly handshake = new Handshake();
@@ -69,6 +77,7 @@ export class RemoteTransport implements Transport {
   ) {
     this.kind = options.kind === 'sse' ? 'sse' : 'streamableHttp';
     this.detecting = options.kind === 'auto';
+    this.era = options.kind === 'sse' ? 'legacy' : options.era;
   }
 
   async start(): Promise<void> {
@@ -174,6 +183,8 @@ export class RemoteTransport implements Transport {
 
   private async connect(): Promise<Live> {
     const options = { url: new URL(this.options.url), headers: this.options.headers, backoff: this.options.backoff, log: this.log, auth: this.auth };
+    const modern = this.era === 'legacy' ? undefined : await this.connectModern(options);
+    if (modern) return modern;
     const connection = this.kind === 'sse' ? new LegacySseConnection(options) : new StreamableHttpConnection(options);
     const live: Live = { connection, sending: new Set(), accepted: new Set() };
     this.latest = live;
@@ -189,6 +200,34 @@ export class RemoteTransport implements Transport {
     }
     if (this.stopping.signal.aborted) await connection.close(true);
     this.log.info('connected to the remote MCP server', { transport: this.kind });
+    return live;
+  }
+
+  /**
+   * Asks the remote server/discover at 2026-07-28: a live stateless connection when it answers, or
+   * undefined (and the legacy era from now on) when it does not speak that version.
+   */
+  private async connectModern(options: ConnectionOptions): Promise<Live | undefined> {
+    const hello = this.handshake.clientHello;
+    this.identity ??= {
+      clientInfo: (hello?.clientInfo as Record<string, unknown> | undefined) ?? { name: 'mcp-bridge', version: '1' },
+      capabilities: (hello?.capabilities as Record<string, unknown> | undefined) ?? {},
+    };
+    const probe = new ModernHttp(options);
+    const found = await discover(probe, this.identity, this.log).finally(() => probe.close());
+    if (found.era === 'legacy') {
+      if (this.era === 'modern') throw new RemoteFailure('rejected', `the remote does not speak 2026-07-28 (--protocolEra modern): ${found.reason}`);
+      this.log.info('the remote does not speak 2026-07-28; using initialize and sessions', { reason: found.reason });
+      this.era = 'legacy';
+      return undefined;
+    }
+    this.era = 'modern';
+    this.detecting = false;
+    const connection = new ModernConnection(options, found.result, this.identity);
+    const live: Live = { connection, sending: new Set(), accepted: new Set() };
+    this.latest = live;
+    connection.onmessage = (message) => this.receive(live, message);
+    this.log.info('connected to the remote MCP server', { protocol: '2026-07-28' });
     return live;
   }
 

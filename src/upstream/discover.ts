@@ -1,0 +1,47 @@
+import type { Logger } from '../log.js';
+import type { ModernHttp } from './modernHttp.js';
+import { MODERN_VERSION, withMeta, type ClientIdentity } from './modernMeta.js';
+import { failureForError } from './remoteFailure.js';
+
+type Json = Record<string, unknown>;
+
+/** Which era a remote speaks: 2026-07-28 with its server/discover result, or the legacy (session) eras. */
+export type Discovery = { era: 'modern'; result: Json } | { era: 'legacy'; reason: string };
+
+// The spec's "unsupported protocol version" error: a server may refuse a first try and name what it supports.
+const UNSUPPORTED_VERSION = -32022;
+const ATTEMPTS = 2;
+
+/**
+ * Asks the remote `server/discover` at 2026-07-28. A legacy server refuses it (4xx, method not found,
+ * "initialize first"), which means "use the legacy eras"; a refusal naming 2026-07-28 among the
+ * supported versions is tried once more. Network failures and 401/403 are thrown for the caller's
+ * retry and sign-in logic.
+ */
+export async function discover(http: ModernHttp, identity: ClientIdentity, log: Logger): Promise<Discovery> {
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const request = withMeta({ jsonrpc: '2.0', id: `mcp-bridge-discover-${attempt}`, method: 'server/discover', params: {} }, identity);
+    let answer: Json;
+    try {
+      answer = (await (await http.post(request, {})).answer) as unknown as Json;
+    } catch (error) {
+      const failure = failureForError(error);
+      if (failure.kind === 'rejected') return { era: 'legacy', reason: failure.message };
+      throw failure;
+    }
+    const result = answer.result as Json | undefined;
+    if (result) {
+      const versions = Array.isArray(result.supportedVersions) ? result.supportedVersions : [];
+      if (versions.includes(MODERN_VERSION)) return { era: 'modern', result };
+      return { era: 'legacy', reason: `server/discover offers ${JSON.stringify(versions)}` };
+    }
+    const error = (answer.error ?? {}) as { code?: unknown; message?: unknown; data?: { supported?: unknown } };
+    const supported = Array.isArray(error.data?.supported) ? error.data.supported : [];
+    if (error.code === UNSUPPORTED_VERSION && supported.includes(MODERN_VERSION) && attempt < ATTEMPTS) {
+      log.debug('the remote refused server/discover at 2026-07-28 although it lists it; asking again');
+      continue;
+    }
+    return { era: 'legacy', reason: `server/discover answered ${String(error.code)} ${String(error.message ?? '')}`.trim() };
+  }
+  return { era: 'legacy', reason: 'server/discover was refused' };
+}

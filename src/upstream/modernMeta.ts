@@ -1,0 +1,82 @@
+/**
+ * The 2026-07-28 (stateless) wire seen from a legacy desktop client: what replaces the handshake.
+ * Each request carries the client's identity in `params._meta`; `initialize` is answered from the
+ * server's `server/discover` result instead of being sent.
+ */
+import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+
+/** The first (and so far only) stateless protocol revision. */
+export const MODERN_VERSION = '2026-07-28';
+
+export const metaKeys = {
+  protocolVersion: 'io.modelcontextprotocol/protocolVersion',
+  clientInfo: 'io.modelcontextprotocol/clientInfo',
+  clientCapabilities: 'io.modelcontextprotocol/clientCapabilities',
+  logLevel: 'io.modelcontextprotocol/logLevel',
+  serverInfo: 'io.modelcontextprotocol/serverInfo',
+} as const;
+
+type Json = Record<string, unknown>;
+
+/** Who the desktop client is: from its initialize, or the bridge itself until one arrives. */
+export interface ClientIdentity {
+  clientInfo: Json;
+  capabilities: Json;
+  /** Set by the client's logging/setLevel; sent with every request from then on. */
+  logLevel?: string;
+}
+
+/** A request as the bridge handles it: method, id and an object of params. */
+export type RpcRequest = { jsonrpc: '2.0'; id: RequestId; method: string; params?: Json };
+
+/** True when the message already speaks 2026-07-28 (a modern desktop client): passed on as it is. */
+export function carriesModernMeta(message: JSONRPCMessage): boolean {
+  const meta = (message as { params?: { _meta?: Json } }).params?._meta;
+  return typeof meta?.[metaKeys.protocolVersion] === 'string';
+}
+
+/** The request with the client's identity added to `params._meta` (a progress token and other keys stay). */
+export function withMeta(request: RpcRequest, identity: ClientIdentity): RpcRequest {
+  const params = request.params ?? {};
+  const meta: Json = {
+    ...(params._meta as Json | undefined),
+    [metaKeys.protocolVersion]: MODERN_VERSION,
+    [metaKeys.clientInfo]: identity.clientInfo,
+    [metaKeys.clientCapabilities]: identity.capabilities,
+  };
+  if (identity.logLevel) meta[metaKeys.logLevel] = identity.logLevel;
+  return { ...request, params: { ...params, _meta: meta } };
+}
+
+/** The protocol version a request claims in `_meta`, if any. */
+export function metaVersion(request: RpcRequest): string | undefined {
+  const version = (request.params?._meta as Json | undefined)?.[metaKeys.protocolVersion];
+  return typeof version === 'string' ? version : undefined;
+}
+
+/** The answer to a legacy client's initialize, built from the remote's server/discover result. */
+export function initializeResult(discovered: Json, requestedVersion: unknown): Json {
+  const meta = (discovered._meta ?? {}) as Json;
+  const serverInfo = meta[metaKeys.serverInfo] ?? discovered.serverInfo ?? { name: 'remote MCP server', version: 'unknown' };
+  const result: Json = {
+    // The client asked for a legacy version it speaks; the bridge translates, so that version it is.
+    protocolVersion: typeof requestedVersion === 'string' ? requestedVersion : '2025-11-25',
+    capabilities: withoutModernOnly((discovered.capabilities ?? {}) as Json),
+    serverInfo,
+  };
+  if (typeof discovered.instructions === 'string') result.instructions = discovered.instructions;
+  return result;
+}
+
+/** Capabilities a legacy client would misread: subscriptions need subscriptions/listen, which the bridge does not relay. */
+function withoutModernOnly(capabilities: Json): Json {
+  const resources = capabilities.resources as Json | undefined;
+  if (!resources?.subscribe) return capabilities;
+  const { subscribe: _dropped, ...rest } = resources;
+  return { ...capabilities, resources: rest };
+}
+
+/** A successful response. */
+export function resultResponse(id: RequestId, result: Json): JSONRPCMessage {
+  return { jsonrpc: '2.0', id, result } as JSONRPCMessage;
+}
