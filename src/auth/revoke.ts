@@ -4,6 +4,7 @@ import {
   discoverOAuthServerInfo,
   selectClientAuthMethod,
   type AuthorizationServerMetadata,
+  type FetchLike,
   type OAuthClientInformationMixed,
 } from '@modelcontextprotocol/client';
 import type { Logger } from '../log.js';
@@ -11,8 +12,10 @@ import { preRegisteredClient } from './provider.js';
 import { AuthStore, logout } from './store.js';
 import type { AuthOptions } from './types.js';
 
-// Each revocation request may take this long; signing out never waits on a slow server for more.
+// Each request of signing out (discovery, revocation) may take this long: a slow server never holds it up for more.
 const REVOKE_TIMEOUT_MS = 5_000;
+
+const boundedFetch: FetchLike = (url, init) => fetch(url, { ...init, signal: AbortSignal.timeout(REVOKE_TIMEOUT_MS) });
 
 /** RFC 7009 metadata (RFC 8414 names it; OpenID discovery documents may carry it too). */
 interface Revocation {
@@ -22,8 +25,8 @@ interface Revocation {
 
 /** The authorization server that issued `issuer`'s tokens, or else the one the remote server names now. */
 async function authorizationServer(options: AuthOptions, issuer: string | undefined): Promise<AuthorizationServerMetadata | undefined> {
-  if (issuer) return discoverAuthorizationServerMetadata(issuer);
-  return (await discoverOAuthServerInfo(options.serverUrl)).authorizationServerMetadata;
+  if (issuer) return discoverAuthorizationServerMetadata(issuer, { fetchFn: boundedFetch });
+  return (await discoverOAuthServerInfo(options.serverUrl, { fetchFn: boundedFetch })).authorizationServerMetadata;
 }
 
 /** Adds the client's authentication to a revocation request, the way it authenticates at the token endpoint. */
@@ -53,7 +56,7 @@ async function revokeOne(
   const headers = new Headers({ 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' });
   const body = new URLSearchParams({ token, token_type_hint: hint });
   if (client) await authenticate(client, metadata, headers, body);
-  const response = await fetch(endpoint, { method: 'POST', headers, body, signal: AbortSignal.timeout(REVOKE_TIMEOUT_MS) });
+  const response = await boundedFetch(endpoint, { method: 'POST', headers, body });
   await response.arrayBuffer().catch(() => undefined);
   return response.status;
 }
