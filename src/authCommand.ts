@@ -1,5 +1,6 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { createRemoteAuth, logout } from './auth/remoteAuth.js';
+import { createRemoteAuth } from './auth/remoteAuth.js';
+import { signOut } from './auth/revoke.js';
 import type { ReverseConfig } from './config.js';
 import type { Logger } from './log.js';
 import { RemoteTransport } from './upstream/remote.js';
@@ -9,7 +10,8 @@ const SIGN_IN_ID = 'mcp-bridge-sign-in';
 /**
  * `mcp-bridge auth --url …`: signs in now (an initialize that meets the server's 401 runs the whole
  * OAuth flow) and ends the session, so a desktop client later starts with tokens in place.
- * With `--logout`, forgets the server's tokens and client registration instead. Resolves true on success.
+ * With `--logout`, revokes the tokens at the authorization server when it offers that (RFC 7009, best
+ * effort) and forgets the server's tokens and client registrations instead. Resolves true on success.
  */
 export async function runAuthCommand(config: ReverseConfig, log: Logger, { logout: forget }: { logout: boolean }): Promise<boolean> {
   const auth = config.remote.auth;
@@ -18,7 +20,7 @@ export async function runAuthCommand(config: ReverseConfig, log: Logger, { logou
     return false;
   }
   if (forget) {
-    const removed = await logout(auth.serverUrl, auth.authDir);
+    const removed = await signOut(auth, log);
     log.info(removed ? 'signed out: tokens and client registration removed' : 'nothing stored for this server');
     return true;
   }

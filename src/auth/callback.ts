@@ -4,21 +4,38 @@ import type { Logger } from '../log.js';
 
 /** Options of the local redirect listener. */
 export interface CallbackOptions {
-  /** The port to try first (0: any free port). When it is busy, any free port is used instead. */
+  /** The port to try first (0: any free port). */
   readonly preferredPort: number;
+  /**
+   * Whether a busy preferred port is replaced by any free one (default true). False for a client whose
+   * redirect URIs are fixed (pre-registered, or a metadata document): starting then fails with a clear message.
+   */
+  readonly fallback?: boolean;
   /** The `state` the authorization request carried, read when the browser arrives; undefined (no request yet) refuses every callback. */
   readonly expectedState: () => string | undefined;
+  /**
+   * Checks the answer's `iss` (RFC 9207; undefined when absent) before anything else of it is used;
+   * false fails the sign-in without showing the answer's error text (default: every answer passes).
+   */
+  readonly verifyIssuer?: (iss: string | undefined) => boolean;
   /** How long to wait for the browser (default 5 min). */
   readonly timeoutMs?: number;
   readonly log: Logger;
+}
+
+/** What the authorization server's answer carried. */
+export interface AuthorizationResponse {
+  readonly code: string;
+  /** The issuer it names (RFC 9207), if any. */
+  readonly iss?: string;
 }
 
 /** The listener the browser is sent back to after signing in. */
 export interface CallbackListener {
   /** The redirect URI, `http://127.0.0.1:PORT/callback`. */
   readonly url: string;
-  /** Resolves to the authorization code; rejects on an `error=` answer, on timeout, or when closed first. */
-  waitForCode(): Promise<string>;
+  /** Resolves to the authorization code and `iss`; rejects on an `error=` answer, a wrong `iss`, on timeout, or when closed first. */
+  waitForCode(): Promise<AuthorizationResponse>;
   /** Stops listening (idempotent). */
   close(): Promise<void>;
 }
@@ -48,21 +65,22 @@ function listen(server: Server, port: number): Promise<number> {
 }
 
 /**
- * Starts the redirect listener on 127.0.0.1: the preferred port, or any free port when that one is busy.
- * A different port works with authorization servers that follow RFC 8252 §7.3 (any port for
- * loopback redirect URIs) and with clients registered dynamically, which register the actual URL.
+ * Starts the redirect listener on 127.0.0.1: the preferred port, or (unless `fallback` is false) any
+ * free port when that one is busy. A different port works with clients registered dynamically, which
+ * register the actual URL, and with authorization servers that follow RFC 8252 §7.3 (any port for
+ * loopback redirect URIs).
  */
 export async function startCallbackListener(options: CallbackOptions): Promise<CallbackListener> {
   const { log, timeoutMs = 300_000 } = options;
-  let settle: { resolve: (code: string) => void; reject: (error: Error) => void } | undefined;
-  const result = new Promise<string>((resolve, reject) => (settle = { resolve, reject }));
+  let settle: { resolve: (response: AuthorizationResponse) => void; reject: (error: Error) => void } | undefined;
+  const result = new Promise<AuthorizationResponse>((resolve, reject) => (settle = { resolve, reject }));
   result.catch(() => undefined); // nobody may wait (a refresh worked): no unhandled rejection
   let done = false;
-  const finish = (outcome: string | Error): void => {
+  const finish = (outcome: AuthorizationResponse | Error): void => {
     if (done) return;
     done = true;
-    if (typeof outcome === 'string') settle!.resolve(outcome);
-    else settle!.reject(outcome);
+    if (outcome instanceof Error) settle!.reject(outcome);
+    else settle!.resolve(outcome);
     void close();
   };
 
@@ -81,6 +99,13 @@ export async function startCallbackListener(options: CallbackOptions): Promise<C
       res.writeHead(400, { 'Content-Type': 'text/html; charset=utf-8' }).end(page('Sign-in failed', 'This sign-in link is not the one mcp-bridge is waiting for.'));
       return;
     }
+    const iss = url.searchParams.get('iss') ?? undefined;
+    if (options.verifyIssuer && !options.verifyIssuer(iss)) {
+      // A mix-up attack (RFC 9207): this answer's code and error text come from another server.
+      res.writeHead(400, { 'Content-Type': 'text/html; charset=utf-8', Connection: 'close' }).end(page('Sign-in failed', 'The answer did not come from the authorization server mcp-bridge asked. You can close this window.'));
+      finish(new Error('the sign-in answer did not come from the expected authorization server (RFC 9207 iss check)'));
+      return;
+    }
     const error = url.searchParams.get('error');
     const code = url.searchParams.get('code');
     if (error || !code) {
@@ -90,7 +115,7 @@ export async function startCallbackListener(options: CallbackOptions): Promise<C
       return;
     }
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', Connection: 'close' }).end(page('Signed in', 'mcp-bridge is signed in. You can close this window.'));
-    finish(code);
+    finish({ code, ...(iss === undefined ? {} : { iss }) });
   };
 
   const server = createServer(handle);
@@ -99,8 +124,15 @@ export async function startCallbackListener(options: CallbackOptions): Promise<C
     port = await listen(server, options.preferredPort);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || options.preferredPort === 0) throw error;
+    if (options.fallback === false) {
+      throw new Error(
+        `the sign-in callback port ${options.preferredPort} is busy, and the client's redirect URI is fixed to it: ` +
+          'free the port, or pass --callbackPort with the port the client is registered for (--callbackPort 0 when the authorization server accepts any loopback port)',
+      );
+    }
     port = await listen(server, 0);
-    log.warn(`the sign-in callback port ${options.preferredPort} is busy; using ${port}. An authorization server that compares loopback redirect URIs exactly (against RFC 8252) will refuse it: free the port or pass --callbackPort`);
+    // A dynamically registered client registers this URL again (see provider.ts), so the server knows it.
+    log.warn(`the sign-in callback port ${options.preferredPort} is busy; using ${port}`);
   }
   const timer = setTimeout(() => finish(new Error(`no sign-in completed within ${Math.round(timeoutMs / 1000)} s; try again`)), timeoutMs);
   timer.unref();

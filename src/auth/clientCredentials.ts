@@ -1,6 +1,10 @@
-import { discoverOAuthServerInfo, type AddClientAuthentication } from '@modelcontextprotocol/sdk/client/auth.js';
-import { ClientCredentialsProvider, createPrivateKeyJwtAuth } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
-import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import {
+  ClientCredentialsProvider,
+  createPrivateKeyJwtAuth,
+  discoverOAuthServerInfo,
+  type AddClientAuthentication,
+  type StoredOAuthTokens,
+} from '@modelcontextprotocol/client';
 import type { Logger } from '../log.js';
 import { preRegisteredClient } from './provider.js';
 import type { AuthStore } from './store.js';
@@ -24,7 +28,7 @@ export class StoredClientCredentialsProvider extends ClientCredentialsProvider {
     this.requestedScope = options.scope;
   }
 
-  override async saveTokens(tokens: OAuthTokens): Promise<void> {
+  override async saveTokens(tokens: StoredOAuthTokens): Promise<void> {
     super.saveTokens(tokens);
     await this.store.saveTokens(tokens);
   }
@@ -67,8 +71,9 @@ export async function createClientCredentialsProvider(
   }
   let expectedIssuer = options.authorizationServerUrl;
   if (!expectedIssuer) {
-    expectedIssuer = (await discoverOAuthServerInfo(options.serverUrl, { resourceMetadataUrl })).authorizationServerUrl;
-    log.info('client credentials go to the authorization server the remote MCP server names', { authorizationServer: new URL(expectedIssuer).origin });
+    const info = await discoverOAuthServerInfo(options.serverUrl, { resourceMetadataUrl });
+    expectedIssuer = info.authorizationServerMetadata?.issuer ?? info.authorizationServerUrl;
+    log.info('client credentials go to the authorization server the remote MCP server names', { issuer: expectedIssuer });
   }
   const provider = new StoredClientCredentialsProvider(store, {
     clientId: client.client_id,

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { OAuthClientProvider, OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type {
+  OAuthClientInformationContext,
+  OAuthClientInformationMixed,
+  OAuthClientMetadata,
+  OAuthClientProvider,
+  OAuthDiscoveryState,
+  StoredOAuthClientInformation,
+  StoredOAuthTokens,
+} from '@modelcontextprotocol/client';
 import type { Logger } from '../log.js';
 import type { AuthStore } from './store.js';
 import type { AuthOptions } from './types.js';
@@ -12,6 +19,12 @@ export class InteractionRequiredError extends Error {
     super('signing in again needs the user');
     this.name = 'InteractionRequiredError';
   }
+}
+
+/** Whether a dynamic registration lists redirect URIs, none of them `redirectUri`. */
+function registeredElsewhere(client: StoredOAuthClientInformation, redirectUri: string): boolean {
+  const uris = (client as { redirect_uris?: unknown }).redirect_uris;
+  return Array.isArray(uris) && uris.length > 0 && !uris.includes(redirectUri);
 }
 
 /** Reads a pre-registered client from `--clientInfoFile` (JSON with at least client_id). */
@@ -37,17 +50,16 @@ export async function preRegisteredClient(options: AuthOptions): Promise<OAuthCl
 }
 
 /**
- * The SDK's OAuthClientProvider for the authorization code flow, backed by the AuthStore: tokens and
- * a dynamically registered client live on disk (shared by every mcp-bridge for this server), while
- * the PKCE verifier, state and discovery results live in memory for the one sign-in that needs them.
+ * The SDK's (v2, spec 2026-07-28) OAuthClientProvider for the authorization code flow, backed by the
+ * AuthStore: tokens and the client registrations (one per authorization server) live on disk, shared
+ * by every mcp-bridge for this server, while the PKCE verifier, state and discovery results live in
+ * memory for the one sign-in that needs them.
  */
 export class BridgeOAuthProvider implements OAuthClientProvider {
   /** The redirect URI: the callback listener's URL during a sign-in, else the preferred port's. */
   redirectTo: string;
   /** False during a background refresh: a sign-in then fails with InteractionRequiredError instead of opening a browser. */
   interactive = false;
-  /** True during a step-up: stored tokens are hidden, so the SDK authorizes anew instead of refreshing. */
-  hideTokens = false;
   /** The `state` of the pending authorization request. */
   expectedState: string | undefined;
   /** Called with the authorization URL when the user must sign in (opens the browser). */
@@ -55,6 +67,8 @@ export class BridgeOAuthProvider implements OAuthClientProvider {
   readonly clientMetadataUrl: string | undefined;
   private verifier: string | undefined;
   private discovery: OAuthDiscoveryState | undefined;
+  // The authorization server of the latest clientInformation() call: the one invalidateCredentials('client') is about.
+  private issuer: string | undefined;
   private preRegistered: Promise<OAuthClientInformationMixed | undefined> | undefined;
 
   constructor(
@@ -75,10 +89,15 @@ export class BridgeOAuthProvider implements OAuthClientProvider {
     return this.redirectTo;
   }
 
-  /** What dynamic registration sends: a public client ("none") unless a secret is configured. */
+  /**
+   * What dynamic registration sends: a native application (SEP-837; its redirect URI is a loopback
+   * one) and a public client ("none") unless a secret is configured. With `refresh_token` among the
+   * grant types the SDK also asks for `offline_access` when the authorization server lists it (SEP-2207).
+   */
   get clientMetadata(): OAuthClientMetadata {
     return {
       client_name: 'mcp-bridge',
+      application_type: 'native',
       redirect_uris: [this.redirectTo],
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
@@ -93,23 +112,42 @@ export class BridgeOAuthProvider implements OAuthClientProvider {
     return this.expectedState;
   }
 
-  /** The pre-registered client (flags or file) when configured, else the stored registration. */
-  async clientInformation(): Promise<OAuthClientInformationMixed | undefined> {
-    return (await this.preRegisteredClient()) ?? (await this.store.readClient());
+  /**
+   * The pre-registered client (flags or file) when configured, bound to the authorization server at
+   * hand; else the registration stored for that server. During a sign-in, a dynamic registration made
+   * for another redirect URI (another callback port) is not used, so the SDK registers again.
+   */
+  async clientInformation(ctx?: OAuthClientInformationContext): Promise<StoredOAuthClientInformation | undefined> {
+    this.issuer = ctx?.issuer;
+    const configured = await this.preRegisteredClient();
+    if (configured) return ctx ? { ...configured, issuer: ctx.issuer } : configured;
+    if (!ctx) return undefined;
+    const stored = await this.store.readClient(ctx.issuer);
+    if (stored && this.interactive && registeredElsewhere(stored, this.redirectTo)) {
+      this.log.info('the stored client registration names another callback URL; registering again');
+      return undefined;
+    }
+    return stored;
   }
 
-  async saveClientInformation(client: OAuthClientInformationMixed): Promise<void> {
+  async saveClientInformation(client: StoredOAuthClientInformation, ctx?: OAuthClientInformationContext): Promise<void> {
     // A pre-registered client comes from the configuration every time; only registrations made here are kept.
     if (await this.preRegisteredClient()) return;
-    await this.store.saveClient(client);
-    this.log.info(this.clientMetadataUrl && client.client_id === this.clientMetadataUrl ? 'using the client ID metadata document URL as client_id' : 'registered mcp-bridge with the authorization server');
+    const issuer = ctx?.issuer ?? client.issuer;
+    if (!issuer) return;
+    const known = await this.store.readClient(issuer);
+    await this.store.saveClient(issuer, client);
+    if (known?.client_id === client.client_id) return; // only the issuer stamp was added
+    this.log.info(this.clientMetadataUrl && client.client_id === this.clientMetadataUrl ? 'using the client ID metadata document URL as client_id' : 'registered mcp-bridge with the authorization server', {
+      issuer,
+    });
   }
 
-  async tokens(): Promise<OAuthTokens | undefined> {
-    return this.hideTokens ? undefined : this.store.readTokens();
+  async tokens(): Promise<StoredOAuthTokens | undefined> {
+    return this.store.readTokens();
   }
 
-  async saveTokens(tokens: OAuthTokens): Promise<void> {
+  async saveTokens(tokens: StoredOAuthTokens): Promise<void> {
     await this.store.saveTokens(tokens);
   }
 
@@ -135,13 +173,21 @@ export class BridgeOAuthProvider implements OAuthClientProvider {
     return this.discovery;
   }
 
+  /**
+   * The issuer of the authorization server the latest discovery found (its metadata's `issuer`, else
+   * the URL discovery used), or undefined before any discovery.
+   */
+  discoveredIssuer(): string | undefined {
+    return this.discovery?.authorizationServerMetadata?.issuer ?? this.discovery?.authorizationServerUrl;
+  }
+
   /** Called by the SDK when the server refuses stored credentials (invalid_grant → tokens, invalid_client → all). */
   async invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery'): Promise<void> {
     if (scope === 'all' || scope === 'tokens') {
       this.log.info('the authorization server refused the stored credentials; forgetting them', { what: scope });
       await this.store.clearTokens();
     }
-    if ((scope === 'all' || scope === 'client') && !(await this.preRegisteredClient())) await this.store.clearClient();
+    if ((scope === 'all' || scope === 'client') && this.issuer && !(await this.preRegisteredClient())) await this.store.clearClient(this.issuer);
     if (scope === 'all' || scope === 'verifier') this.verifier = undefined;
     if (scope === 'all' || scope === 'discovery') this.discovery = undefined;
   }

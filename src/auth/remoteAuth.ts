@@ -1,9 +1,8 @@
-import { auth, extractWWWAuthenticateParams } from '@modelcontextprotocol/sdk/client/auth.js';
+import { extractWWWAuthenticateParams } from '@modelcontextprotocol/client';
 import type { Logger } from '../log.js';
 import { openBrowser } from './browser.js';
-import { startCallbackListener } from './callback.js';
-import { createClientCredentialsProvider, type StoredClientCredentialsProvider } from './clientCredentials.js';
 import { BridgeOAuthProvider, InteractionRequiredError } from './provider.js';
+import { SignIn, type Run } from './signIn.js';
 import { AuthStore, type StoredTokens } from './store.js';
 import type { AuthOptions, RemoteAuth } from './types.js';
 
@@ -35,22 +34,19 @@ function expiresWithin(tokens: StoredTokens, seconds: number): boolean {
   return tokens.expires_at !== undefined && tokens.expires_at - Date.now() / 1000 <= seconds;
 }
 
-function scopes(value: string | undefined): string[] {
-  return (value ?? '').split(' ').filter(Boolean);
+// The SDK's stamps and metadata spell an issuer with or without one trailing slash.
+function sameIssuer(a: string, b: string): boolean {
+  return a.replace(/\/$/, '') === b.replace(/\/$/, '');
 }
 
-interface Run {
-  readonly interactive: boolean;
-  readonly scope?: string;
-  readonly resourceMetadataUrl?: URL;
-  /** Authorize anew even when a refresh token exists (a refresh never widens the scope). */
-  readonly stepUp?: boolean;
+function scopes(value: string | undefined): string[] {
+  return (value ?? '').split(' ').filter(Boolean);
 }
 
 class OAuthRemoteAuth implements RemoteAuth {
   private readonly store: AuthStore;
   private readonly provider: BridgeOAuthProvider;
-  private machine: Promise<StoredClientCredentialsProvider> | undefined;
+  private readonly signIn: SignIn;
   private running: Promise<boolean> | undefined;
   private renewing: Promise<void> | undefined;
   // The access token the latest request carried: a 401 is about that one.
@@ -66,6 +62,7 @@ class OAuthRemoteAuth implements RemoteAuth {
     this.store = new AuthStore(options.serverUrl, options.authDir, log);
     this.provider = new BridgeOAuthProvider(options, this.store, log);
     this.provider.onRedirect = (url) => openBrowser(url.href, { noBrowser: options.noBrowser, log });
+    this.signIn = new SignIn(options, this.store, this.provider, log);
   }
 
   async headers(): Promise<Record<string, string>> {
@@ -115,12 +112,15 @@ class OAuthRemoteAuth implements RemoteAuth {
           return true;
         }
         if (status === 403) return this.stepUp(challenge, current);
-        // A token obtained moments ago and already refused: a refresh may still help, a new sign-in would only loop.
+        // A token obtained moments ago and already refused: a refresh may still help, a new sign-in would
+        // only loop — unless the server now names another authorization server (SEP-2352).
         const fresh = failed !== undefined && this.lastObtained?.token === failed && Date.now() - this.lastObtained.at < FRESH_MS;
+        const run = { scope: challenge.scope, resourceMetadataUrl: challenge.resourceMetadataUrl };
         try {
-          return await this.authorize({ interactive: !fresh, scope: challenge.scope, resourceMetadataUrl: challenge.resourceMetadataUrl });
+          return await this.authorize({ interactive: !fresh, ...run });
         } catch (error) {
           if (!(error instanceof InteractionRequiredError)) throw error;
+          if (this.movedFrom(current)) return this.authorize({ interactive: true, ...run });
           this.log.error('the remote MCP server refused the credentials it has just issued; not signing in again', { status });
           return false;
         }
@@ -157,56 +157,19 @@ class OAuthRemoteAuth implements RemoteAuth {
     return this.authorize({ interactive: true, scope, resourceMetadataUrl: challenge.resourceMetadataUrl, stepUp: true });
   }
 
-  /** One run of the SDK's auth(): discovery, registration, refresh, or a browser sign-in with the callback listener. */
+  /** One run of the SDK's auth() (see signIn.ts), remembering the token it obtained. */
   private async authorize(run: Run): Promise<boolean> {
-    const base = { serverUrl: this.options.serverUrl, scope: run.scope, resourceMetadataUrl: run.resourceMetadataUrl };
-    if (this.options.clientCredentials) return this.authorizeMachine(run);
-    const provider = this.provider;
-    if (!run.interactive) {
-      provider.interactive = false;
-      const result = await auth(provider, base);
-      await this.noteObtained();
-      return result === 'AUTHORIZED';
-    }
-    // Listening before auth() runs: the browser may come back as soon as it is opened.
-    const listener = await startCallbackListener({
-      preferredPort: this.options.callbackPort,
-      expectedState: () => provider.expectedState,
-      log: this.log,
-    });
-    provider.redirectTo = listener.url;
-    provider.interactive = true;
-    provider.hideTokens = run.stepUp ?? false;
-    try {
-      // A refresh that works needs no browser; one that fails falls back to one authorization (inside auth()).
-      if ((await auth(provider, base)) === 'AUTHORIZED') {
-        await this.noteObtained();
-        return true;
-      }
-      const code = await listener.waitForCode();
-      provider.hideTokens = false;
-      const result = await auth(provider, { ...base, authorizationCode: code });
-      await this.noteObtained();
-      this.log.info('signed in to the remote MCP server');
-      return result === 'AUTHORIZED';
-    } finally {
-      provider.interactive = false;
-      provider.hideTokens = false;
-      provider.expectedState = undefined;
-      await listener.close();
-    }
+    const result = await this.signIn.authorize(run);
+    await this.noteObtained();
+    return result;
   }
 
-  private async authorizeMachine(run: Run): Promise<boolean> {
-    this.machine ??= createClientCredentialsProvider(this.options, this.store, this.log, run.resourceMetadataUrl).catch((error: unknown) => {
-      this.machine = undefined;
-      throw error;
-    });
-    const provider = await this.machine;
-    if (run.scope) provider.requestedScope = run.scope;
-    const result = await auth(provider, { serverUrl: this.options.serverUrl, scope: run.scope, resourceMetadataUrl: run.resourceMetadataUrl });
-    await this.noteObtained();
-    return result === 'AUTHORIZED';
+  // Whether the latest discovery found another authorization server than the one that issued `tokens`.
+  private movedFrom(tokens: StoredTokens | undefined): boolean {
+    const now = this.provider.discoveredIssuer();
+    if (!tokens?.issuer || !now || sameIssuer(tokens.issuer, now)) return false;
+    this.log.info('the remote MCP server names another authorization server now; signing in there', { from: tokens.issuer, to: now });
+    return true;
   }
 
   private async noteObtained(): Promise<void> {

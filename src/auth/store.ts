@@ -1,21 +1,29 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { OAuthClientInformationMixed, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { StoredOAuthClientInformation, StoredOAuthTokens } from '@modelcontextprotocol/client';
 import type { Logger } from '../log.js';
 import { acquireLock, type LockOptions } from './lock.js';
 
 export { defaultAuthDir } from './authDir.js';
 
 /** Tokens as stored: the authorization server's answer (with the SDK's `issuer` stamp) and when the access token expires. */
-export type StoredTokens = OAuthTokens & {
+export type StoredTokens = StoredOAuthTokens & {
   /** Expiry of the access token in seconds since the epoch, computed from `expires_in` when saved; absent when unknown. */
   expires_at?: number;
 };
 
 const TOKENS = 'tokens.json';
-const CLIENT = 'client.json';
 const LOCK = 'lock';
+
+/**
+ * The file of the client registration at one authorization server: client IDs are unique to the
+ * server that issued them (RFC 6749 §2.2), so a server that moves to another authorization server
+ * gets a registration there, and never presents the old one's client_id to it (SEP-2352).
+ */
+export function clientFileName(issuer: string): string {
+  return `client-${createHash('sha256').update(issuer).digest('hex').slice(0, 16)}.json`;
+}
 
 /**
  * The directory of one server under `authDir`: its host and port for people reading the folder,
@@ -42,7 +50,7 @@ export async function logout(serverUrl: string, authDir: string): Promise<boolea
 }
 
 /**
- * What is stored for one server: tokens.json and client.json in a 0700 directory, files 0600,
+ * What is stored for one server: tokens.json and one client-<hash of issuer>.json per authorization server in a 0700 directory, files 0600,
  * written atomically, plus the lock file that serializes sign-ins across processes. Every read goes
  * to the disk, so a sign-in finished by another mcp-bridge process is seen at once.
  */
@@ -70,7 +78,7 @@ export class AuthStore {
   }
 
   /** Stores tokens as received, adding `expires_at` from `expires_in`; resolves to what was stored. */
-  async saveTokens(tokens: OAuthTokens): Promise<StoredTokens> {
+  async saveTokens(tokens: StoredOAuthTokens): Promise<StoredTokens> {
     const stored: StoredTokens = { ...tokens };
     if (typeof tokens.expires_in === 'number') stored.expires_at = Math.floor(Date.now() / 1000) + tokens.expires_in;
     else delete stored.expires_at;
@@ -83,22 +91,23 @@ export class AuthStore {
     await rm(join(this.dir, TOKENS), { force: true });
   }
 
-  /** The stored client registration (dynamic or URL-based), or undefined. */
-  async readClient(): Promise<OAuthClientInformationMixed | undefined> {
-    const value = await this.read(CLIENT);
+  /** The client registration (dynamic or URL-based) stored for the authorization server `issuer`, or undefined. */
+  async readClient(issuer: string): Promise<StoredOAuthClientInformation | undefined> {
+    const name = clientFileName(issuer);
+    const value = await this.read(name);
     if (value === undefined) return undefined;
-    if (typeof value.client_id !== 'string') return this.corrupt(CLIENT, 'it holds no client_id');
-    return value as OAuthClientInformationMixed;
+    if (typeof value.client_id !== 'string') return this.corrupt(name, 'it holds no client_id');
+    return value as StoredOAuthClientInformation;
   }
 
-  /** Stores a client registration unchanged. */
-  async saveClient(client: OAuthClientInformationMixed): Promise<void> {
-    await this.write(CLIENT, client);
+  /** Stores a client registration for the authorization server `issuer`, unchanged. */
+  async saveClient(issuer: string, client: StoredOAuthClientInformation): Promise<void> {
+    await this.write(clientFileName(issuer), client);
   }
 
-  /** Forgets the client registration. */
-  async clearClient(): Promise<void> {
-    await rm(join(this.dir, CLIENT), { force: true });
+  /** Forgets the client registration at the authorization server `issuer`. */
+  async clearClient(issuer: string): Promise<void> {
+    await rm(join(this.dir, clientFileName(issuer)), { force: true });
   }
 
   /** Takes this server's cross-process lock (see lock.ts); resolves to its release. */

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createRemoteAuth, logout } from '../../src/auth/remoteAuth.js';
-import { serverDir } from '../../src/auth/store.js';
+import { signOut } from '../../src/auth/revoke.js';
+import { clientFileName, serverDir } from '../../src/auth/store.js';
 import type { AuthOptions } from '../../src/auth/types.js';
 import { startOAuthFixture, type OAuthFixture } from '../fixtures/oauth-server.js';
 import { call, RecordingLogger } from '../helpers/oauth.js';
@@ -46,7 +47,7 @@ test('first sign-in: discovery, registration, one browser visit, tokens stored 0
   assert.deepEqual(await Promise.all(log.visits), [200]);
   const dir = serverDir(fixture.resourceUrl, authDir);
   assert.equal(statSync(dir).mode & 0o777, 0o700);
-  for (const file of ['tokens.json', 'client.json']) assert.equal(statSync(join(dir, file)).mode & 0o777, 0o600, file);
+  for (const file of ['tokens.json', clientFileName(fixture.issuer)]) assert.equal(statSync(join(dir, file)).mode & 0o777, 0o600, file);
   const tokens = JSON.parse(readFileSync(join(dir, 'tokens.json'), 'utf8')) as { expires_at: number; issuer: string };
   assert.ok(Math.abs(tokens.expires_at - (Date.now() / 1000 + 3600)) < 30, 'expires_at computed from expires_in');
   assert.equal(tokens.issuer, fixture.issuer);
@@ -221,7 +222,7 @@ test('a pre-registered client (--clientId or --clientInfoFile) is used as is: no
   assert.equal((await call(byFile, fixture.resourceUrl)).status, 200);
   assert.equal(fixture.stats.registrations, before.registrations);
   assert.equal(fixture.stats.authorizations - before.authorizations, 2);
-  assert.ok(!existsSync(join(serverDir(fixture.resourceUrl, authDir), 'client.json')), 'nothing registered is stored');
+  assert.ok(!readdirSync(serverDir(fixture.resourceUrl, authDir)).some((name) => name.startsWith('client-')), 'nothing registered is stored');
 });
 
 test('client credentials: a token without a browser, stored for the next run', async () => {
@@ -247,4 +248,33 @@ test('logout forgets the server: the next run signs in again', async () => {
   assert.equal((await call(createRemoteAuth(options(fixture, authDir), new RecordingLogger()), fixture.resourceUrl)).status, 200);
   assert.equal(fixture.stats.authorizations - before.authorizations, 1);
   assert.equal(fixture.stats.registrations - before.registrations, 1);
+});
+
+test('signing out revokes the refresh and access tokens at the authorization server (RFC 7009), then forgets the server', async () => {
+  const authDir = tempDir();
+  await call(createRemoteAuth(options(fixture, authDir), new RecordingLogger()), fixture.resourceUrl);
+  const stored = JSON.parse(readFileSync(join(serverDir(fixture.resourceUrl, authDir), 'tokens.json'), 'utf8')) as { access_token: string };
+  const revokedBefore = fixture.stats.revocations.length;
+  const log = new RecordingLogger();
+  assert.equal(await signOut(options(fixture, authDir), log), true);
+  assert.deepEqual(fixture.stats.revocations.slice(revokedBefore), ['refresh_token', 'access_token']);
+  assert.match(log.text, /revoked the refresh token at the authorization server/);
+  assert.ok(!existsSync(serverDir(fixture.resourceUrl, authDir)));
+  const refused = await fetch(fixture.resourceUrl, { method: 'POST', headers: { Authorization: `Bearer ${stored.access_token}`, 'Content-Type': 'application/json' }, body: '{}' });
+  assert.equal(refused.status, 401, 'the revoked access token is refused');
+  assertNoSecrets(fixture, log.text);
+  assert.equal(await signOut(options(fixture, authDir), new RecordingLogger()), false, 'nothing left to sign out of');
+});
+
+test('signing out still forgets the tokens when the authorization server cannot be reached', async () => {
+  const authDir = tempDir();
+  await call(createRemoteAuth(options(fixture, authDir), new RecordingLogger()), fixture.resourceUrl);
+  const file = join(serverDir(fixture.resourceUrl, authDir), 'tokens.json');
+  const tokens = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  writeFileSync(file, JSON.stringify({ ...tokens, issuer: 'http://127.0.0.1:1/' }));
+  const log = new RecordingLogger();
+  assert.equal(await signOut(options(fixture, authDir), log), true);
+  assert.match(log.text, /could not revoke the tokens at the authorization server; forgetting them anyway/);
+  assert.ok(!existsSync(serverDir(fixture.resourceUrl, authDir)));
+  assertNoSecrets(fixture, log.text);
 });

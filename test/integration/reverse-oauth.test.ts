@@ -5,7 +5,7 @@
  * stored tokens without a sign-in; `mcp-bridge auth --logout` forgets them and `mcp-bridge auth` signs in again.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,10 +73,13 @@ describe('signing in to an OAuth-protected remote through mcp-bridge', { timeout
     assert.equal(fixture.stats.authorizations, 1);
   });
 
-  test('auth --logout forgets the tokens; auth signs in again before any desktop client runs', async () => {
-    const out = spawnSync(process.execPath, [cliPath, 'auth', ...bridgeArgs(), '--logout'], { encoding: 'utf8', timeout: 20_000 });
-    assert.equal(out.status, 0, out.stderr);
+  test('auth --logout revokes the tokens at the authorization server and forgets them; auth signs in again before any desktop client runs', async () => {
+    // Not spawnSync: the authorization server answering the revocation runs in this process.
+    const out = await runFollowingSignIn([cliPath, 'auth', ...bridgeArgs(), '--logout']);
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stderr, /revoked the refresh token at the authorization server/);
     assert.match(out.stderr, /signed out/);
+    assert.deepEqual(fixture.stats.revocations, ['refresh_token', 'access_token']);
     const signIn = await runFollowingSignIn([cliPath, 'auth', ...bridgeArgs()]);
     assert.equal(signIn.code, 0, signIn.stderr);
     assert.equal(fixture.stats.authorizations, 2);

@@ -17,13 +17,13 @@ test('the callback listener takes the code with the right state, ignores a wrong
   assert.equal(ok.status, 200);
   assert.match(ok.headers.get('content-type')!, /text\/html/);
   assert.match(await ok.text(), /Signed in/);
-  assert.equal(await listener.waitForCode(), 'the-code');
+  assert.deepEqual(await listener.waitForCode(), { code: 'the-code' });
   await listener.close();
   await assert.rejects(fetch(listener.url), 'closed after the code');
   assert.ok(!log.text.includes('the-code'));
 });
 
-test('a busy preferred port falls back to a free one, with a warning about exact-match servers', async () => {
+test('a busy preferred port falls back to a free one; for a client with fixed redirect URIs it fails saying what to do', async () => {
   const blocker = createServer();
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
   const busy = (blocker.address() as AddressInfo).port;
@@ -31,11 +31,35 @@ test('a busy preferred port falls back to a free one, with a warning about exact
   const listener = await startCallbackListener({ preferredPort: busy, expectedState: () => undefined, log });
   try {
     assert.notEqual(new URL(listener.url).port, String(busy));
-    assert.match(log.text, new RegExp(`callback port ${busy} is busy`));
+    assert.match(log.text, new RegExp(`callback port ${busy} is busy; using \\d+`));
+    await assert.rejects(
+      startCallbackListener({ preferredPort: busy, fallback: false, expectedState: () => undefined, log }),
+      new RegExp(`callback port ${busy} is busy, and the client's redirect URI is fixed to it: free the port, or pass --callbackPort`),
+    );
   } finally {
     await listener.close();
     blocker.close();
   }
+});
+
+test('the iss of the answer is passed on, and checked before its code or error is used (RFC 9207)', async () => {
+  const log = new RecordingLogger();
+  const issuer = 'https://as.example';
+  const verifyIssuer = (iss: string | undefined): boolean => iss === issuer;
+  const good = await startCallbackListener({ preferredPort: 0, expectedState: () => 's', verifyIssuer, log });
+  assert.equal((await fetch(`${good.url}?code=c1&state=s&iss=${encodeURIComponent(issuer)}`)).status, 200);
+  assert.deepEqual(await good.waitForCode(), { code: 'c1', iss: issuer });
+  for (const iss of ['&iss=https%3A%2F%2Fevil.example', `&iss=${encodeURIComponent(issuer + '/')}`, '']) {
+    const listener = await startCallbackListener({ preferredPort: 0, expectedState: () => 's', verifyIssuer, log });
+    const answer = await fetch(`${listener.url}?code=c2&state=s${iss}`);
+    assert.equal(answer.status, 400);
+    assert.match(await answer.text(), /did not come from the authorization server mcp-bridge asked/);
+    await assert.rejects(listener.waitForCode(), /did not come from the expected authorization server \(RFC 9207 iss check\)/);
+  }
+  // An error answer from another server: its text is not shown.
+  const mixed = await startCallbackListener({ preferredPort: 0, expectedState: () => 's', verifyIssuer, log });
+  await fetch(`${mixed.url}?error=access_denied&error_description=phishing&state=s&iss=https%3A%2F%2Fevil.example`);
+  await assert.rejects(mixed.waitForCode(), (error: Error) => !error.message.includes('phishing'));
 });
 
 test('an error answer rejects with the server\'s reason; no answer times out; closing first abandons', async () => {

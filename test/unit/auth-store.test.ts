@@ -5,7 +5,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { acquireLock } from '../../src/auth/lock.js';
-import { AuthStore, defaultAuthDir, serverDir } from '../../src/auth/store.js';
+import { AuthStore, clientFileName, defaultAuthDir, serverDir } from '../../src/auth/store.js';
 import { RecordingLogger } from '../helpers/oauth.js';
 
 const root = mkdtempSync(join(tmpdir(), 'mcp-bridge-store-'));
@@ -48,19 +48,32 @@ test('tokens: stored atomically 0600 in a 0700 directory (also one that existed 
 test('a corrupt file is reported once (without its content), read as absent, and replaced by the next save', async () => {
   const log = new RecordingLogger();
   const store = new AuthStore('https://h/mcp', fresh(), log);
-  await store.saveClient({ client_id: 'c' });
-  writeFileSync(join(store.dir, 'client.json'), '{"client_id": "c", "client_secret": "s3cr3t"');
-  assert.equal(await store.readClient(), undefined);
-  assert.equal(await store.readClient(), undefined);
+  const issuer = 'https://as.example/';
+  await store.saveClient(issuer, { client_id: 'c' });
+  writeFileSync(join(store.dir, clientFileName(issuer)), '{"client_id": "c", "client_secret": "s3cr3t"');
+  assert.equal(await store.readClient(issuer), undefined);
+  assert.equal(await store.readClient(issuer), undefined);
   assert.equal(log.lines.length, 1);
-  assert.match(log.lines[0]!, /^warn the stored OAuth client\.json is corrupt \(it is not valid JSON\)/);
+  assert.match(log.lines[0]!, /^warn the stored OAuth client-[0-9a-f]{16}\.json is corrupt \(it is not valid JSON\)/);
   assert.ok(!log.text.includes('s3cr3t'));
   writeFileSync(join(store.dir, 'tokens.json'), '{"token_type": "Bearer"}');
   assert.equal(await store.readTokens(), undefined);
   assert.match(log.text, /tokens\.json is corrupt \(it holds no access token\)/);
   writeFileSync(join(store.dir, 'tokens.json'), '[1]');
-  await store.saveClient({ client_id: 'd' });
-  assert.deepEqual(await store.readClient(), { client_id: 'd' });
+  await store.saveClient(issuer, { client_id: 'd' });
+  assert.deepEqual(await store.readClient(issuer), { client_id: 'd' });
+});
+
+test('client registrations are kept per authorization server: one never reads as the other', async () => {
+  const store = new AuthStore('https://h/mcp', fresh(), new RecordingLogger());
+  await store.saveClient('https://as1.example/', { client_id: 'one' });
+  await store.saveClient('https://as2.example/', { client_id: 'two' });
+  assert.deepEqual(await store.readClient('https://as1.example/'), { client_id: 'one' });
+  assert.deepEqual(await store.readClient('https://as2.example/'), { client_id: 'two' });
+  await store.clearClient('https://as1.example/');
+  assert.equal(await store.readClient('https://as1.example/'), undefined);
+  assert.deepEqual(await store.readClient('https://as2.example/'), { client_id: 'two' });
+  assert.notEqual(clientFileName('https://as1.example/'), clientFileName('https://as2.example/'));
 });
 
 test('the lock excludes a second holder until the first releases', async () => {
