@@ -1,12 +1,12 @@
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { isNotification, isResponse } from '../core/jsonrpc.js';
-import { BridgeError, rpcErrorResponse, type BridgeErrorCode } from '../errors.js';
+import { BridgeError, rpcErrorResponse } from '../errors.js';
 import type { Logger } from '../log.js';
 import { InputRequestRelay } from './inputRequests.js';
 import { ModernHttp } from './modernHttp.js';
 import { carriesModernMeta, initializeResult, resultResponse, withMeta, type ClientIdentity, type RpcRequest } from './modernMeta.js';
 import type { ConnectionOptions, RemoteConnection } from './remoteConnection.js';
-import { failureForError, type FailureKind, type RemoteFailure } from './remoteFailure.js';
+import { failureErrorCodes, failureForError, type RemoteFailure } from './remoteFailure.js';
 import { ResourceSubscriptions } from './modernSubscriptions.js';
 import { ToolHeaderCatalog } from './toolHeaderCatalog.js';
 
@@ -14,14 +14,6 @@ type Json = Record<string, unknown>;
 
 // How many input_required rounds one request may take before the bridge gives up on it.
 const MAX_INPUT_ROUNDS = 8;
-const failureCodes: Record<FailureKind, BridgeErrorCode> = {
-  unreachable: 'REMOTE_UNREACHABLE',
-  broken: 'REMOTE_CONNECTION_LOST',
-  unauthorized: 'REMOTE_UNAUTHORIZED',
-  sessionLost: 'REMOTE_SESSION_LOST',
-  rejected: 'REMOTE_REJECTED',
-};
-
 /**
  * A 2026-07-28 (stateless) remote presented to the desktop client: a legacy client's initialize is
  * answered from `server/discover`, ping and logging/setLevel locally, and each request goes out
@@ -198,5 +190,5 @@ function isInputRequired(answer: JSONRPCMessage): boolean {
 function errorAnswer(id: RequestId, error: unknown): JSONRPCMessage {
   if (error instanceof BridgeError) return rpcErrorResponse(id, error.code, error.detail);
   const failure = failureForError(error);
-  return rpcErrorResponse(id, failureCodes[failure.kind], failure.message);
+  return rpcErrorResponse(id, failureErrorCodes[failure.kind], failure.message);
 }

@@ -2,7 +2,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { ProtocolEra, RemoteKind, RemoteOptions } from '../config.js';
 import { isRequest, isResponse } from '../core/jsonrpc.js';
-import { BridgeError, rpcErrorResponse, type BridgeErrorCode } from '../errors.js';
+import { BridgeError, rpcErrorResponse } from '../errors.js';
 import type { RemoteAuth } from '../auth/types.js';
 import type { Logger } from '../log.js';
 import { backoffDelay, pause } from './backoff.js';
@@ -11,7 +11,7 @@ import { Handshake } from './handshake.js';
 import { LegacySseConnection } from './legacySseClient.js';
 import type { ClientIdentity } from './modernMeta.js';
 import type { ConnectionOptions, RemoteConnection } from './remoteConnection.js';
-import { failureForError, type FailureKind, type RemoteFailure } from './remoteFailure.js';
+import { failureErrorCodes, failureForError, type RemoteFailure } from './remoteFailure.js';
 import { StreamableHttpConnection } from './streamableHttpClient.js';
 
 /** One remote session and the client requests it took that still await an answer. */
@@ -33,14 +33,6 @@ const MAX_SESSION_RESTARTS = 2;
 const MAX_SIGN_INS = 2;
 // How long closing waits for messages still being sent.
 const FLUSH_TIMEOUT_MS = 2_000;
-
-const errorCodes: Record<FailureKind, BridgeErrorCode> = {
-  unreachable: 'REMOTE_UNREACHABLE',
-  broken: 'REMOTE_CONNECTION_LOST',
-  unauthorized: 'REMOTE_UNAUTHORIZED',
-  sessionLost: 'REMOTE_SESSION_LOST',
-  rejected: 'REMOTE_REJECTED',
-};
 
 /**
  * A remote MCP server as one Transport that relays raw messages (no SDK Client in between, so
@@ -278,6 +270,6 @@ export class RemoteTransport implements Transport {
     } else {
       this.log.warn('the remote MCP server failed', { error: failure.message });
     }
-    throw new BridgeError(errorCodes[failure.kind], failure.message);
+    throw new BridgeError(failureErrorCodes[failure.kind], failure.message);
   }
 }

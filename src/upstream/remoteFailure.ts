@@ -1,4 +1,5 @@
 import { Agent, fetch, type RequestInit, type Response } from 'undici';
+import type { BridgeErrorCode } from '../errors.js';
 
 /**
  * How a call to the remote failed, which decides what the bridge does next:
@@ -9,6 +10,15 @@ import { Agent, fetch, type RequestInit, type Response } from 'undici';
  * - `rejected`: any other HTTP error; the server refused this one message.
  */
 export type FailureKind = 'unreachable' | 'broken' | 'unauthorized' | 'sessionLost' | 'rejected';
+
+/** The catalogue code a request gets when the remote fails it in each way. */
+export const failureErrorCodes: Readonly<Record<FailureKind, BridgeErrorCode>> = {
+  unreachable: 'REMOTE_UNREACHABLE',
+  broken: 'REMOTE_CONNECTION_LOST',
+  unauthorized: 'REMOTE_UNAUTHORIZED',
+  sessionLost: 'REMOTE_SESSION_LOST',
+  rejected: 'REMOTE_REJECTED',
+};
 
 /** A failed call to the remote MCP server, classified by what the bridge should do about it. */
 export class RemoteFailure extends Error {
