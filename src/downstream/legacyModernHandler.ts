@@ -17,12 +17,12 @@ function servedMethods(capabilities: Result): string[] {
 }
 
 /**
- * What a session-era server advertises, as 2026-07-28 discovery: logging and resource
- * subscriptions are gone from that revision (list changes reach clients through
- * subscriptions/listen, which the SDK serves from the translator's notifications).
+ * What a session-era server advertises, as 2026-07-28 discovery: resource subscriptions are gone
+ * from that revision (changes reach clients through subscriptions/listen, which the SDK serves from
+ * the translator's notifications). `logging` stays: the SDK sends no log message without it.
  */
 export function modernCapabilities(capabilities: Result): Result {
-  const { logging: _logging, resources, ...rest } = capabilities;
+  const { resources, ...rest } = capabilities;
   if (!resources) return rest;
   const { subscribe: _subscribe, ...resourceRest } = resources as Result;
   return { ...rest, resources: resourceRest };

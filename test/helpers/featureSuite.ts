@@ -25,6 +25,8 @@ export type SessionRole = 'main' | 'other';
 export interface FeatureTarget {
   /** Base URL the clients connect to (they use /mcp or /sse under it, as their kind says). */
   url: string;
+  /** Extra flags for the reverse mcp-bridge a reverse-kind client spawns (default none). */
+  reverseArgs?: string[];
   /** Called once the session of a new client answered `echo` with the pid of the server process behind it. */
   sessionOpened(role: SessionRole, pid: number): void | Promise<void>;
   /** Waits until the session of `role` has ended, after its client closed. */
@@ -55,7 +57,7 @@ export function describeFeatureSuite(title: string, kind: TransportKind | Revers
     const seen: Seen = { sampling: [], elicitation: [], roots: 0, logs: [], updated: [], listChanged: { tools: 0, resources: 0, prompts: 0 } };
 
     const connect = async (options: Parameters<typeof connectClient>[2] = {}): Promise<ConnectedClient> => {
-      const connected = await connectClient(target!.url, kind, options);
+      const connected = await connectClient(target!.url, kind, { reverseArgs: target!.reverseArgs, ...options });
       open.add(connected);
       return connected;
     };

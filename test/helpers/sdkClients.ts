@@ -50,14 +50,15 @@ export async function connectClient(
     name = `test-client-${kind}`,
     capabilities = {},
     setup,
-  }: { name?: string; capabilities?: ClientCapabilities; setup?: (client: Client) => void } = {},
+    reverseArgs: extraReverseArgs = [],
+  }: { name?: string; capabilities?: ClientCapabilities; setup?: (client: Client) => void; reverseArgs?: string[] } = {},
 ): Promise<ConnectedClient> {
   const client = new Client({ name, version: '1.0.0' }, { capabilities });
   const errors: Error[] = [];
   client.onerror = (error) => errors.push(error);
   setup?.(client);
   if (kind.startsWith('reverse')) {
-    const transport = new StdioClientTransport({ command: process.execPath, args: [cliPath, ...reverseArgs(baseUrl, kind as ReverseKind)], stderr: 'ignore' });
+    const transport = new StdioClientTransport({ command: process.execPath, args: [cliPath, ...reverseArgs(baseUrl, kind as ReverseKind), ...extraReverseArgs], stderr: 'ignore' });
     await client.connect(transport);
     return { client, kind, errors, pid: transport.pid ?? undefined, close: () => client.close() };
   }

@@ -24,18 +24,21 @@ import {
   runServerRequirements,
 } from '../fixtures/conformance-suite.js';
 
-const REVISION = '2026-07-28';
 const SUITE_TIMEOUT_MS = 240_000;
 
-for (const [era, fixture] of [
-  ['a session-era (legacy) stdio server', 'conformance-server'],
-  ['a 2026-07-28 stdio server', 'modern-server'],
+for (const [REVISION, era, fixture] of [
+  ['2026-07-28', 'a session-era (legacy) stdio server', 'conformance-server'],
+  ['2026-07-28', 'a 2026-07-28 stdio server', 'modern-server'],
+  // The session eras as the 0.2 line grades them (0.1.16's run is conformance.test.ts).
+  ['2025-11-25', 'a session-era stdio server', 'conformance-server'],
 ] as const) {
   test(`every ${REVISION} server scenario passes through the bridge in front of ${era}`, { timeout: SUITE_TIMEOUT_MS + 30_000 }, async (t) => {
     const cli = newestConformanceCli();
     const unavailable = conformanceUnavailable() ?? (cli && isConformance02(cli) ? undefined : 'the 0.2 conformance line is not installed');
     if (unavailable || !cli) return void t.skip(unavailable);
-    const required = requiredServerScenarios(cli.path, REVISION);
+    // The revision's frozen list leaves out http-header-validation (added to the suite after it); issue 6 names it, so it counts too.
+    const extra = REVISION === '2026-07-28' ? ['http-header-validation'] : [];
+    const required = [...new Set([...requiredServerScenarios(cli.path, REVISION), ...extra])];
     const outDir = await mkdtemp(join(tmpdir(), 'mcp-bridge-conformance-2026-'));
     const bridge = await startBridge(['--stdio', fixtureCommand(fixture)]);
     let seenChildren: number[] = [];

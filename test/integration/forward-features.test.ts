@@ -18,6 +18,8 @@ for (const kind of [...TRANSPORTS, ...REVERSE_KINDS]) {
     const pids = new Map<SessionRole, number>();
     return {
       url: bridge.url,
+      // The session-era chain, whose sessions each own a child; the 2026-07-28 chain is in reverse-modern-chain.
+      reverseArgs: ['--protocolEra', 'legacy'],
       sessionOpened: (role, pid) => {
         assert.ok(bridge.children().includes(pid), `the ${role} session child ${pid} is a descendant of the bridge`);
         assert.ok(![...pids.values()].includes(pid), 'each session has its own child');
