@@ -33,7 +33,8 @@ describe('the reverse bridge', () => {
   test('closing stdin ends the remote session (its server child stops) and exits 0; stdout carries only protocol', async () => {
     const forward = await startBridge(['--stdio', fixtureCommand('test-server')]);
     try {
-      const reverse = spawnReverse(['--streamableHttp', `${forward.url}/mcp`, '--logLevel', 'debug']);
+      // The session era, so that there is a remote session (and child) for closing stdin to end.
+      const reverse = spawnReverse(['--streamableHttp', `${forward.url}/mcp`, '--protocolEra', 'legacy', '--logLevel', 'debug']);
       reverse.send(initialize);
       await waitFor(() => reverse.messages().find((m) => m.id === 0), { what: 'the initialize answer' });
       reverse.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
