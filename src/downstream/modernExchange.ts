@@ -1,12 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import { ProtocolErrorCode } from '@modelcontextprotocol/server';
+import { ProtocolErrorCode, SUBSCRIPTION_ID_META_KEY } from '@modelcontextprotocol/server';
+import { HEADER_MISMATCH } from '../core/modernWire.js';
 
 type Params = Record<string, unknown>;
 type Message = JSONRPCMessage & { id: RequestId; method?: string; params?: Params };
 
-const SUBSCRIPTION_ID = 'io.modelcontextprotocol/subscriptionId';
-const badRequestCodes = new Set<number>([ProtocolErrorCode.MissingRequiredClientCapability, ProtocolErrorCode.UnsupportedProtocolVersion, -32020]);
+const badRequestCodes = new Set<number>([ProtocolErrorCode.MissingRequiredClientCapability, ProtocolErrorCode.UnsupportedProtocolVersion, HEADER_MISMATCH]);
 
 /** The HTTP status for a server's JSON-RPC error as the 2026-07-28 HTTP binding has it (in-band errors are 200). */
 export function statusForError(code: number): number {
@@ -66,7 +66,7 @@ export class ModernExchange {
     const params = { ...(message.params ?? {}) };
     if (this.bridgeToken !== undefined && params.progressToken === this.bridgeToken) params.progressToken = this.clientToken;
     const meta = params._meta as Params | undefined;
-    if (meta?.[SUBSCRIPTION_ID] !== undefined) params._meta = { ...meta, [SUBSCRIPTION_ID]: this.clientId };
+    if (meta?.[SUBSCRIPTION_ID_META_KEY] !== undefined) params._meta = { ...meta, [SUBSCRIPTION_ID_META_KEY]: this.clientId };
     this.openStream();
     this.res.write(`event: message\ndata: ${JSON.stringify({ ...message, params })}\n\n`);
   }

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { classifyInboundRequest, PROTOCOL_VERSION_META_KEY, ProtocolErrorCode } from '@modelcontextprotocol/server';
+import { classifyInboundRequest, PROTOCOL_VERSION_META_KEY, ProtocolErrorCode, SUBSCRIPTION_ID_META_KEY } from '@modelcontextprotocol/server';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { Upstream, UpstreamFactory } from '../core/gateway.js';
 import { isResponse } from '../core/jsonrpc.js';
@@ -11,7 +11,6 @@ import { checkStandardHeaders } from './statelessHeaders.js';
 type Params = Record<string, unknown>;
 type Message = JSONRPCMessage & { id?: RequestId; method?: string; params?: Params };
 
-const SUBSCRIPTION_ID = 'io.modelcontextprotocol/subscriptionId';
 
 /**
  * 2026-07-28 requests passed unchanged to one shared 2026-07-28 stdio server: the bridge checks
@@ -110,7 +109,7 @@ export class ModernPassthrough {
     }
     if (message.id !== undefined) {
       // 2026-07-28 has no server-to-client requests; refuse rather than leave the server waiting.
-      void this.upstream?.transport.send({ jsonrpc: '2.0', id: message.id, error: { code: -32601, message: 'Not supported in 2026-07-28' } } as JSONRPCMessage);
+      void this.upstream?.transport.send({ jsonrpc: '2.0', id: message.id, error: { code: ProtocolErrorCode.MethodNotFound, message: 'Not supported in 2026-07-28' } } as JSONRPCMessage);
       return;
     }
     for (const exchange of this.recipients(message)) exchange.notify(message);
@@ -121,7 +120,7 @@ export class ModernPassthrough {
     const params = message.params ?? {};
     const token = params.progressToken;
     if (token !== undefined) return [...this.exchanges.values()].filter((exchange) => exchange.bridgeToken === token);
-    const subscription = (params._meta as Params | undefined)?.[SUBSCRIPTION_ID];
+    const subscription = (params._meta as Params | undefined)?.[SUBSCRIPTION_ID_META_KEY];
     if (subscription !== undefined) return [this.exchanges.get(String(subscription))].filter((exchange) => exchange !== undefined);
     const calls = [...this.exchanges.values()].filter((exchange) => !exchange.isListen);
     return calls.length === 1 ? calls : [];

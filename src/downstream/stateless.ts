@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import type { Gateway, UpstreamFactory } from '../core/gateway.js';
 import { BridgeError, writeErrorResponse } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -7,7 +8,8 @@ import { toWebRequest } from './webExchange.js';
 
 export type { StatelessOptions } from './statelessFace.js';
 
-const sessionEraVersions = new Set(['2024-11-05', '2025-03-26', '2025-06-18', '2025-11-25']);
+// The session-era revisions, as the v1 SDK (which serves them) knows them.
+const sessionEraVersions = new Set(SUPPORTED_PROTOCOL_VERSIONS);
 
 /**
  * A cheap first look: could this POST be a 2026-07-28 request? True when it carries an

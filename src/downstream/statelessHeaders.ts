@@ -1,8 +1,6 @@
-/** The JSON-RPC code of a request whose standard headers disagree with its body (2026-07-28 HTTP binding). */
-export const HEADER_MISMATCH = -32020;
+import { HEADER_MISMATCH, mcpNameOf } from '../core/modernWire.js';
 
-/** Which body field each method's `Mcp-Name` header must mirror. */
-const nameFields: Record<string, string> = { 'tools/call': 'name', 'prompts/get': 'name', 'resources/read': 'uri' };
+export { HEADER_MISMATCH } from '../core/modernWire.js';
 
 /** A header mismatch: the JSON-RPC error to answer with HTTP 400. */
 export interface HeaderMismatch {
@@ -25,9 +23,8 @@ function mismatch(header: string, expected: string, got: string | null): HeaderM
 export function checkStandardHeaders(headers: Headers, method: string, params: Record<string, unknown> | undefined): HeaderMismatch | undefined {
   const methodHeader = headers.get('mcp-method')?.trim() ?? null;
   if (methodHeader !== method) return mismatch('Mcp-Method', method, methodHeader);
-  const field = nameFields[method];
-  const value = field === undefined ? undefined : params?.[field];
-  if (typeof value !== 'string') return undefined;
+  const value = mcpNameOf(method, params);
+  if (value === undefined) return undefined;
   const nameHeader = headers.get('mcp-name')?.trim() ?? null;
   return nameHeader === value ? undefined : mismatch('Mcp-Name', value, nameHeader);
 }

@@ -1,3 +1,4 @@
+import { ProtocolErrorCode } from '@modelcontextprotocol/client';
 import type { Logger } from '../log.js';
 import { ModernConnection } from './modernConnection.js';
 import { ModernHttp } from './modernHttp.js';
@@ -10,8 +11,6 @@ type Json = Record<string, unknown>;
 /** Which era a remote speaks: 2026-07-28 with its server/discover result, or the legacy (session) eras. */
 export type Discovery = { era: 'modern'; result: Json } | { era: 'legacy'; reason: string };
 
-// The spec's "unsupported protocol version" error: a server may refuse a first try and name what it supports.
-const UNSUPPORTED_VERSION = -32022;
 const ATTEMPTS = 2;
 
 /**
@@ -39,7 +38,7 @@ export async function discover(http: ModernHttp, identity: ClientIdentity, log: 
     }
     const error = (answer.error ?? {}) as { code?: unknown; message?: unknown; data?: { supported?: unknown } };
     const supported = Array.isArray(error.data?.supported) ? error.data.supported : [];
-    if (error.code === UNSUPPORTED_VERSION && supported.includes(MODERN_VERSION) && attempt < ATTEMPTS) {
+    if (error.code === ProtocolErrorCode.UnsupportedProtocolVersion && supported.includes(MODERN_VERSION) && attempt < ATTEMPTS) {
       log.debug('the remote refused server/discover at 2026-07-28 although it lists it; asking again');
       continue;
     }

@@ -1,9 +1,7 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Upstream, UpstreamFactory } from '../core/gateway.js';
 import type { Logger } from '../log.js';
-
-/** The 2026-07-28 protocol revision: per-request `_meta`, no initialize handshake. */
-export const modernVersion = '2026-07-28';
+import { modernEnvelope } from './modernMeta.js';
 
 /** Longest wait for each answer of the probe. */
 const PROBE_TIMEOUT_MS = 30_000;
@@ -13,14 +11,8 @@ type Result = Record<string, unknown>;
 /** What a stdio server speaks: a 2026-07-28 one (with its discover result) or a session-era one (with its initialize result). */
 export type ChildEra = { era: 'modern'; discover: Result } | { era: 'legacy'; initialize: Result };
 
-/** The `_meta` envelope the bridge itself sends when it asks a server something in 2026-07-28. */
-export function bridgeEnvelope(): Result {
-  return {
-    'io.modelcontextprotocol/protocolVersion': modernVersion,
-    'io.modelcontextprotocol/clientInfo': { name: 'mcp-bridge', version: '1.0.0' },
-    'io.modelcontextprotocol/clientCapabilities': {},
-  };
-}
+// Who the bridge says it is when it asks a server something itself.
+const bridgeClientInfo = { name: 'mcp-bridge', version: '1.0.0' };
 
 /**
  * Starts one server and asks it `server/discover` in 2026-07-28: a modern server answers; a
@@ -32,12 +24,12 @@ export async function probeChildEra(factory: UpstreamFactory, log: Logger): Prom
   const upstream = factory(log.child({ probe: 'era' }));
   try {
     await upstream.transport.start();
-    const discover = await ask(upstream, 'server/discover', { _meta: bridgeEnvelope() });
+    const discover = await ask(upstream, 'server/discover', { _meta: modernEnvelope({ clientInfo: bridgeClientInfo, capabilities: {} }) });
     if ('result' in discover) return { era: 'modern', discover: discover.result as Result };
     const init = await ask(upstream, 'initialize', {
       protocolVersion: '2025-11-25',
       capabilities: {},
-      clientInfo: { name: 'mcp-bridge', version: '1.0.0' },
+      clientInfo: bridgeClientInfo,
     });
     if (!('result' in init)) throw new Error(`the server refused initialize: ${JSON.stringify(init.error)}`);
     return { era: 'legacy', initialize: init.result as Result };

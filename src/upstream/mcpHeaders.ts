@@ -4,6 +4,8 @@
  * and one `Mcp-Param-{Name}` per tool argument whose schema property is annotated `x-mcp-header`.
  */
 
+import { mcpNameOf } from '../core/modernWire.js';
+
 /** One `x-mcp-header` annotation: where the argument sits in `arguments`, and the header it goes to. */
 export interface HeaderDeclaration {
   readonly path: readonly string[];
@@ -21,9 +23,6 @@ const HEADER_TYPES = new Set(['string', 'integer', 'boolean']);
 const UNREACHABLE_KEYWORDS = ['items', 'prefixItems', 'additionalProperties', 'patternProperties', 'oneOf', 'anyOf', 'allOf', 'not', 'if', 'then', 'else', '$defs', 'definitions'];
 const BASE64_PREFIX = '=?base64?';
 const BASE64_SUFFIX = '?=';
-
-/** Which request parameter `Mcp-Name` mirrors, per method. */
-const nameSources: Record<string, string> = { 'tools/call': 'name', 'prompts/get': 'name', 'resources/read': 'uri' };
 
 type Json = Record<string, unknown>;
 
@@ -99,8 +98,7 @@ export function paramHeaders(declarations: readonly HeaderDeclaration[], args: u
 /** `Mcp-Method` for every message with a method, and `Mcp-Name` for the methods that name a tool, prompt or resource. */
 export function standardHeaders(method: string, params: Json | undefined): Record<string, string> {
   const headers: Record<string, string> = { 'Mcp-Method': method };
-  const source = nameSources[method];
-  const name = source ? params?.[source] : undefined;
-  if (typeof name === 'string') headers['Mcp-Name'] = encodeHeaderValue(name);
+  const name = mcpNameOf(method, params);
+  if (name !== undefined) headers['Mcp-Name'] = encodeHeaderValue(name);
   return headers;
 }

@@ -14,6 +14,7 @@ export const metaKeys = {
   clientCapabilities: 'io.modelcontextprotocol/clientCapabilities',
   logLevel: 'io.modelcontextprotocol/logLevel',
   serverInfo: 'io.modelcontextprotocol/serverInfo',
+  subscriptionId: 'io.modelcontextprotocol/subscriptionId',
 } as const;
 
 type Json = Record<string, unknown>;
@@ -35,17 +36,21 @@ export function carriesModernMeta(message: JSONRPCMessage): boolean {
   return typeof meta?.[metaKeys.protocolVersion] === 'string';
 }
 
-/** The request with the client's identity added to `params._meta` (a progress token and other keys stay). */
-export function withMeta(request: RpcRequest, identity: ClientIdentity): RpcRequest {
-  const params = request.params ?? {};
-  const meta: Json = {
-    ...(params._meta as Json | undefined),
+/** The per-request `_meta` envelope that says who the client is in 2026-07-28. */
+export function modernEnvelope(identity: ClientIdentity): Json {
+  const envelope: Json = {
     [metaKeys.protocolVersion]: MODERN_VERSION,
     [metaKeys.clientInfo]: identity.clientInfo,
     [metaKeys.clientCapabilities]: identity.capabilities,
   };
-  if (identity.logLevel) meta[metaKeys.logLevel] = identity.logLevel;
-  return { ...request, params: { ...params, _meta: meta } };
+  if (identity.logLevel) envelope[metaKeys.logLevel] = identity.logLevel;
+  return envelope;
+}
+
+/** The request with the client's identity added to `params._meta` (a progress token and other keys stay). */
+export function withMeta(request: RpcRequest, identity: ClientIdentity): RpcRequest {
+  const params = request.params ?? {};
+  return { ...request, params: { ...params, _meta: { ...(params._meta as Json | undefined), ...modernEnvelope(identity) } } };
 }
 
 /** The protocol version a request claims in `_meta`, if any. */

@@ -2,7 +2,7 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { BridgeError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ModernHttp } from './modernHttp.js';
-import { withMeta, type ClientIdentity } from './modernMeta.js';
+import { metaKeys, withMeta, type ClientIdentity } from './modernMeta.js';
 
 type Json = Record<string, unknown>;
 
@@ -44,7 +44,7 @@ export class ResourceSubscriptions {
   take(message: JSONRPCMessage): boolean {
     if (!this.current || !('method' in message) || message.method !== 'notifications/subscriptions/acknowledged') return false;
     const meta = (message.params as { _meta?: Json } | undefined)?._meta;
-    const subscription = meta?.['io.modelcontextprotocol/subscriptionId'];
+    const subscription = meta?.[metaKeys.subscriptionId];
     if (subscription !== undefined && subscription !== this.current.id) return false;
     this.current.ack();
     return true;
