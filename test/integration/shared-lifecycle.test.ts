@@ -41,6 +41,8 @@ describe('--sessionMode shared --pool 2', { timeout: 180_000 }, () => {
   before(async () => {
     bridge = await startBridge(['--sessionMode', 'shared', '--pool', '2', '--stdio', fixtureCommand('test-server')]);
     await waitFor(() => bridge.children().length === 2, { what: 'two shared children' });
+    // Spawned is not ready: a child still initializing gets no requests, which would unbalance the spread checked below.
+    await waitFor(() => bridge.stderr().match(/shared MCP server ready/g)?.length === 2, { what: 'both shared children initialized' });
     bridge.children().forEach((pid) => everyPid.add(pid));
     for (let i = 0; i < 8; i++) clients.push(await openRaw(bridge.url, i));
   });
