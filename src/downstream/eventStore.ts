@@ -1,20 +1,23 @@
-import type { EventStore } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { jsonLength } from './jsonLength.js';
-
 interface StoredEvent {
   streamId: string;
-  message: JSONRPCMessage;
-  bytes: number;
+  /** The message as sent: its JSON text. */
+  data: string;
+}
+
+/** One stored event, as replayed. */
+export interface ReplayedEvent {
+  id: string;
+  data: string;
 }
 
 /**
  * A per-session, in-memory event store for Streamable HTTP resumability (`Last-Event-ID`), bounded
  * by event count and bytes: the oldest events are forgotten first, and an event larger than the
  * whole byte budget is never kept. Event ids are `<streamId>:<sequence>`, so the stream of an
- * event id is known even after the event itself was evicted.
+ * event id is known even after the event itself was evicted. It keeps JSON texts, as sent, so
+ * that storing costs no second serialization and replaying none at all.
  */
-export class BoundedEventStore implements EventStore {
+export class BoundedEventStore {
   private readonly events = new Map<number, StoredEvent>();
   private sequence = 0;
   private bytes = 0;
@@ -24,41 +27,43 @@ export class BoundedEventStore implements EventStore {
     private readonly maxBytes: number,
   ) {}
 
-  async storeEvent(streamId: string, message: JSONRPCMessage): Promise<string> {
+  /** Stores the JSON text of one message sent on `streamId` and returns its event id. */
+  store(streamId: string, data: string): string {
     const id = ++this.sequence;
-    const bytes = jsonLength(message);
-    if (this.maxEvents > 0 && bytes <= this.maxBytes) {
-      this.events.set(id, { streamId, message, bytes });
-      this.bytes += bytes;
+    if (this.maxEvents > 0 && data.length <= this.maxBytes) {
+      this.events.set(id, { streamId, data });
+      this.bytes += data.length;
       this.evict();
     }
     return `${streamId}:${id}`;
   }
 
-  async getStreamIdForEventId(eventId: string): Promise<string | undefined> {
+  /** An event id for a priming event (no data, never replayed) on `streamId`. */
+  mark(streamId: string): string {
+    return `${streamId}:${++this.sequence}`;
+  }
+
+  /** The stream an event id belongs to, or undefined when it is not one of ours. */
+  streamOf(eventId: string): string | undefined {
     return parseEventId(eventId)?.streamId;
   }
 
-  async replayEventsAfter(
-    lastEventId: string,
-    { send }: { send: (eventId: string, message: JSONRPCMessage) => Promise<void> },
-  ): Promise<string> {
-    const last = parseEventId(lastEventId);
-    if (!last) throw new Error('unknown event id');
+  /** The events of the same stream stored after `eventId`, oldest first ([] for a foreign id). */
+  eventsAfter(eventId: string): ReplayedEvent[] {
+    const last = parseEventId(eventId);
+    if (!last) return [];
+    const replayed: ReplayedEvent[] = [];
     for (const [id, event] of this.events) {
-      // Priming events carry no message and are not replayed.
-      if (id > last.sequence && event.streamId === last.streamId && Object.keys(event.message).length > 0) {
-        await send(`${event.streamId}:${id}`, event.message);
-      }
+      if (id > last.sequence && event.streamId === last.streamId) replayed.push({ id: `${event.streamId}:${id}`, data: event.data });
     }
-    return last.streamId;
+    return replayed;
   }
 
   private evict(): void {
     for (const [id, event] of this.events) {
       if (this.events.size <= this.maxEvents && this.bytes <= this.maxBytes) return;
       this.events.delete(id);
-      this.bytes -= event.bytes;
+      this.bytes -= event.data.length;
     }
   }
 }

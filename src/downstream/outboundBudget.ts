@@ -1,16 +1,5 @@
 import type { ServerResponse } from 'node:http';
 
-/** Options for watching one response; see OutboundBudget.watch. */
-export interface WatchOptions {
-  /**
-   * Make `res.write` report that it never needs draining (default false). For writers that honour
-   * backpressure by parking data where we cannot see it (the SDK's Streamable HTTP transport queues
-   * in a web ReadableStream that @hono/node-server pumps into `res`), so the backlog moves into
-   * `res`, where `writableLength` counts it.
-   */
-  hideBackpressure?: boolean;
-}
-
 /**
  * Bounds the bytes one session has queued toward its HTTP client, across all of its open responses
  * (`res.writableLength`: Node's buffer plus the socket's). Each write first checks the backlog
@@ -36,7 +25,7 @@ export class OutboundBudget {
   }
 
   /** Counts `res` against the budget until it closes, by checking every `res.write`. */
-  watch(res: ServerResponse, { hideBackpressure = false }: WatchOptions = {}): void {
+  watch(res: ServerResponse): void {
     if (this.overflowed) return void res.destroy();
     this.responses.add(res);
     res.once('close', () => this.responses.delete(res));
@@ -49,8 +38,7 @@ export class OutboundBudget {
         this.overflow(queued);
         return true;
       }
-      const flushed = write(...args);
-      return hideBackpressure || flushed;
+      return write(...args);
     }) as ServerResponse['write'];
   }
 

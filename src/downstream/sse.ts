@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { SseStream } from './sseStream.js';
 
 /** Options for one legacy SSE session. */
 export interface SseSessionOptions {
@@ -24,8 +25,8 @@ export class SseSessionTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
 
-  private open = false;
-  private keepalive: NodeJS.Timeout | undefined;
+  private stream: SseStream | undefined;
+  private ended = false;
 
   constructor(
     private readonly res: ServerResponse,
@@ -33,20 +34,10 @@ export class SseSessionTransport implements Transport {
   ) {}
 
   async start(): Promise<void> {
-    if (this.open) return;
-    this.open = true;
-    this.res.writeHead(200, {
-      'Content-Type': 'text/event-stream',
-      'Cache-Control': 'no-cache, no-transform',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-    });
+    if (this.stream) return;
+    this.stream = new SseStream(this.res, { keepaliveMs: this.options.keepaliveMs });
     const separator = this.options.messageUrl.includes('?') ? '&' : '?';
-    this.res.write(`event: endpoint\ndata: ${this.options.messageUrl}${separator}sessionId=${this.sessionId}\n\n`);
-    if (this.options.keepaliveMs > 0) {
-      this.keepalive = setInterval(() => this.res.write(': keepalive\n\n'), this.options.keepaliveMs);
-      this.keepalive.unref();
-    }
+    this.stream.event(`${this.options.messageUrl}${separator}sessionId=${this.sessionId}`, undefined, 'endpoint');
     this.res.on('close', () => this.closed());
   }
 
@@ -56,19 +47,18 @@ export class SseSessionTransport implements Transport {
   }
 
   async send(message: JSONRPCMessage): Promise<void> {
-    if (!this.open) throw new Error('the SSE stream is closed');
-    this.res.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+    if (!this.stream?.isOpen) throw new Error('the SSE stream is closed');
+    this.stream.event(JSON.stringify(message));
   }
 
   async close(): Promise<void> {
-    if (this.open) this.res.end();
+    this.stream?.end();
     this.closed();
   }
 
   private closed(): void {
-    if (!this.open) return;
-    this.open = false;
-    clearInterval(this.keepalive);
+    if (this.ended || !this.stream) return;
+    this.ended = true;
     this.onclose?.();
   }
 }

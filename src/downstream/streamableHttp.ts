@@ -1,13 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Gateway } from '../core/gateway.js';
-import { writeErrorResponse } from '../errors.js';
+import type { Session } from '../core/sessions.js';
+import { writeErrorResponse, writeJsonError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { BoundedEventStore } from './eventStore.js';
 import { OutboundBudget } from './outboundBudget.js';
 import { findSession, refuseDuplicateIds } from './sessionIds.js';
+import { StreamableHttpSessionTransport } from './streamableHttpSession.js';
 
 /** Options for Streamable HTTP sessions; bodies arrive already parsed and size-checked. */
 export interface StreamableHttpOptions {
@@ -22,20 +22,48 @@ export interface StreamableHttpOptions {
 
 type Body = JSONRPCMessage | JSONRPCMessage[] | undefined;
 
-function hasInitialize(body: Body): boolean {
-  const messages = Array.isArray(body) ? body : body ? [body] : [];
-  return messages.some((message) => 'method' in message && message.method === 'initialize');
+/** Messages in one batch at most, as in the SDK's own server. */
+const maxBatchMessages = 100;
+/** The version assumed when a client sends no MCP-Protocol-Version header (spec 2025-06-18). */
+const assumedProtocolVersion = '2025-03-26';
+/** Tells resuming clients (2025-11-25 priming events) how soon to reconnect. */
+const resumeRetryMs = 1000;
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function accepts(req: IncomingMessage, ...types: string[]): boolean {
+  const accept = header(req, 'accept') ?? '';
+  return types.every((type) => accept.includes(type));
+}
+
+function isJsonContent(req: IncomingMessage): boolean {
+  return (header(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase() === 'application/json';
+}
+
+/** Answers a POST whose headers or batch size the spec refuses, and says whether it did. */
+function refusePost(req: IncomingMessage, res: ServerResponse, messages: JSONRPCMessage[]): boolean {
+  if (!accepts(req, 'application/json', 'text/event-stream')) writeJsonError(res, 'NOT_ACCEPTABLE', 'accept both application/json and text/event-stream');
+  else if (!isJsonContent(req)) writeJsonError(res, 'UNSUPPORTED_MEDIA_TYPE', 'the body must be application/json');
+  else if (messages.length > maxBatchMessages) writeJsonError(res, 'INVALID_REQUEST', `a batch holds at most ${maxBatchMessages} messages`);
+  else return false;
+  return true;
+}
+
+function isInitialize(message: JSONRPCMessage): boolean {
+  return 'method' in message && message.method === 'initialize';
 }
 
 /**
- * The Streamable HTTP endpoint with sessions (spec 2025-03-26 to 2025-11-25): an `initialize`
- * POST without `Mcp-Session-Id` starts a session with its own MCP server; every other request is
- * routed by that header to the session's SDK transport, which owns streams, version checks and
- * resumability.
+ * The Streamable HTTP endpoint with sessions (spec 2025-03-26 to 2025-11-25): checks each request's
+ * headers, starts a session with its own MCP server on an `initialize` POST without
+ * `Mcp-Session-Id`, and routes everything else by that header to the session's transport.
  */
 export class StreamableHttpEndpoint {
-  // Keyed by transport, so a budget goes away with its session.
-  private readonly budgets = new WeakMap<StreamableHTTPServerTransport, OutboundBudget>();
+  // One budget per session, gone with it.
+  private readonly budgets = new WeakMap<Session, OutboundBudget>();
 
   constructor(
     private readonly gateway: Gateway,
@@ -45,49 +73,76 @@ export class StreamableHttpEndpoint {
 
   /** Handles POST, GET and DELETE on the endpoint. */
   async handle(req: IncomingMessage, res: ServerResponse, body: Body): Promise<void> {
-    const sessionId = req.headers['mcp-session-id'];
-    if (sessionId === undefined && req.method === 'POST' && hasInitialize(body)) return this.initialize(req, res, body);
-    const session = findSession(this.gateway, 'streamableHttp', Array.isArray(sessionId) ? sessionId[0] : sessionId, res);
-    if (!session || !(session.downstream instanceof StreamableHTTPServerTransport)) return;
-    if (refuseDuplicateIds(session, body, res)) return;
-    this.budgets.get(session.downstream)?.watch(res, { hideBackpressure: true });
-    await session.downstream.handleRequest(req, res, body);
+    if (req.method === 'POST') return this.post(req, res, Array.isArray(body) ? body : body ? [body] : []);
+    if (req.method === 'GET') return this.get(req, res);
+    const session = this.session(req, res);
+    if (!session) return;
+    await session.close({ code: 'SESSION_CLOSED', detail: 'the client ended the session' });
+    res.writeHead(200).end();
   }
 
-  private async initialize(req: IncomingMessage, res: ServerResponse, body: Body): Promise<void> {
-    const id = randomUUID();
-    const transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => id,
-      enableJsonResponse: this.options.jsonResponse,
-      eventStore: new BoundedEventStore(this.options.eventStoreMaxEvents, this.options.eventStoreMaxBytes),
-      keepAliveMs: this.options.keepaliveMs,
-      // Tells resuming clients (2025-11-25 priming events) how soon to reconnect.
-      retryInterval: 1000,
-    });
+  private async post(req: IncomingMessage, res: ServerResponse, messages: JSONRPCMessage[]): Promise<void> {
+    const initialize = messages.find(isInitialize);
+    if (initialize && header(req, 'mcp-session-id') === undefined) {
+      if (refusePost(req, res, messages)) return;
+      if (messages.length > 1) return writeJsonError(res, 'INVALID_REQUEST', 'initialize must be sent alone');
+      return this.initialize(res, messages, (initialize as { params?: { protocolVersion?: string } }).params?.protocolVersion);
+    }
+    const session = this.session(req, res);
+    if (!session || refusePost(req, res, messages)) return;
+    if (initialize) return writeJsonError(res, 'ALREADY_INITIALIZED');
+    if (refuseDuplicateIds(session, messages, res)) return;
+    (session.downstream as StreamableHttpSessionTransport).post(res, messages, header(req, 'mcp-protocol-version') ?? assumedProtocolVersion);
+  }
+
+  private get(req: IncomingMessage, res: ServerResponse): void {
+    const session = this.session(req, res);
+    if (!session) return;
+    if (!accepts(req, 'text/event-stream')) return writeJsonError(res, 'NOT_ACCEPTABLE', 'accept text/event-stream');
+    const refused = (session.downstream as StreamableHttpSessionTransport).get(res, header(req, 'last-event-id'));
+    if (refused) writeJsonError(res, refused);
+  }
+
+  /** The session a request names, with a supported MCP-Protocol-Version; otherwise answers the request itself. */
+  private session(req: IncomingMessage, res: ServerResponse): Session | undefined {
+    const session = findSession(this.gateway, 'streamableHttp', header(req, 'mcp-session-id'), res);
+    if (!session || !(session.downstream instanceof StreamableHttpSessionTransport)) return undefined;
+    const version = header(req, 'mcp-protocol-version');
+    if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
+      return void writeJsonError(res, 'UNSUPPORTED_PROTOCOL_VERSION', `${version} (supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`);
+    }
+    this.watchBacklog(session, res);
+    return session;
+  }
+
+  private async initialize(res: ServerResponse, messages: JSONRPCMessage[], protocolVersion = assumedProtocolVersion): Promise<void> {
+    const { keepaliveMs, jsonResponse, eventStoreMaxEvents, eventStoreMaxBytes } = this.options;
+    const events = new BoundedEventStore(eventStoreMaxEvents, eventStoreMaxBytes);
+    const transport = new StreamableHttpSessionTransport({ keepaliveMs, jsonResponse, events, retryMs: resumeRetryMs });
+    let session: Session;
     try {
-      // In JSON-response mode the SDK drops messages tied to a request: send them on the GET stream.
-      await this.gateway.open('streamableHttp', id, transport, { relateToRequests: !this.options.jsonResponse });
+      // In JSON-response mode answers wait for the end of the exchange: other messages take the GET stream.
+      session = await this.gateway.open('streamableHttp', transport.sessionId, transport, { relateToRequests: !jsonResponse });
     } catch (error) {
       this.log.warn('could not open a Streamable HTTP session', { error: (error as Error).message });
       return writeErrorResponse(res, error);
     }
-    this.watchBacklog(id, transport, res);
-    await transport.handleRequest(req, res, body);
+    this.watchBacklog(session, res);
+    transport.post(res, messages, protocolVersion);
   }
 
-  /**
-   * Bounds what the session queues toward its client. The SDK writes through @hono/node-server,
-   * which waits for 'drain' and leaves the backlog in a web stream we cannot measure; hiding
-   * backpressure moves that backlog into the responses, where the budget counts it.
-   */
-  private watchBacklog(id: string, transport: StreamableHTTPServerTransport, res: ServerResponse): void {
+  /** Bounds what the session queues toward its client, over all of its responses. */
+  private watchBacklog(session: Session, res: ServerResponse): void {
     const limit = this.options.maxBufferBytes;
     if (limit === undefined) return;
-    const budget = new OutboundBudget(limit, (queuedBytes) => {
-      this.log.warn('disconnected a client that stopped reading its stream', { sessionId: id, transport: 'streamableHttp', queuedBytes, limit });
-      void this.gateway.sessions.get(id)?.close({ code: 'SESSION_CLOSED', detail: 'the client stopped reading' });
-    });
-    this.budgets.set(transport, budget);
-    budget.watch(res, { hideBackpressure: true });
+    let budget = this.budgets.get(session);
+    if (!budget) {
+      budget = new OutboundBudget(limit, (queuedBytes) => {
+        this.log.warn('disconnected a client that stopped reading its stream', { sessionId: session.id, transport: 'streamableHttp', queuedBytes, limit });
+        void session.close({ code: 'SESSION_CLOSED', detail: 'the client stopped reading' });
+      });
+      this.budgets.set(session, budget);
+    }
+    budget.watch(res);
   }
 }

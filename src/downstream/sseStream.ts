@@ -1,0 +1,103 @@
+import type { ServerResponse } from 'node:http';
+
+/** Response headers of every event stream we open (no caching, no proxy buffering). */
+const eventStreamHeaders = {
+  'Content-Type': 'text/event-stream',
+  'Cache-Control': 'no-cache, no-transform',
+  Connection: 'keep-alive',
+  'X-Accel-Buffering': 'no',
+};
+
+/** One SSE frame carrying `data` (a JSON text), with an `id:` line when `id` is given. */
+export function sseFrame(data: string, id?: string, type = 'message'): string {
+  return id === undefined ? `event: ${type}\ndata: ${data}\n\n` : `event: ${type}\nid: ${id}\ndata: ${data}\n\n`;
+}
+
+/** How an SseStream starts. */
+export interface SseStreamOptions {
+  /** Interval of `: keepalive` comments; 0 disables them. */
+  keepaliveMs: number;
+  /** Extra response headers (a session id, say). */
+  headers?: Readonly<Record<string, string>>;
+  /**
+   * Hold the headers and first frames this long (default 0: send the headers at once). A quick
+   * answer then leaves in one write with the headers instead of three: each write is a system
+   * call, and those dominate the cost of a small request.
+   */
+  holdMs?: number;
+}
+
+/**
+ * One server-sent event stream on an HTTP response: the headers, `event: message` frames with an
+ * optional id, and `: keepalive` comments so that idle streams survive proxies. Writes go straight
+ * to the response; nothing is queued here.
+ */
+export class SseStream {
+  private keepalive: NodeJS.Timeout | undefined;
+  private ended = false;
+  /** Frames written while the headers are held; undefined once they went out. */
+  private held: string | undefined;
+  private holdTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly res: ServerResponse,
+    { keepaliveMs, headers = {}, holdMs = 0 }: SseStreamOptions,
+  ) {
+    res.writeHead(200, { ...eventStreamHeaders, ...headers });
+    if (holdMs > 0) {
+      this.held = '';
+      this.holdTimer = setTimeout(() => this.release(), holdMs);
+    } else {
+      // A client waits for the headers before it counts a stream as open.
+      res.flushHeaders();
+    }
+    if (keepaliveMs > 0) {
+      this.keepalive = setInterval(() => this.raw(': keepalive\n\n'), keepaliveMs);
+      this.keepalive.unref();
+    }
+    res.once('close', () => this.stop());
+  }
+
+  /** False once the stream was ended by us or closed by the client. */
+  get isOpen(): boolean {
+    return !this.ended && !this.res.destroyed;
+  }
+
+  /** Writes one event carrying `data` (a JSON text); see sseFrame. */
+  event(data: string, id?: string, type = 'message'): void {
+    this.raw(sseFrame(data, id, type));
+  }
+
+  /** Writes a raw frame (a priming event, say) exactly as given. */
+  raw(frame: string): void {
+    if (!this.isOpen) return;
+    if (this.held === undefined) this.res.write(frame);
+    else this.held += frame;
+  }
+
+  /** Ends the stream, after one last event when `lastData` is given (one write, not two). */
+  end(lastData?: string, lastId?: string): void {
+    if (!this.isOpen) return this.stop();
+    const held = this.held ?? '';
+    this.stop();
+    const last = held + (lastData === undefined ? '' : sseFrame(lastData, lastId));
+    if (last === '') this.res.end();
+    else this.res.end(last);
+  }
+
+  /** Sends the held headers and frames. */
+  private release(): void {
+    const held = this.held;
+    this.held = undefined;
+    if (held === undefined || !this.isOpen) return;
+    if (held === '') this.res.flushHeaders();
+    else this.res.write(held);
+  }
+
+  private stop(): void {
+    this.ended = true;
+    this.held = undefined;
+    clearInterval(this.keepalive);
+    clearTimeout(this.holdTimer);
+  }
+}
