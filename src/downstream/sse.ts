@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { jsonText } from '../core/jsonrpc.js';
 import { SseStream } from './sseStream.js';
 
 /** Options for one legacy SSE session. */
@@ -48,7 +49,7 @@ export class SseSessionTransport implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (!this.stream?.isOpen) throw new Error('the SSE stream is closed');
-    this.stream.event(JSON.stringify(message));
+    this.stream.event(jsonText(message));
   }
 
   async close(): Promise<void> {

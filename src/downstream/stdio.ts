@@ -1,7 +1,7 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { once } from 'node:events';
-import { parseJsonRpcLine } from '../core/jsonrpc.js';
+import { jsonText, parseJsonRpcLine } from '../core/jsonrpc.js';
 import { rpcErrorResponse } from '../errors.js';
 import type { Logger } from '../log.js';
 import { LineFramer } from '../upstream/lineFramer.js';
@@ -39,7 +39,7 @@ export class StdioClientSide implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (!this.open) throw new Error('stdout is closed');
-    if (!this.output.write(JSON.stringify(message) + '\n')) await once(this.output, 'drain');
+    if (!this.output.write(jsonText(message) + '\n')) await once(this.output, 'drain');
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import { isRequest, isResponse } from '../core/jsonrpc.js';
+import { isRequest, isResponse, jsonText } from '../core/jsonrpc.js';
 import { writeJsonError, type BridgeErrorCode } from '../errors.js';
 import type { BoundedEventStore } from './eventStore.js';
 import { SseStream } from './sseStream.js';
@@ -82,7 +82,7 @@ export class StreamableHttpSessionTransport implements Transport {
     const answered = isResponse(message) ? message.id : undefined;
     const related = answered ?? options?.relatedRequestId;
     const channel = related === undefined ? undefined : this.channelOfRequest.get(related);
-    const data = JSON.stringify(message);
+    const data = jsonText(message);
     if (!channel) {
       if (answered !== undefined) throw new Error(`no request ${JSON.stringify(answered)} awaits an answer in this session`);
       return this.standalone?.event(data, this.options.events.store(standaloneStreamId, data));

@@ -37,6 +37,8 @@ export class StdioChildTransport implements Transport {
   // Lines waiting for stdin to drain, in order; their bytes count against maxBacklogBytes.
   private readonly waiting: { data: Buffer; written: () => void; failed: (error: Error) => void }[] = [];
   private waitingBytes = 0;
+  /** True while writes to stdin are held for coalescing (see coalesceWrites). */
+  private corked = false;
   private readonly exited: Promise<void>;
   private markExited!: () => void;
   private starting: Promise<void> | undefined;
@@ -110,6 +112,7 @@ export class StdioChildTransport implements Transport {
     const data = Buffer.from(JSON.stringify(message) + '\n');
     if (this.waiting.length === 0 && !stdin.writableNeedDrain) {
       this.observer.bytes?.('client_to_server', data.length);
+      this.coalesceWrites(stdin);
       return void stdin.write(data);
     }
     const backlog = this.waitingBytes + stdin.writableLength;
@@ -120,6 +123,20 @@ export class StdioChildTransport implements Transport {
     this.observer.bytes?.('client_to_server', data.length);
     this.waitingBytes += data.length;
     await new Promise<void>((written, failed) => this.waiting.push({ data, written, failed }));
+  }
+
+  /**
+   * Holds the pipe's writes until the current round of I/O callbacks is done, so that messages
+   * from many clients to a shared child leave in one system call instead of one each.
+   */
+  private coalesceWrites(stdin: NodeJS.WritableStream & { cork(): void; uncork(): void }): void {
+    if (this.corked) return;
+    this.corked = true;
+    stdin.cork();
+    setImmediate(() => {
+      this.corked = false;
+      stdin.uncork();
+    });
   }
 
   private flushWaiting(): void {
