@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { ProtocolErrorCode, SUBSCRIPTION_ID_META_KEY } from '@modelcontextprotocol/server';
 import { HEADER_MISMATCH } from '../core/modernWire.js';
+import { SseStream } from './sseStream.js';
 
 type Params = Record<string, unknown>;
 type Message = JSONRPCMessage & { id: RequestId; method?: string; params?: Params };
@@ -32,9 +33,8 @@ export class ModernExchange {
   private readonly clientId: RequestId;
   private readonly clientToken: unknown;
   private readonly acceptsStream: boolean;
-  private streaming = false;
+  private stream: SseStream | undefined;
   private done = false;
-  private keepalive: NodeJS.Timeout | undefined;
 
   constructor(
     message: Message,
@@ -54,7 +54,6 @@ export class ModernExchange {
     res.once('close', () => {
       if (this.done) return;
       this.done = true;
-      this.stop();
       this.onabandon?.();
     });
     if (this.isListen) this.openStream();
@@ -67,36 +66,20 @@ export class ModernExchange {
     if (this.bridgeToken !== undefined && params.progressToken === this.bridgeToken) params.progressToken = this.clientToken;
     const meta = params._meta as Params | undefined;
     if (meta?.[SUBSCRIPTION_ID_META_KEY] !== undefined) params._meta = { ...meta, [SUBSCRIPTION_ID_META_KEY]: this.clientId };
-    this.openStream();
-    this.res.write(`event: message\ndata: ${JSON.stringify({ ...message, params })}\n\n`);
+    this.openStream().event(JSON.stringify({ ...message, params }));
   }
 
   /** Delivers the server's answer under the client's id and ends the response. */
   answer(message: JSONRPCMessage & { id: RequestId }): void {
     if (this.done) return;
     this.done = true;
-    this.stop();
     const body = JSON.stringify({ ...message, id: this.clientId });
-    if (this.streaming) {
-      this.res.end(`event: message\ndata: ${body}\n\n`);
-      return;
-    }
+    if (this.stream) return this.stream.end(body);
     const status = 'error' in message ? statusForError((message.error as { code: number }).code) : 200;
     this.res.writeHead(status, { 'Content-Type': 'application/json' }).end(body);
   }
 
-  private openStream(): void {
-    if (this.streaming || this.done) return;
-    this.streaming = true;
-    this.res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
-    this.res.flushHeaders();
-    if (this.keepaliveMs > 0) {
-      this.keepalive = setInterval(() => this.res.write(': keepalive\n\n'), this.keepaliveMs);
-      this.keepalive.unref();
-    }
-  }
-
-  private stop(): void {
-    if (this.keepalive) clearInterval(this.keepalive);
+  private openStream(): SseStream {
+    return (this.stream ??= new SseStream(this.res, { keepaliveMs: this.keepaliveMs }));
   }
 }
