@@ -1,4 +1,6 @@
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { after, before } from 'node:test';
 import { cliPath } from './paths.js';
 import { descendants, isAlive } from './processes.js';
 import { waitFor } from './wait.js';
@@ -46,4 +48,20 @@ export async function startBridge(args: string[], env: NodeJS.ProcessEnv = {}): 
     await stop('SIGKILL');
     throw error;
   }
+}
+
+/**
+ * Starts a bridge with `args` before the enclosing suite's tests; after them, stops it and checks
+ * that it exited with 0 and left no process behind. Returns a getter for the running bridge.
+ */
+export function bridgeForSuite(args: string[]): () => RunningBridge {
+  let bridge: RunningBridge | undefined;
+  before(async () => {
+    bridge = await startBridge(args);
+  });
+  after(async () => {
+    assert.equal(await bridge!.stop(), 0);
+    assert.deepEqual(bridge!.children(), []);
+  });
+  return () => bridge!;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startBridge, type RunningBridge } from '../helpers/bridge.js';
+import { bridgeForSuite, startBridge, type RunningBridge } from '../helpers/bridge.js';
 import { callTool, messagesOf, openLegacySession, openStreamableSession, post } from '../helpers/http.js';
 import { fixtureCommand } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait.js';
@@ -121,16 +121,10 @@ describe('bad input gets a clear JSON error and the session keeps working', () =
 });
 
 describe('a request id still in flight cannot be reused in the same session', () => {
-  let bridge: RunningBridge;
-  before(async () => {
-    bridge = await startBridge(['--stdio', fixtureCommand('test-server')]);
-  });
-  after(async () => {
-    assert.equal(await bridge.stop(), 0);
-    assert.deepEqual(bridge.children(), []);
-  });
+  const running = bridgeForSuite(['--stdio', fixtureCommand('test-server')]);
 
   test('Streamable HTTP: the second request gets 409 DUPLICATE_REQUEST_ID and the first still gets its one answer', async () => {
+    const bridge = running();
     const { headers } = await openStreamableSession(bridge.url);
     const first = post(`${bridge.url}/mcp`, callTool(5, 'slow', { ms: 1_500 }), headers);
     const response = await first;
@@ -145,6 +139,7 @@ describe('a request id still in flight cannot be reused in the same session', ()
   });
 
   test('legacy SSE: the second request gets 409 DUPLICATE_REQUEST_ID and the first still gets its one answer', async () => {
+    const bridge = running();
     const session = await openLegacySession(bridge.url);
     try {
       assert.equal((await post(session.postUrl, callTool('d', 'slow', { ms: 1_000 }))).status, 202);

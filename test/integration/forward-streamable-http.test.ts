@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startBridge, type RunningBridge } from '../helpers/bridge.js';
+import { describe, test } from 'node:test';
+import { bridgeForSuite } from '../helpers/bridge.js';
 import { callTool, initializeRequest, messagesOf, openStreamableSession, post, SseReader } from '../helpers/http.js';
 import { fixtureCommand } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait.js';
@@ -11,16 +11,10 @@ async function reasonOf(response: Response): Promise<string> {
 }
 
 describe('the Streamable HTTP transport (sessions, 2025-03-26 to 2025-11-25)', () => {
-  let bridge: RunningBridge;
-  before(async () => {
-    bridge = await startBridge(['--stdio', fixtureCommand('test-server')]);
-  });
-  after(async () => {
-    assert.equal(await bridge.stop(), 0);
-    assert.deepEqual(bridge.children(), []);
-  });
+  const running = bridgeForSuite(['--stdio', fixtureCommand('test-server')]);
 
   test('an initialize the spec refuses (wrong Accept or Content-Type, or in a batch) gets JSON 406/415/400 and starts no server', async () => {
+    const bridge = running();
     const childrenBefore = bridge.children().length;
     const wrongAccept = await post(`${bridge.url}/mcp`, initializeRequest(), { accept: 'application/json' });
     assert.deepEqual([wrongAccept.status, await reasonOf(wrongAccept)], [406, 'NOT_ACCEPTABLE']);
@@ -32,6 +26,7 @@ describe('the Streamable HTTP transport (sessions, 2025-03-26 to 2025-11-25)', (
   });
 
   test('in a session: a second initialize, an unknown MCP-Protocol-Version and a second GET stream are refused with JSON errors', async () => {
+    const bridge = running();
     const { headers } = await openStreamableSession(bridge.url);
     const again = await post(`${bridge.url}/mcp`, initializeRequest(5), headers);
     assert.deepEqual([again.status, await reasonOf(again)], [400, 'ALREADY_INITIALIZED']);
@@ -49,6 +44,7 @@ describe('the Streamable HTTP transport (sessions, 2025-03-26 to 2025-11-25)', (
   });
 
   test('a batch of requests is answered on one event stream that ends after the last answer; notifications alone get 202', async () => {
+    const bridge = running();
     const { headers } = await openStreamableSession(bridge.url);
     const response = await post(`${bridge.url}/mcp`, [callTool('a', 'slow', { ms: 300 }), callTool(2, 'echo', { text: 'quick' })], headers);
     assert.match(response.headers.get('content-type') ?? '', /text\/event-stream/);
@@ -60,6 +56,7 @@ describe('the Streamable HTTP transport (sessions, 2025-03-26 to 2025-11-25)', (
   });
 
   test('a 2025-11-25 client gets a priming event (an id, no data) before its answer', async () => {
+    const bridge = running();
     const { headers } = await openStreamableSession(bridge.url, { version: '2025-11-25' });
     const response = await post(`${bridge.url}/mcp`, callTool(1, 'echo', { text: 'primed' }), headers);
     const reader = new SseReader(response);
@@ -70,6 +67,7 @@ describe('the Streamable HTTP transport (sessions, 2025-03-26 to 2025-11-25)', (
   });
 
   test('DELETE ends the session: its server stops, and the session id is unknown from then on', async () => {
+    const bridge = running();
     const { headers } = await openStreamableSession(bridge.url);
     await messagesOf(await post(`${bridge.url}/mcp`, callTool(1, 'echo', { text: 'x' }), headers));
     const childrenBefore = bridge.children().length;
@@ -81,16 +79,10 @@ describe('the Streamable HTTP transport (sessions, 2025-03-26 to 2025-11-25)', (
 });
 
 describe('Streamable HTTP with --jsonResponse', () => {
-  let bridge: RunningBridge;
-  before(async () => {
-    bridge = await startBridge(['--jsonResponse', '--stdio', fixtureCommand('test-server')]);
-  });
-  after(async () => {
-    assert.equal(await bridge.stop(), 0);
-    assert.deepEqual(bridge.children(), []);
-  });
+  const running = bridgeForSuite(['--jsonResponse', '--stdio', fixtureCommand('test-server')]);
 
   test('answers come as one JSON body: an object for one request, an array for a batch', async () => {
+    const bridge = running();
     const { headers } = await openStreamableSession(bridge.url);
     const one = await post(`${bridge.url}/mcp`, callTool(1, 'echo', { text: 'json' }), headers);
     assert.match(one.headers.get('content-type') ?? '', /application\/json/);
