@@ -4,9 +4,8 @@ import { allChildObservers } from './core/observers.js';
 import { StartReadiness } from './core/readiness.js';
 import { LegacySseEndpoints } from './downstream/sseEndpoints.js';
 import { StatelessEndpoint } from './downstream/stateless.js';
-import { StreamableHttpEndpoint } from './downstream/streamableHttp.js';
-import { createApp } from './http/app.js';
-import { listen } from './http/server.js';
+import type { AppParts } from './http/app.js';
+import { listen, type Listening } from './http/server.js';
 import type { Logger } from './log.js';
 import { BridgeMetrics } from './metrics/metrics.js';
 import { forwardUpstreams } from './upstream/forwardUpstreams.js';
@@ -25,6 +24,25 @@ export interface Bridge {
   metrics: BridgeMetrics;
   /** Stops accepting, closes every session and child, then the HTTP server. */
   close(): Promise<void>;
+}
+
+/** Loads the HTTP stack (express, the SDK's Streamable HTTP transport), builds the app and listens on `--host`/`--port`. */
+async function serveHttp(config: ForwardConfig, parts: Omit<AppParts, 'config' | 'security' | 'streamableHttp'>): Promise<Listening> {
+  const { http } = config;
+  const [{ createApp }, { StreamableHttpEndpoint }] = await Promise.all([import('./http/app.js'), import('./downstream/streamableHttp.js')]);
+  const streamableHttp = new StreamableHttpEndpoint(
+    parts.gateway,
+    {
+      keepaliveMs: http.keepaliveMs,
+      jsonResponse: http.jsonResponse,
+      eventStoreMaxEvents: config.sessions.eventStoreMaxEvents,
+      eventStoreMaxBytes,
+      maxBufferBytes: config.sessions.maxBufferBytes,
+    },
+    parts.log,
+  );
+  const app = createApp({ ...parts, config: http, security: config.security, streamableHttp });
+  return listen(app, http.host, http.port);
 }
 
 /** Starts the forward bridge: stdio children (per session or shared, see --sessionMode) served over SSE and Streamable HTTP. */
@@ -54,17 +72,6 @@ export async function startBridge(config: ForwardConfig, log: Logger): Promise<B
     { messageUrl: `${http.baseUrl ?? ''}${http.messagePath}`, keepaliveMs: http.keepaliveMs, maxBufferBytes: config.sessions.maxBufferBytes },
     log,
   );
-  const streamableHttp = new StreamableHttpEndpoint(
-    gateway,
-    {
-      keepaliveMs: http.keepaliveMs,
-      jsonResponse: http.jsonResponse,
-      eventStoreMaxEvents: config.sessions.eventStoreMaxEvents,
-      eventStoreMaxBytes,
-      maxBufferBytes: config.sessions.maxBufferBytes,
-    },
-    log,
-  );
   // 2026-07-28 requests: a session-era server serves them in virtual sessions of their own gateway.
   const virtualSessions = statelessUpstream(config, upstreams.upstream, log, observer, room);
   const statelessGateway = new Gateway({
@@ -81,8 +88,8 @@ export async function startBridge(config: ForwardConfig, log: Logger): Promise<B
     { continuations: config.continuations, keepaliveMs: http.keepaliveMs, maxBodyBytes: http.maxBodyBytes },
     log,
   );
-  const app = createApp({ config: http, security: config.security, gateway, sse, streamableHttp, stateless, log, metrics, readiness });
-  const listening = await listen(app, http.host, http.port).catch(async (error: unknown) => {
+  // The children above are starting already: loading express and the SDK's transport now hides their start (cold start).
+  const listening = await serveHttp(config, { gateway, sse, stateless, log, metrics, readiness }).catch(async (error: unknown) => {
     await Promise.all([upstreams.close(), virtualSessions.close()]); // shared or prespawned children are already running
     throw error;
   });

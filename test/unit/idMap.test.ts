@@ -35,9 +35,10 @@ test('a client gets the version it asked for when the shared server speaks it, e
   assert.equal(negotiatedVersion(undefined, '2025-11-25'), '2025-11-25');
 });
 
-test('session modes: per-session by default; --pool needs shared, --prespawn needs per-session', () => {
-  assert.deepEqual(childrenOptions({}), { sessionMode: 'per-session', pool: 1, prespawn: 0 });
-  assert.deepEqual(childrenOptions({ sessionMode: 'shared', pool: 3 }), { sessionMode: 'shared', pool: 3, prespawn: 0 });
+test('session modes: per-session with a head start by default; --pool needs shared, --prespawn needs per-session', () => {
+  assert.deepEqual(childrenOptions({}), { sessionMode: 'per-session', pool: 1, prespawn: 0, headStart: true });
+  assert.deepEqual(childrenOptions({ headStart: false }), { sessionMode: 'per-session', pool: 1, prespawn: 0, headStart: false });
+  assert.deepEqual(childrenOptions({ sessionMode: 'shared', pool: 3 }), { sessionMode: 'shared', pool: 3, prespawn: 0, headStart: false });
   assert.throws(() => childrenOptions({ pool: 2 }), BridgeError);
   assert.throws(() => childrenOptions({ sessionMode: 'shared', prespawn: 2 }), BridgeError);
   assert.throws(() => childrenOptions({ sessionMode: 'shared', pool: 0 }), BridgeError);
