@@ -41,7 +41,7 @@ async function serveHttp(config: ForwardConfig, parts: Omit<AppParts, 'config' |
     },
     parts.log,
   );
-  const app = createApp({ ...parts, config: http, security: config.security, streamableHttp });
+  const app = await createApp({ ...parts, config: http, security: config.security, streamableHttp });
   return listen(app, http.host, http.port);
 }
 
