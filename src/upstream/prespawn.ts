@@ -39,9 +39,13 @@ export class PrespawnedChildren {
     return this.idle.map((child) => child.pid!).filter(Boolean);
   }
 
-  /** Spawns the first children on the next turn, once the caller has wired up what `room` reads. */
+  /**
+   * Spawns the first children now, so `room` must already answer. Not on a later turn: module
+   * loading that follows (the HTTP stack) may not yield to the event loop, which would hold the
+   * spawn back until it is done (Node 22), and the head start is about starting early.
+   */
   start(): void {
-    setImmediate(() => this.refill());
+    this.refill();
   }
 
   /** A spawned child for a new session (a fresh one when none is waiting), logging with `log`. */
