@@ -1,11 +1,21 @@
 #!/usr/bin/env node
-import { hideBin } from 'yargs/helpers';
+import module from 'node:module';
 import type { Bridge } from './bridge.js';
-import { declareOptions, toRawOptions } from './cliOptions.js';
-import { buildConfig, type BridgeConfig, type ForwardConfig, type ReverseConfig } from './config.js';
-import { exposureWarning } from './configSecurity.js';
-import { BridgeError } from './errors.js';
-import { createLogger, type Logger } from './log.js';
+import type { BridgeConfig, ForwardConfig, ReverseConfig } from './config.js';
+import type { Logger } from './log.js';
+
+// Node >= 22.1 keeps compiled code on disk (in os.tmpdir(), or $NODE_COMPILE_CACHE), so that later
+// launches skip most compiling: about 90 ms of a 540 ms start. It must be on before the rest is
+// loaded, hence the dynamic imports below. Node 20 has no such cache; this is then a no-op.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+const [{ hideBin }, { declareOptions, toRawOptions }, { buildConfig }, { exposureWarning }, { BridgeError }, { createLogger }] = await Promise.all([
+  import('yargs/helpers'),
+  import('./cliOptions.js'),
+  import('./config.js'),
+  import('./configSecurity.js'),
+  import('./errors.js'),
+  import('./log.js'),
+]);
 
 /** Exit code for usage errors: unknown flags, missing command, invalid values. */
 const USAGE_ERROR = 2;

@@ -11,6 +11,8 @@ export interface ChildrenConfig {
   readonly pool: number;
   /** Per-session mode: children kept spawned ahead of time for the next sessions (default 0). */
   readonly prespawn: number;
+  /** Per-session mode: one child spawned at launch for the first session, not replaced (default true). */
+  readonly headStart: boolean;
 }
 
 /** The flags as the CLI read them. */
@@ -18,10 +20,11 @@ export interface ChildrenRawOptions {
   sessionMode?: string;
   pool?: number;
   prespawn?: number;
+  headStart?: boolean;
 }
 
 /** Defaults of the session-mode flags. */
-export const childrenDefaults = { sessionMode: 'per-session' as SessionMode, pool: 1, prespawn: 0 } as const;
+export const childrenDefaults = { sessionMode: 'per-session' as SessionMode, pool: 1, prespawn: 0, headStart: true } as const;
 
 // Bounds that keep a typo from spawning a thousand processes.
 const MAX_POOL = 64;
@@ -40,5 +43,6 @@ export function childrenOptions(raw: ChildrenRawOptions): ChildrenConfig {
   const prespawn = count('prespawn', raw.prespawn ?? childrenDefaults.prespawn, 0, MAX_PRESPAWN);
   if (sessionMode === 'per-session' && raw.pool !== undefined) invalidConfig('--pool needs --sessionMode shared');
   if (sessionMode === 'shared' && prespawn > 0) invalidConfig('--prespawn is for --sessionMode per-session (shared children are always running)');
-  return { sessionMode, pool, prespawn };
+  const headStart = sessionMode === 'per-session' && (raw.headStart ?? childrenDefaults.headStart);
+  return { sessionMode, pool, prespawn, headStart };
 }

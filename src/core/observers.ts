@@ -56,3 +56,45 @@ export function allChildObservers(...observers: Partial<ChildObserver>[]): Child
     bytes: (direction, count) => observers.forEach((o) => o.bytes?.(direction, count)),
   };
 }
+
+/**
+ * A ChildObserver for children started before their observer exists (they start before the metrics
+ * library loads, for the cold start): it holds their events, then passes them, and every later one,
+ * to the observer given to attach().
+ */
+export class LateChildObserver implements ChildObserver {
+  private target: Partial<ChildObserver> | undefined;
+  // Bounded in case attach never comes (the bridge failed to start): a few events per child are expected.
+  private readonly held: ((target: Partial<ChildObserver>) => void)[] = [];
+  private static readonly maxHeld = 10_000;
+
+  /** Replays the held events to `target`, then forwards to it directly. */
+  attach(target: Partial<ChildObserver>): void {
+    this.target = target;
+    for (const event of this.held.splice(0)) event(target);
+  }
+
+  spawned(): void {
+    this.tell((o) => o.spawned?.());
+  }
+  firstMessage(): void {
+    this.tell((o) => o.firstMessage?.());
+  }
+  startFailed(detail: string): void {
+    this.tell((o) => o.startFailed?.(detail));
+  }
+  exited(exit: ProcessExit): void {
+    this.tell((o) => o.exited?.(exit));
+  }
+  restarted(): void {
+    this.tell((o) => o.restarted?.());
+  }
+  bytes(direction: Direction, count: number): void {
+    this.tell((o) => o.bytes?.(direction, count));
+  }
+
+  private tell(event: (target: Partial<ChildObserver>) => void): void {
+    if (this.target) event(this.target);
+    else if (this.held.length < LateChildObserver.maxHeld) this.held.push(event);
+  }
+}

@@ -33,8 +33,8 @@ function methodNotAllowed(allow: string) {
   return (_req: Request, res: Response): void => writeJsonError(res, 'METHOD_NOT_ALLOWED', undefined, { Allow: allow });
 }
 
-/** Builds the express app: health probes, legacy SSE, Streamable HTTP, and JSON errors for everything else. */
-export function createApp({ config, security, gateway, sse, streamableHttp, stateless, log, metrics, readiness }: AppParts): express.Express {
+/** Builds the express app: health probes, legacy SSE, Streamable HTTP, and JSON errors for everything else (async: optional guards load on demand). */
+export async function createApp({ config, security, gateway, sse, streamableHttp, stateless, log, metrics, readiness }: AppParts): Promise<express.Express> {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -51,7 +51,7 @@ export function createApp({ config, security, gateway, sse, streamableHttp, stat
   // middleware, so that refused keys and rate-limited requests are counted too.
   if (metrics) app.use(countRejections((reason) => metrics.rejected(reason)));
   // Everything registered below (MCP endpoints, /metrics, later ones too, and 404s) needs the key when one is set.
-  for (const protect of securityMiddleware(security, log)) app.use(protect);
+  for (const protect of await securityMiddleware(security, log)) app.use(protect);
   if (metrics) app.get('/metrics', metricsHandler(metrics));
 
   app.get(config.ssePath, guard, (req, res) => sse.openStream(req, res));

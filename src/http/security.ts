@@ -2,19 +2,17 @@ import type { RequestHandler } from 'express';
 import type { SecurityConfig } from '../configSecurity.js';
 import type { Logger } from '../log.js';
 import { apiKeyAuth } from './auth.js';
-import { corsMiddleware } from './cors.js';
-import { rateLimitMiddleware } from './rateLimit.js';
 
 /**
  * The app-level middleware protecting every route registered after it (health probes come
  * before): CORS first, so preflights (sent without credentials) are answered and 401/429 answers
  * stay readable by the page; then the rate limit, so guessing keys is throttled too; then the key.
- * Empty when nothing is configured.
+ * Empty when nothing is configured. The CORS and rate-limit libraries load only when configured (cold start).
  */
-export function securityMiddleware(security: SecurityConfig, log: Logger): RequestHandler[] {
+export async function securityMiddleware(security: SecurityConfig, log: Logger): Promise<RequestHandler[]> {
   const chain: RequestHandler[] = [];
-  if (security.cors !== undefined) chain.push(corsMiddleware(security.cors));
-  if (security.rateLimit) chain.push(rateLimitMiddleware(security.rateLimit, log));
+  if (security.cors !== undefined) chain.push((await import('./cors.js')).corsMiddleware(security.cors));
+  if (security.rateLimit) chain.push((await import('./rateLimit.js')).rateLimitMiddleware(security.rateLimit, log));
   if (security.apiKey !== undefined) chain.push(apiKeyAuth(security.apiKey, log));
   return chain;
 }

@@ -2,7 +2,6 @@ import type { ForwardConfig } from '../config.js';
 import type { UpstreamFactory } from '../core/gateway.js';
 import type { ChildObserver } from '../core/observers.js';
 import type { Logger } from '../log.js';
-import { sharedChildUpstreams } from './childPool.js';
 import { prespawnedChildUpstream } from './prespawn.js';
 import { stdioChildUpstream } from './stdioChild.js';
 
@@ -17,16 +16,21 @@ export interface ForwardUpstreams {
 
 /**
  * Picks the upstream for `config.children`: a child per session (prespawned with `--prespawn`,
- * within `room()` more sessions), or a pool of `--pool` shared children.
+ * within `room()` more sessions; else, with `--headStart`, one spawned now for the first session),
+ * or a pool of `--pool` shared children (whose modules load only in shared mode). Children start at
+ * once: call it before loading the rest.
  */
-export function forwardUpstreams(config: ForwardConfig, log: Logger, observer: Partial<ChildObserver>, room: () => number): ForwardUpstreams {
-  const { sessionMode, pool, prespawn } = config.children;
+export async function forwardUpstreams(config: ForwardConfig, log: Logger, observer: Partial<ChildObserver>, room: () => number): Promise<ForwardUpstreams> {
+  const { sessionMode, pool, prespawn, headStart } = config.children;
   if (sessionMode === 'shared') {
+    const { sharedChildUpstreams } = await import('./childPool.js');
     const shared = sharedChildUpstreams({ command: config.child, size: pool, log, observer });
     return { upstream: shared.upstream, close: shared.close, childLoads: () => shared.pool.loads() };
   }
-  if (prespawn > 0) {
-    const { upstream, children } = prespawnedChildUpstream({ command: config.child, count: prespawn, log, observer, room });
+  if (prespawn > 0 || headStart) {
+    // The head start: the first session skips the process start (cold start), later ones spawn their own.
+    const count = prespawn > 0 ? prespawn : 1;
+    const { upstream, children } = prespawnedChildUpstream({ command: config.child, count, refill: prespawn > 0, log, observer, room });
     return { upstream, close: () => children.close() };
   }
   return { upstream: stdioChildUpstream(config.child, observer), close: async () => {} };

@@ -14,6 +14,8 @@ export interface PrespawnOptions {
   observer?: Partial<ChildObserver>;
   /** How many more sessions may open now (--maxSessions minus live ones; default: no bound). */
   room?: () => number;
+  /** False: spawn `count` children once and never replace them (the head start; default true). */
+  refill?: boolean;
 }
 
 /**
@@ -37,15 +39,19 @@ export class PrespawnedChildren {
     return this.idle.map((child) => child.pid!).filter(Boolean);
   }
 
-  /** Spawns the first children on the next turn, once the caller has wired up what `room` reads. */
+  /**
+   * Spawns the first children now, so `room` must already answer. Not on a later turn: module
+   * loading that follows (the HTTP stack) may not yield to the event loop, which would hold the
+   * spawn back until it is done (Node 22), and the head start is about starting early.
+   */
   start(): void {
-    setImmediate(() => this.refill());
+    this.refill();
   }
 
   /** A spawned child for a new session (a fresh one when none is waiting), logging with `log`. */
   take(log: Logger): StdioChildTransport {
     const child = this.idle.shift();
-    setImmediate(() => this.refill());
+    if (this.options.refill !== false) setImmediate(() => this.refill());
     if (!child) return new StdioChildTransport(this.options.command, log, process.env, this.options.observer);
     this.untaken.delete(child);
     this.failures = 0;
@@ -85,6 +91,7 @@ export class PrespawnedChildren {
     if (at >= 0) this.idle.splice(at, 1);
     if (this.closed) return;
     this.options.log.warn('a prespawned MCP server ended before any session used it', { reason: explainExit(child.exit).detail });
+    if (this.options.refill === false) return;
     const delay = backoffDelay(this.failures++, { attempts: Infinity, initialDelayMs: 500, maxDelayMs: 30_000 });
     clearTimeout(this.refillTimer);
     this.refillTimer = setTimeout(() => this.refill(), delay);

@@ -1,5 +1,4 @@
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import type { ChildCommand } from '../config.js';
 import { IdMap } from '../core/idMap.js';
 import { isResponse } from '../core/jsonrpc.js';
@@ -203,6 +202,8 @@ export class SharedChild {
   }
 
   private async initialize(): Promise<Record<string, unknown>> {
+    // Loaded once the child is spawned, not before: the SDK's schemas take ~100 ms to load (cold start).
+    const { LATEST_PROTOCOL_VERSION } = await import('@modelcontextprotocol/sdk/types.js');
     const params = { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: bridgeClientCapabilities, clientInfo: { name: 'mcp-bridge', version: '1' } };
     // Sent before the child is ready: sessions wait for readiness, the bridge's own initialize cannot.
     const answer = this.request('initialize', params, { whileStarting: true });

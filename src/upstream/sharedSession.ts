@@ -1,5 +1,5 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { isNotification, isRequest } from '../core/jsonrpc.js';
 import { BridgeError } from '../errors.js';
 import type { RequestOwner } from './sharedChild.js';
@@ -21,11 +21,11 @@ const logLevels = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'a
 
 /**
  * The version a client gets: the one it asked for if the shared server's answer shows it speaks it
- * (a known version no newer than the server's), else the server's own.
+ * (a version in `known`, the SDK's supported ones, no newer than the server's), else the server's own.
  */
-export function negotiatedVersion(requested: unknown, serverVersion: string): string {
-  const known = typeof requested === 'string' && SUPPORTED_PROTOCOL_VERSIONS.includes(requested);
-  return known && requested <= serverVersion ? requested : serverVersion;
+export function negotiatedVersion(requested: unknown, serverVersion: string, known: readonly string[]): string {
+  const isKnown = typeof requested === 'string' && known.includes(requested);
+  return isKnown && requested <= serverVersion ? requested : serverVersion;
 }
 
 /**
@@ -80,7 +80,9 @@ export class SharedSessionTransport implements Transport, RequestOwner {
     switch (message.method) {
       case 'initialize': {
         const result = await this.hub.initializeResult();
-        const protocolVersion = negotiatedVersion(message.params?.protocolVersion, String(result.protocolVersion));
+        // Loaded by now (the shared child's initialize needed it); not at start, for the cold start.
+        const { SUPPORTED_PROTOCOL_VERSIONS } = await import('@modelcontextprotocol/sdk/types.js');
+        const protocolVersion = negotiatedVersion(message.params?.protocolVersion, String(result.protocolVersion), SUPPORTED_PROTOCOL_VERSIONS);
         this.hub.attach(this);
         return this.answer(message.id, { ...result, protocolVersion });
       }

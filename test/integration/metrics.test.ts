@@ -116,8 +116,9 @@ describe('GET /metrics counts sessions, children, messages, bytes, latency and e
 });
 
 describe('/readyz reports whether MCP servers can be started; /healthz stays a liveness probe', () => {
+  // --no-headStart: only the sessions' own starts are counted here (a child spawned at launch would be one more).
   test('after 3 failed starts of a command that does not exist, /readyz answers 503 with a reason and /healthz 200', () =>
-    withBridge(['--stdio', '/nonexistent/mcp-server --flag'], async (bridge) => {
+    withBridge(['--no-headStart', '--stdio', '/nonexistent/mcp-server --flag'], async (bridge) => {
       for (let id = 1; id <= 3; id++) {
         assert.equal((await fetch(`${bridge.url}/readyz`)).status, 200, `still ready before failure ${id}`);
         assert.equal((await post(`${bridge.url}/mcp`, initializeRequest(id))).status, 502);
@@ -141,7 +142,7 @@ describe('/readyz reports whether MCP servers can be started; /healthz stays a l
     // Exits 7 until the flag file exists, then runs the real test server.
     const command = `test -e ${JSON.stringify(flag)} || exit 7; exec ${JSON.stringify(process.execPath)} ${JSON.stringify(fixturePath('test-server'))}`;
     try {
-      await withBridge(['--shell', '--stdio', command], async (bridge) => {
+      await withBridge(['--no-headStart', '--shell', '--stdio', command], async (bridge) => {
         for (let id = 1; id <= 3; id++) {
           const [answer] = await messagesOf(await post(`${bridge.url}/mcp`, initializeRequest(id)));
           assert.ok(answer!.error, 'initialize fails while the server exits at once');

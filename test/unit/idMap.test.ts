@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { IdMap, ServerRequestMap } from '../../src/core/idMap.js';
 import { childrenOptions } from '../../src/configChildren.js';
 import { BridgeError } from '../../src/errors.js';
@@ -29,15 +30,16 @@ test('a server request is answered only by the owner it was sent to', () => {
 });
 
 test('a client gets the version it asked for when the shared server speaks it, else the server\'s', () => {
-  assert.equal(negotiatedVersion('2025-03-26', '2025-11-25'), '2025-03-26');
-  assert.equal(negotiatedVersion('2025-11-25', '2025-06-18'), '2025-06-18');
-  assert.equal(negotiatedVersion('2099-01-01', '2025-11-25'), '2025-11-25');
-  assert.equal(negotiatedVersion(undefined, '2025-11-25'), '2025-11-25');
+  assert.equal(negotiatedVersion('2025-03-26', '2025-11-25', SUPPORTED_PROTOCOL_VERSIONS), '2025-03-26');
+  assert.equal(negotiatedVersion('2025-11-25', '2025-06-18', SUPPORTED_PROTOCOL_VERSIONS), '2025-06-18');
+  assert.equal(negotiatedVersion('2099-01-01', '2025-11-25', SUPPORTED_PROTOCOL_VERSIONS), '2025-11-25');
+  assert.equal(negotiatedVersion(undefined, '2025-11-25', SUPPORTED_PROTOCOL_VERSIONS), '2025-11-25');
 });
 
-test('session modes: per-session by default; --pool needs shared, --prespawn needs per-session', () => {
-  assert.deepEqual(childrenOptions({}), { sessionMode: 'per-session', pool: 1, prespawn: 0 });
-  assert.deepEqual(childrenOptions({ sessionMode: 'shared', pool: 3 }), { sessionMode: 'shared', pool: 3, prespawn: 0 });
+test('session modes: per-session with a head start by default; --pool needs shared, --prespawn needs per-session', () => {
+  assert.deepEqual(childrenOptions({}), { sessionMode: 'per-session', pool: 1, prespawn: 0, headStart: true });
+  assert.deepEqual(childrenOptions({ headStart: false }), { sessionMode: 'per-session', pool: 1, prespawn: 0, headStart: false });
+  assert.deepEqual(childrenOptions({ sessionMode: 'shared', pool: 3 }), { sessionMode: 'shared', pool: 3, prespawn: 0, headStart: false });
   assert.throws(() => childrenOptions({ pool: 2 }), BridgeError);
   assert.throws(() => childrenOptions({ sessionMode: 'shared', prespawn: 2 }), BridgeError);
   assert.throws(() => childrenOptions({ sessionMode: 'shared', pool: 0 }), BridgeError);

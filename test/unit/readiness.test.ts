@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { LateChildObserver } from '../../src/core/observers.js';
 import { StartReadiness } from '../../src/core/readiness.js';
 import { errorCodeLabel, exitCodeLabel, methodLabel } from '../../src/metrics/labels.js';
 import { waitFor } from '../helpers/wait.js';
@@ -34,4 +35,17 @@ test('label values from clients and servers are bounded', () => {
   assert.equal(errorCodeLabel(42), 'other');
   assert.equal(exitCodeLabel(3), '3');
   assert.equal(exitCodeLabel(-1), 'other');
+});
+
+test('a late child observer replays what children reported before attach, in order, then forwards directly', () => {
+  const late = new LateChildObserver();
+  const seen: string[] = [];
+  late.spawned();
+  late.bytes('server_to_client', 12);
+  late.startFailed('ENOENT');
+  late.attach({ spawned: () => seen.push('spawned'), bytes: (direction, count) => seen.push(`${direction} ${count}`), startFailed: (detail) => seen.push(`failed ${detail}`) });
+  assert.deepEqual(seen, ['spawned', 'server_to_client 12', 'failed ENOENT']);
+  late.exited({ code: 0, signal: null });
+  late.spawned();
+  assert.deepEqual(seen.slice(3), ['spawned'], 'events the target does not watch are skipped');
 });
