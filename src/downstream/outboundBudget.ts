@@ -1,4 +1,6 @@
 import type { ServerResponse } from 'node:http';
+import type { SessionKind } from '../core/sessions.js';
+import type { Logger } from '../log.js';
 
 /**
  * Bounds the bytes one session has queued toward its HTTP client, across all of its open responses
@@ -48,4 +50,20 @@ export class OutboundBudget {
     this.responses.clear();
     this.onOverflow(queuedBytes);
   }
+}
+
+/**
+ * A budget for one session's responses that logs the standard warning when the client stopped
+ * reading, then calls `onOverflow` (default: nothing more; destroyed streams end most sessions).
+ */
+export function sessionBudget(
+  limit: number,
+  log: Logger,
+  session: { sessionId: string; transport: SessionKind },
+  onOverflow: () => void = () => {},
+): OutboundBudget {
+  return new OutboundBudget(limit, (queuedBytes) => {
+    log.warn('disconnected a client that stopped reading its stream', { ...session, queuedBytes, limit });
+    onOverflow();
+  });
 }

@@ -3,7 +3,7 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Gateway } from '../core/gateway.js';
 import { writeErrorResponse } from '../errors.js';
 import type { Logger } from '../log.js';
-import { OutboundBudget } from './outboundBudget.js';
+import { sessionBudget } from './outboundBudget.js';
 import { SseSessionTransport, type SseSessionOptions } from './sse.js';
 import { findSession, queryParam, refuseDuplicateIds } from './sessionIds.js';
 
@@ -22,12 +22,8 @@ export class LegacySseEndpoints {
   async openStream(_req: IncomingMessage, res: ServerResponse): Promise<void> {
     const transport = new SseSessionTransport(res, this.options);
     if (this.options.maxBufferBytes !== undefined) {
-      const limit = this.options.maxBufferBytes;
       // Destroying the stream closes the transport, which ends the session the usual way.
-      const budget = new OutboundBudget(limit, (queuedBytes) =>
-        this.log.warn('disconnected a client that stopped reading its stream', { sessionId: transport.sessionId, transport: 'sse', queuedBytes, limit }),
-      );
-      budget.watch(res);
+      sessionBudget(this.options.maxBufferBytes, this.log, { sessionId: transport.sessionId, transport: 'sse' }).watch(res);
     }
     try {
       await this.gateway.open('sse', transport.sessionId, transport);

@@ -4,8 +4,9 @@ import type { Gateway } from '../core/gateway.js';
 import type { Session } from '../core/sessions.js';
 import { writeErrorResponse, writeJsonError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { mediaTypeOf } from '../mediaType.js';
 import { BoundedEventStore } from './eventStore.js';
-import { OutboundBudget } from './outboundBudget.js';
+import { sessionBudget, type OutboundBudget } from './outboundBudget.js';
 import { findSession, refuseDuplicateIds } from './sessionIds.js';
 import { StreamableHttpSessionTransport } from './streamableHttpSession.js';
 
@@ -39,14 +40,10 @@ function accepts(req: IncomingMessage, ...types: string[]): boolean {
   return types.every((type) => accept.includes(type));
 }
 
-function isJsonContent(req: IncomingMessage): boolean {
-  return (header(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase() === 'application/json';
-}
-
 /** Answers a POST whose headers or batch size the spec refuses, and says whether it did. */
 function refusePost(req: IncomingMessage, res: ServerResponse, messages: JSONRPCMessage[]): boolean {
   if (!accepts(req, 'application/json', 'text/event-stream')) writeJsonError(res, 'NOT_ACCEPTABLE', 'accept both application/json and text/event-stream');
-  else if (!isJsonContent(req)) writeJsonError(res, 'UNSUPPORTED_MEDIA_TYPE', 'the body must be application/json');
+  else if (mediaTypeOf(header(req, 'content-type')) !== 'application/json') writeJsonError(res, 'UNSUPPORTED_MEDIA_TYPE', 'the body must be application/json');
   else if (messages.length > maxBatchMessages) writeJsonError(res, 'INVALID_REQUEST', `a batch holds at most ${maxBatchMessages} messages`);
   else return false;
   return true;
@@ -92,6 +89,7 @@ export class StreamableHttpEndpoint {
     if (!session || refusePost(req, res, messages)) return;
     if (initialize) return writeJsonError(res, 'ALREADY_INITIALIZED');
     if (refuseDuplicateIds(session, messages, res)) return;
+    this.watchBacklog(session, res);
     (session.downstream as StreamableHttpSessionTransport).post(res, messages, header(req, 'mcp-protocol-version') ?? assumedProtocolVersion);
   }
 
@@ -99,6 +97,7 @@ export class StreamableHttpEndpoint {
     const session = this.session(req, res);
     if (!session) return;
     if (!accepts(req, 'text/event-stream')) return writeJsonError(res, 'NOT_ACCEPTABLE', 'accept text/event-stream');
+    this.watchBacklog(session, res);
     const refused = (session.downstream as StreamableHttpSessionTransport).get(res, header(req, 'last-event-id'));
     if (refused) writeJsonError(res, refused);
   }
@@ -111,7 +110,6 @@ export class StreamableHttpEndpoint {
     if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
       return void writeJsonError(res, 'UNSUPPORTED_PROTOCOL_VERSION', `${version} (supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`);
     }
-    this.watchBacklog(session, res);
     return session;
   }
 
@@ -137,8 +135,7 @@ export class StreamableHttpEndpoint {
     if (limit === undefined) return;
     let budget = this.budgets.get(session);
     if (!budget) {
-      budget = new OutboundBudget(limit, (queuedBytes) => {
-        this.log.warn('disconnected a client that stopped reading its stream', { sessionId: session.id, transport: 'streamableHttp', queuedBytes, limit });
+      budget = sessionBudget(limit, this.log, { sessionId: session.id, transport: 'streamableHttp' }, () => {
         void session.close({ code: 'SESSION_CLOSED', detail: 'the client stopped reading' });
       });
       this.budgets.set(session, budget);

@@ -2,6 +2,7 @@ import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.
 import type { ReadableStream } from 'node:stream/web';
 import type { Response } from 'undici';
 import { isJsonRpcMessage, isResponse } from '../core/jsonrpc.js';
+import { mediaTypeOf } from '../mediaType.js';
 import { standardHeaders } from './mcpHeaders.js';
 import { metaVersion, MODERN_VERSION, type RpcRequest } from './modernMeta.js';
 import { ConnectionBase } from './remoteConnection.js';
@@ -32,7 +33,7 @@ export class ModernHttp extends ConnectionBase {
     });
     const signals = signal ? AbortSignal.any([signal, this.sendAborter.signal]) : this.sendAborter.signal;
     const response = await fetchRemote(this.options.url, { method: 'POST', headers, body: JSON.stringify(request), signal: signals });
-    const type = response.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+    const type = mediaTypeOf(response.headers.get('content-type'));
     if (!response.ok && (response.status >= 500 || response.status === 401 || response.status === 403 || type !== 'application/json')) {
       await ensureOk(response, false);
     }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { Writable } from 'node:stream';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { ChildCommand } from '../config.js';
@@ -129,7 +130,7 @@ export class StdioChildTransport implements Transport {
    * Holds the pipe's writes until the current round of I/O callbacks is done, so that messages
    * from many clients to a shared child leave in one system call instead of one each.
    */
-  private coalesceWrites(stdin: NodeJS.WritableStream & { cork(): void; uncork(): void }): void {
+  private coalesceWrites(stdin: Writable): void {
     if (this.corked) return;
     this.corked = true;
     stdin.cork();

@@ -2,6 +2,7 @@ import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.
 import type { ReadableStream } from 'node:stream/web';
 import type { Response } from 'undici';
 import { isJsonRpcMessage, isRequest } from '../core/jsonrpc.js';
+import { mediaTypeOf } from '../mediaType.js';
 import { backoffDelay, pause } from './backoff.js';
 import { ConnectionBase, type RemoteConnection } from './remoteConnection.js';
 import { ensureOk, fetchRemote, RemoteFailure } from './remoteFailure.js';
@@ -78,7 +79,7 @@ export class StreamableHttpConnection extends ConnectionBase implements RemoteCo
 
   /** Reads a request's answer: one JSON body, or an event stream followed until the answer arrives. */
   private async takeAnswer(response: Response, id: RequestId): Promise<void> {
-    const type = response.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+    const type = mediaTypeOf(response.headers.get('content-type'));
     if (type === 'text/event-stream') {
       void this.follow({ awaiting: id, answered: false }, response.body as ReadableStream<Uint8Array> | null);
       return;
