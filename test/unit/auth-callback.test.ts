@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { browserCommands, canOpenBrowser, openBrowser, openerFor } from '../../src/auth/browser.js';
 import { startCallbackListener } from '../../src/auth/callback.js';
-import { RecordingLogger } from '../helpers/oauth.js';
+import { RecordingLogger, recordedVisit } from '../helpers/oauth.js';
 import { fixturePath } from '../helpers/paths.js';
+import { isAlive } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
 
 test('the callback listener takes the code with the right state, ignores a wrong one, answers HTML and closes', async () => {
@@ -143,8 +144,9 @@ test('without a display, $BROWSER is run with the URL, the next command when one
   try {
     const BROWSER = `no-such-browser-mcp-bridge:false:${JSON.stringify(process.execPath)} ${JSON.stringify(fixturePath('browser'))} ${JSON.stringify(record)} %s`;
     openBrowser(url, { noBrowser: false, log, platform: 'linux', env: { BROWSER } });
-    const visit = await waitFor(() => readIfThere(record), { what: 'the stand-in browser to record its visit' });
-    assert.deepEqual(JSON.parse(visit), { url, status: 200 });
+    const { pid, ...seen } = await waitFor(() => recordedVisit(record), { what: 'the stand-in browser to record its visit' });
+    assert.deepEqual(seen, { url, status: 200 });
+    await waitFor(() => !isAlive(pid), { what: 'the stand-in browser to exit' });
     assert.match(log.text, /opening the browser named by \$BROWSER/);
     assert.ok(!log.lines.some((line) => line.startsWith('warn')), log.text);
 
@@ -157,14 +159,6 @@ test('without a display, $BROWSER is run with the URL, the next command when one
     rmSync(dir, { recursive: true, force: true });
   }
 });
-
-function readIfThere(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
 
 test('with --noBrowser, or without a display, the URL is printed for the user instead', () => {
   const log = new RecordingLogger();
