@@ -8,10 +8,11 @@ import type { Logger } from './log.js';
 // launches skip most compiling: about 90 ms of a 540 ms start. It must be on before the rest is
 // loaded, hence the dynamic imports below. Node 20 has no such cache; this is then a no-op.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-const [{ hideBin }, { declareOptions, toRawOptions }, { buildConfig }, { exposureWarning }, { BridgeError }, { createLogger }] = await Promise.all([
+const [{ hideBin }, { declareOptions, toRawOptions }, { buildConfig }, { durationWarnings }, { exposureWarning }, { BridgeError }, { createLogger }] = await Promise.all([
   import('yargs/helpers'),
   import('./cliOptions.js'),
   import('./config.js'),
+  import('./durationFlags.js'),
   import('./configSecurity.js'),
   import('./errors.js'),
   import('./log.js'),
@@ -27,16 +28,17 @@ function usageError(message: string): never {
   process.exit(USAGE_ERROR);
 }
 
-/** The validated config, and whether the `auth` command was given (with its --logout). */
-async function readConfig(): Promise<{ config: BridgeConfig; authCommand: { logout: boolean } | undefined }> {
+/** The validated config, whether the `auth` command was given (with its --logout), and the warnings about implausible durations. */
+async function readConfig(): Promise<{ config: BridgeConfig; authCommand: { logout: boolean } | undefined; warnings: string[] }> {
   const parser = declareOptions(hideBin(process.argv)).fail((message, error) => usageError(message ?? error?.message ?? 'invalid arguments'));
   const argv = await parser.parseAsync();
   const authCommand = argv._[0] === 'auth' ? { logout: Boolean(argv.logout) } : undefined;
   if (argv._.length > (authCommand ? 1 : 0)) usageError(`unknown command "${String(argv._[authCommand ? 1 : 0])}"`);
   try {
-    const config = buildConfig(toRawOptions(argv), process.env);
+    const raw = toRawOptions(argv);
+    const config = buildConfig(raw, process.env);
     if (authCommand && config.mode !== 'reverse') usageError('auth needs the remote: mcp-bridge auth --url https://host/mcp');
-    return { config, authCommand };
+    return { config, authCommand, warnings: durationWarnings(raw) };
   } catch (error) {
     if (error instanceof BridgeError) usageError(error.message);
     throw error;
@@ -101,8 +103,9 @@ async function runForward(config: ForwardConfig, log: Logger): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const { config, authCommand } = await readConfig();
+  const { config, authCommand, warnings } = await readConfig();
   const log = createLogger(config.log);
+  for (const warning of warnings) log.warn(warning);
   if (authCommand && config.mode === 'reverse') {
     const { runAuthCommand } = await import('./authCommand.js');
     process.exit((await runAuthCommand(config, log, authCommand)) ? 0 : 1);

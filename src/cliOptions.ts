@@ -1,6 +1,7 @@
 import yargs, { type Argv } from 'yargs';
 import { defaults, type RawOptions } from './config.js';
 import { authDefaults } from './configAuth.js';
+import { bareUnitNote } from './durationFlags.js';
 import { childrenDefaults, sessionModes } from './configChildren.js';
 import { protocolEras, remoteDefaults } from './configRemote.js';
 import { securityDefaults } from './configSecurity.js';
@@ -18,7 +19,7 @@ export function declareOptions(argv: string[]): Argv {
       'or offer a remote MCP server as a local stdio server.\n\n' +
       'Usage:\n  $0 --stdio "command args" [options]\n  $0 [options] -- command args\n  $0 --url https://host/mcp [options]\n  $0 auth --url https://host/mcp [--logout]')
     .parserConfiguration({ 'populate--': true, 'duplicate-arguments-array': true })
-    .command('auth', 'Sign in to the remote given with --url now and exit (or forget it with --logout)')
+    .command('auth', 'Sign in to the remote given with --url now and exit (with --logout: revoke its tokens at the authorization server and forget them)')
     .group(['stdio', 'shell', 'env', 'passEnv', 'cwd'], 'MCP server (upstream):')
     .option('stdio', { type: 'string', describe: 'Command line of the stdio MCP server, split into argv without a shell' })
     .option('shell', { type: 'boolean', default: false, describe: 'Run --stdio through /bin/sh (pipes, globs, $VARS)' })
@@ -32,8 +33,8 @@ export function declareOptions(argv: string[]): Argv {
     .option('header', { type: 'string', coerce: repeatable, describe: '"Name: value" header sent to the remote (repeatable; never logged)' })
     .option('oauth2Bearer', { type: 'string', describe: 'Token sent as Authorization: Bearer (default: $MCP_API_KEY)' })
     .option('reconnectAttempts', { type: 'number', default: remoteDefaults.reconnectAttempts, describe: 'Retries of an unreachable remote or a broken stream before giving up' })
-    .option('reconnectDelay', { type: 'string', default: remoteDefaults.reconnectDelay, describe: 'First retry delay, doubled each time with jitter (a bare number is ms; the server\'s SSE retry: wins)' })
-    .option('reconnectMaxDelay', { type: 'string', default: remoteDefaults.reconnectMaxDelay, describe: 'Longest delay between retries' })
+    .option('reconnectDelay', { type: 'string', default: remoteDefaults.reconnectDelay, describe: 'First retry delay, doubled each time with jitter (the server\'s SSE retry: wins)' + bareUnitNote('reconnectDelay') })
+    .option('reconnectMaxDelay', { type: 'string', default: remoteDefaults.reconnectMaxDelay, describe: 'Longest delay between retries' + bareUnitNote('reconnectMaxDelay') })
     .option('protocolEra', {
       type: 'string',
       choices: protocolEras,
@@ -50,9 +51,9 @@ export function declareOptions(argv: string[]): Argv {
     .option('clientCredentials', { type: 'boolean', default: false, describe: 'Use the client_credentials grant (machine clients; no browser)' })
     .option('authorizationServer', { type: 'string', describe: 'With --clientCredentials: the only authorization server trusted with the client secret (default: the one the remote names)' })
     .option('scope', { type: 'string', describe: 'Scopes to ask for when the server names none' })
-    .option('logout', { type: 'boolean', default: false, describe: 'With the auth command: forget the tokens and client registration for --url' })
-    .option('noBrowser', { type: 'boolean', default: false, describe: 'Print the sign-in URL to stderr instead of opening a browser' })
-    .option('callbackPort', { type: 'number', default: authDefaults.callbackPort, describe: 'Preferred port of the local sign-in callback on 127.0.0.1 (another if busy)' })
+    .option('logout', { type: 'boolean', default: false, describe: 'With the auth command: revoke the tokens for --url at the authorization server (when it offers revocation), then forget them and the client registration' })
+    .option('noBrowser', { type: 'boolean', default: false, describe: 'Print the sign-in URL to stderr instead of opening a browser ($BROWSER if set, else the platform\'s opener)' })
+    .option('callbackPort', { type: 'number', default: authDefaults.callbackPort, describe: 'Preferred port of the local sign-in callback on 127.0.0.1 (busy: another one, or with a fixed redirect URI a wait of up to 2 min for it)' })
     .group(['port', 'host', 'baseUrl', 'ssePath', 'messagePath', 'streamableHttpPath', 'allowedHosts', 'allowedOrigins'], 'HTTP (downstream):')
     .option('port', { type: 'number', default: defaults.port, describe: 'Port to listen on (0 picks a free one)' })
     .option('host', { type: 'string', default: defaults.host, describe: 'Address to bind' })
@@ -63,12 +64,12 @@ export function declareOptions(argv: string[]): Argv {
     .option('allowedHosts', { type: 'string', coerce: repeatable, describe: 'Host names accepted in the Host header (repeatable; default: loopback names when bound to loopback, else any)' })
     .option('allowedOrigins', { type: 'string', coerce: repeatable, describe: 'Origins accepted in the Origin header besides pages on allowed hosts (repeatable)' })
     .group(['sessionTimeout', 'requestTimeout', 'keepalive', 'maxBodyBytes', 'maxLineBytes', 'killGrace', 'eventStoreSize', 'jsonResponse'], 'Sessions and limits:')
-    .option('sessionTimeout', { type: 'string', default: defaults.sessionTimeout, describe: 'Close a session after this long without client activity (30m, 90s; a bare number is ms)' })
-    .option('requestTimeout', { type: 'string', default: defaults.requestTimeout, describe: 'Answer a request with an error and cancel it after this long without an answer or progress (a bare number is ms; 0: never)' })
-    .option('keepalive', { type: 'string', default: defaults.keepalive, describe: 'SSE keepalive comment interval (a bare number is seconds; 0 disables)' })
+    .option('sessionTimeout', { type: 'string', default: defaults.sessionTimeout, describe: 'Close a session after this long without client activity (30m, 90s)' + bareUnitNote('sessionTimeout') })
+    .option('requestTimeout', { type: 'string', default: defaults.requestTimeout, describe: 'Answer a request with an error and cancel it after this long without an answer or progress (0: never)' + bareUnitNote('requestTimeout') })
+    .option('keepalive', { type: 'string', default: defaults.keepalive, describe: 'SSE keepalive comment interval (0 disables)' + bareUnitNote('keepalive') })
     .option('maxBodyBytes', { type: 'string', default: defaults.maxBodyBytes, describe: 'Largest POST body accepted (413 beyond)' })
     .option('maxLineBytes', { type: 'string', default: defaults.maxLineBytes, describe: 'Largest line accepted from the server\'s stdout (dropped beyond)' })
-    .option('killGrace', { type: 'string', default: defaults.killGrace, describe: 'Time between SIGTERM and SIGKILL when stopping a server (a bare number is ms)' })
+    .option('killGrace', { type: 'string', default: defaults.killGrace, describe: 'Time between SIGTERM and SIGKILL when stopping a server' + bareUnitNote('killGrace') })
     .option('eventStoreSize', { type: 'number', default: defaults.eventStoreSize, describe: 'Events kept per session for Last-Event-ID resumption (0 disables)' })
     .option('jsonResponse', { type: 'boolean', default: false, describe: 'Answer Streamable HTTP POSTs with JSON instead of an SSE stream' })
     .group(['maxSessionBufferBytes'], 'Sessions and limits:')
@@ -79,7 +80,7 @@ export function declareOptions(argv: string[]): Argv {
     .option('prespawn', { type: 'number', default: childrenDefaults.prespawn, describe: 'With --sessionMode per-session: children kept spawned ahead of time so a new session need not wait (within --maxSessions)' })
     .option('headStart', { type: 'boolean', default: childrenDefaults.headStart, describe: 'With --sessionMode per-session: spawn one child at launch for the first session (--no-headStart: none until a session opens)' })
     .group(['continuationTtl', 'maxContinuations'], '2026-07-28 requests (forward mode):')
-    .option('continuationTtl', { type: 'string', default: statelessDefaults.continuationTtl, describe: 'How long a call paused on input_required waits for the client\'s retry before it is cancelled (a bare number is seconds)' })
+    .option('continuationTtl', { type: 'string', default: statelessDefaults.continuationTtl, describe: 'How long a call paused on input_required waits for the client\'s retry before it is cancelled' + bareUnitNote('continuationTtl') })
     .option('maxContinuations', { type: 'number', default: statelessDefaults.maxContinuations, describe: 'Paused calls kept at once; the oldest is cancelled to make room' })
     .group(['apiKey', 'apiKeyFile', 'cors', 'rateLimit', 'maxSessions'], 'Security (forward mode; /healthz and /readyz stay open):')
     .option('apiKey', { type: 'string', describe: 'Require this key as Authorization: Bearer KEY or X-API-Key: KEY (default: $MCP_API_KEY; visible in ps, prefer --apiKeyFile)' })

@@ -6,7 +6,8 @@ import { isLoopbackHost, originsWithCors, securityOptions, type SecurityConfig, 
 import { logFormats, logLevels, type LogFormat, type LogLevel } from './log.js';
 import { continuationLimits, type StatelessRawOptions } from './configStateless.js';
 import type { ContinuationLimits } from './downstream/continuations.js';
-import { invalidConfig, parseBytes, parseDuration } from './units.js';
+import { parseDurationFlag } from './durationFlags.js';
+import { invalidConfig, parseBytes } from './units.js';
 
 /** How to start the stdio MCP server behind the bridge. */
 export interface ChildCommand {
@@ -209,7 +210,7 @@ function httpConfig(raw: RawOptions): HttpConfig {
     baseUrl: raw.baseUrl?.replace(/\/+$/, ''),
     ...paths,
     maxBodyBytes: parseBytes('maxBodyBytes', raw.maxBodyBytes ?? defaults.maxBodyBytes),
-    keepaliveMs: parseDuration('keepalive', raw.keepalive ?? defaults.keepalive, 's'),
+    keepaliveMs: parseDurationFlag('keepalive', raw.keepalive ?? defaults.keepalive),
     jsonResponse: Boolean(raw.jsonResponse),
     // DNS-rebinding protection is on by default for loopback binds; explicit lists widen or enable it.
     allowedHosts: raw.allowedHosts?.length ? raw.allowedHosts : loopback ? loopbackHostNames(host) : undefined,
@@ -226,7 +227,7 @@ function deepFreeze<T>(value: T): T {
 }
 
 function requestTimeout(raw: RawOptions): number {
-  return parseDuration('requestTimeout', raw.requestTimeout ?? defaults.requestTimeout, 'ms');
+  return parseDurationFlag('requestTimeout', raw.requestTimeout ?? defaults.requestTimeout);
 }
 
 function logConfig(raw: RawOptions): LogConfig {
@@ -271,13 +272,13 @@ function forwardConfig(raw: RawOptions, env: NodeJS.ProcessEnv): ForwardConfig {
       env: envPairs(raw.env),
       passEnv: raw.passEnv ?? [],
       maxLineBytes: parseBytes('maxLineBytes', raw.maxLineBytes ?? defaults.maxLineBytes),
-      killGraceMs: parseDuration('killGrace', raw.killGrace ?? defaults.killGrace, 'ms'),
+      killGraceMs: parseDurationFlag('killGrace', raw.killGrace ?? defaults.killGrace),
       maxBacklogBytes: maxBufferBytes,
     },
     http: { ...http, allowedOrigins: originsWithCors(http.allowedOrigins, security.cors) },
     security,
     sessions: {
-      idleTimeoutMs: parseDuration('sessionTimeout', raw.sessionTimeout ?? defaults.sessionTimeout, 'ms'),
+      idleTimeoutMs: parseDurationFlag('sessionTimeout', raw.sessionTimeout ?? defaults.sessionTimeout),
       eventStoreMaxEvents,
       requestTimeoutMs: requestTimeout(raw),
       maxBufferBytes,

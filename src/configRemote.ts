@@ -2,7 +2,8 @@ import type { AuthOptions } from './auth/types.js';
 import type { RawOptions } from './config.js';
 import { authOptions } from './configAuth.js';
 import type { BackoffOptions } from './upstream/backoff.js';
-import { invalidConfig, parseDuration } from './units.js';
+import { parseDurationFlag } from './durationFlags.js';
+import { invalidConfig } from './units.js';
 
 /** Which HTTP transport a remote speaks; `auto` tries Streamable HTTP, then legacy SSE. */
 export type RemoteKind = 'sse' | 'streamableHttp' | 'auto';
@@ -45,8 +46,8 @@ function headersFrom(raw: RawOptions, env: NodeJS.ProcessEnv): Record<string, st
 function backoffFrom(raw: RawOptions): BackoffOptions {
   const attempts = raw.reconnectAttempts ?? remoteDefaults.reconnectAttempts;
   if (!Number.isInteger(attempts) || attempts < 0) invalidConfig('--reconnectAttempts must be a whole number');
-  const initialDelayMs = parseDuration('reconnectDelay', raw.reconnectDelay ?? remoteDefaults.reconnectDelay, 'ms');
-  const maxDelayMs = parseDuration('reconnectMaxDelay', raw.reconnectMaxDelay ?? remoteDefaults.reconnectMaxDelay, 'ms');
+  const initialDelayMs = parseDurationFlag('reconnectDelay', raw.reconnectDelay ?? remoteDefaults.reconnectDelay);
+  const maxDelayMs = parseDurationFlag('reconnectMaxDelay', raw.reconnectMaxDelay ?? remoteDefaults.reconnectMaxDelay);
   if (initialDelayMs < 1 || maxDelayMs < initialDelayMs) invalidConfig('--reconnectDelay must be at least 1 ms and at most --reconnectMaxDelay');
   return { attempts, initialDelayMs, maxDelayMs };
 }

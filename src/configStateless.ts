@@ -1,5 +1,6 @@
 import type { ContinuationLimits } from './downstream/continuations.js';
-import { invalidConfig, parseDuration } from './units.js';
+import { parseDurationFlag } from './durationFlags.js';
+import { invalidConfig } from './units.js';
 
 /** Defaults of the 2026-07-28 flags (shown by --help): a paused call waits 10 minutes, at most 1000 at once. */
 export const statelessDefaults = { continuationTtl: '10m', maxContinuations: 1000 } as const;
@@ -12,7 +13,7 @@ export interface StatelessRawOptions {
 
 /** Validates `--continuationTtl` (a bare number is seconds) and `--maxContinuations` (at least 1). */
 export function continuationLimits(raw: StatelessRawOptions): ContinuationLimits {
-  const ttlMs = parseDuration('continuationTtl', raw.continuationTtl ?? statelessDefaults.continuationTtl, 's');
+  const ttlMs = parseDurationFlag('continuationTtl', raw.continuationTtl ?? statelessDefaults.continuationTtl);
   if (ttlMs < 1000) invalidConfig('--continuationTtl must be at least 1s');
   const max = raw.maxContinuations ?? statelessDefaults.maxContinuations;
   if (!Number.isInteger(max) || max < 1) invalidConfig('--maxContinuations must be a whole number of at least 1');

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
+import { parse as parseShellWords } from 'shell-quote';
 import type { Logger } from '../log.js';
 
-/** How to open a URL on one platform: the command and its argv, run without a shell. */
+/** How to open a URL: the command and its argv, run without a shell. */
 export interface Opener {
   readonly command: string;
   readonly args: readonly string[];
@@ -17,9 +18,37 @@ export function openerFor(url: string, platform: NodeJS.Platform): Opener {
   return { command: 'xdg-open', args: [url] };
 }
 
-/** True when a browser can be shown: always on macOS and Windows, on Linux and BSD only with DISPLAY or WAYLAND_DISPLAY. */
+/** One `$BROWSER` entry as argv: `%s` becomes the URL (`%%` a `%`), else the URL is appended; undefined for shell syntax. */
+function browserEntry(entry: string, url: string, platform: NodeJS.Platform): Opener | undefined {
+  // Variables stay as written (no shell expands them); on Windows `\` is a path separator, not an escape.
+  const words = parseShellWords(entry, (name) => `$${name}`, platform === 'win32' ? { escape: '^' } : undefined);
+  // A trailing `&` (run in the background) is what we do anyway.
+  if (words.length > 0 && typeof words.at(-1) === 'object' && (words.at(-1) as { op?: string }).op === '&') words.pop();
+  if (words.length === 0 || words.some((word) => typeof word !== 'string')) return undefined;
+  let substituted = false;
+  const argv = (words as string[]).map((word) =>
+    word.replace(/%[s%]/g, (token) => {
+      if (token === '%%') return '%';
+      substituted = true;
+      return url;
+    }),
+  );
+  if (!substituted) argv.push(url);
+  return { command: argv[0]!, args: argv.slice(1) };
+}
+
+/**
+ * The openers `$BROWSER` names, in order: a list of commands separated by `:` (`;` on Windows), the
+ * convention other command-line tools follow. Empty when it is unset or blank; entries with shell syntax are skipped.
+ */
+export function browserCommands(value: string | undefined, url: string, platform: NodeJS.Platform): Opener[] {
+  const entries = (value ?? '').split(platform === 'win32' ? ';' : ':').filter((entry) => entry.trim());
+  return entries.map((entry) => browserEntry(entry, url, platform)).filter((opener): opener is Opener => opener !== undefined);
+}
+
+/** True when a browser can be shown: with `$BROWSER` set, always on macOS and Windows, elsewhere only with DISPLAY or WAYLAND_DISPLAY. */
 export function canOpenBrowser(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): boolean {
-  if (platform === 'darwin' || platform === 'win32') return true;
+  if (env.BROWSER?.trim() || platform === 'darwin' || platform === 'win32') return true;
   return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
 }
 
@@ -32,20 +61,18 @@ export interface OpenOptions {
 }
 
 /**
- * Sends the user to `url` to sign in: opens the browser (detached, no shell, failures only logged),
- * or with `noBrowser` or no display prints "Open this URL to sign in: …" to the log. The URL holds
- * no secret (state and the PKCE challenge only), so it may be printed.
+ * Runs the openers one after another (detached, no shell, never waited for) until one starts and
+ * does not exit with an error; calls `failed` with the last reason when none does.
  */
-export function openBrowser(url: string, { noBrowser, log, platform = process.platform, env = process.env }: OpenOptions): void {
-  const prompt = `Open this URL to sign in: ${url}`;
-  if (noBrowser || !canOpenBrowser(platform, env)) {
-    // warn, not info: the user has to act, also when the log is turned down to warnings.
-    log.warn(prompt);
-    return;
-  }
-  log.info('opening the browser to sign in to the remote MCP server');
-  log.info(`If no browser opens: ${prompt}`);
-  const opener = openerFor(url, platform);
+function tryOpeners(openers: readonly Opener[], failed: (reason: string) => void, index: number, reason: string): void {
+  const opener = openers[index];
+  if (!opener) return failed(reason);
+  let done = false;
+  const next = (why: string): void => {
+    if (done) return;
+    done = true;
+    tryOpeners(openers, failed, index + 1, why);
+  };
   try {
     const child = spawn(opener.command, opener.args, {
       detached: true,
@@ -54,9 +81,29 @@ export function openBrowser(url: string, { noBrowser, log, platform = process.pl
       windowsHide: true,
       windowsVerbatimArguments: opener.verbatim ?? false,
     });
-    child.on('error', (error) => log.warn(`could not open a browser (${error.message}); ${prompt}`));
+    child.on('error', (error) => next(`${opener.command}: ${error.message}`));
+    child.on('exit', (code) => code !== 0 && code !== null && next(`${opener.command} exited with ${code}`));
     child.unref();
   } catch (error) {
-    log.warn(`could not open a browser (${(error as Error).message}); ${prompt}`);
+    next(`${opener.command}: ${(error as Error).message}`);
   }
+}
+
+/**
+ * Sends the user to `url` to sign in: runs `$BROWSER` (each of its commands in turn) when set, also
+ * without a display, else the platform's opener; when that fails, with `noBrowser`, or with no display,
+ * prints "Open this URL to sign in: …" to the log. The URL holds no secret (state and the PKCE challenge only).
+ */
+export function openBrowser(url: string, { noBrowser, log, platform = process.platform, env = process.env }: OpenOptions): void {
+  const prompt = `Open this URL to sign in: ${url}`;
+  if (noBrowser || !canOpenBrowser(platform, env)) {
+    // warn, not info: the user has to act, also when the log is turned down to warnings.
+    log.warn(prompt);
+    return;
+  }
+  const fromEnv = browserCommands(env.BROWSER, url, platform);
+  log.info(fromEnv.length > 0 ? 'opening the browser named by $BROWSER to sign in to the remote MCP server' : 'opening the browser to sign in to the remote MCP server');
+  log.info(`If no browser opens: ${prompt}`);
+  const openers = env.BROWSER?.trim() ? fromEnv : [openerFor(url, platform)];
+  tryOpeners(openers, (reason) => log.warn(`could not open a browser (${reason}); ${prompt}`), 0, '$BROWSER names no command that runs without a shell');
 }

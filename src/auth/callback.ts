@@ -8,9 +8,12 @@ export interface CallbackOptions {
   readonly preferredPort: number;
   /**
    * Whether a busy preferred port is replaced by any free one (default true). False for a client whose
-   * redirect URIs are fixed (pre-registered, or a metadata document): starting then fails with a clear message.
+   * redirect URIs are fixed (pre-registered, or a metadata document): starting then waits for the port
+   * (`busyWaitMs`), and fails with a clear message if it stays busy.
    */
   readonly fallback?: boolean;
+  /** Without fallback: how long a busy preferred port is waited for, polled every 250 ms (default 2 min). */
+  readonly busyWaitMs?: number;
   /** The `state` the authorization request carried, read when the browser arrives; undefined (no request yet) refuses every callback. */
   readonly expectedState: () => string | undefined;
   /**
@@ -52,6 +55,12 @@ function printable(value: string | null): string {
   return (value ?? '').replace(/[^\x20-\x7e]/g, ' ').slice(0, 200);
 }
 
+const BUSY_POLL_MS = 250;
+
+function isBusy(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+}
+
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error): void => reject(error);
@@ -65,10 +74,51 @@ function listen(server: Server, port: number): Promise<number> {
 }
 
 /**
- * Starts the redirect listener on 127.0.0.1: the preferred port, or (unless `fallback` is false) any
- * free port when that one is busy. A different port works with clients registered dynamically, which
- * register the actual URL, and with authorization servers that follow RFC 8252 §7.3 (any port for
- * loopback redirect URIs).
+ * Waits for a busy fixed port (another mcp-bridge signing in with the same client, as when a desktop
+ * client starts several at once), saying so on the log; bounded by `busyWaitMs`.
+ */
+async function waitForPort(server: Server, { preferredPort, busyWaitMs = 120_000, log }: CallbackOptions): Promise<number> {
+  const bound = busyWaitMs < 1000 ? `${busyWaitMs} ms` : `${Math.round(busyWaitMs / 1000)} s`;
+  log.warn(`the sign-in callback port ${preferredPort} is busy (another sign-in?), and the client's redirect URI is fixed to it; waiting up to ${bound} for it`);
+  const deadline = Date.now() + busyWaitMs;
+  for (;;) {
+    // Not unref'd: during `mcp-bridge auth` nothing else may keep the process alive while it waits.
+    await new Promise((resolve) => setTimeout(resolve, BUSY_POLL_MS));
+    try {
+      const port = await listen(server, preferredPort);
+      log.info(`the sign-in callback port ${preferredPort} is free now`);
+      return port;
+    } catch (error) {
+      if (!isBusy(error)) throw error;
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(
+        `the sign-in callback port ${preferredPort} is still busy after ${bound}, and the client's redirect URI is fixed to it: ` +
+          'free the port, or pass --callbackPort with the port the client is registered for (--callbackPort 0 when the authorization server accepts any loopback port)',
+      );
+    }
+  }
+}
+
+/** Binds the preferred port; when it is busy, any free port (fallback) or, for fixed redirect URIs, the same port once it is free. */
+async function bind(server: Server, options: CallbackOptions): Promise<number> {
+  try {
+    return await listen(server, options.preferredPort);
+  } catch (error) {
+    if (!isBusy(error) || options.preferredPort === 0) throw error;
+  }
+  if (options.fallback === false) return waitForPort(server, options);
+  const port = await listen(server, 0);
+  // A dynamically registered client registers this URL again (see provider.ts), so the server knows it.
+  options.log.warn(`the sign-in callback port ${options.preferredPort} is busy; using ${port}`);
+  return port;
+}
+
+/**
+ * Starts the redirect listener on 127.0.0.1: the preferred port, or when that one is busy any free
+ * port, or (with `fallback` false) the preferred one once it is free. A different port works with
+ * clients registered dynamically, which register the actual URL, and with authorization servers that
+ * follow RFC 8252 §7.3 (any port for loopback redirect URIs).
  */
 export async function startCallbackListener(options: CallbackOptions): Promise<CallbackListener> {
   const { log, timeoutMs = 300_000 } = options;
@@ -83,7 +133,6 @@ export async function startCallbackListener(options: CallbackOptions): Promise<C
     else settle!.resolve(outcome);
     void close();
   };
-
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -119,21 +168,7 @@ export async function startCallbackListener(options: CallbackOptions): Promise<C
   };
 
   const server = createServer(handle);
-  let port: number;
-  try {
-    port = await listen(server, options.preferredPort);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || options.preferredPort === 0) throw error;
-    if (options.fallback === false) {
-      throw new Error(
-        `the sign-in callback port ${options.preferredPort} is busy, and the client's redirect URI is fixed to it: ` +
-          'free the port, or pass --callbackPort with the port the client is registered for (--callbackPort 0 when the authorization server accepts any loopback port)',
-      );
-    }
-    port = await listen(server, 0);
-    // A dynamically registered client registers this URL again (see provider.ts), so the server knows it.
-    log.warn(`the sign-in callback port ${options.preferredPort} is busy; using ${port}`);
-  }
+  const port = await bind(server, options);
   const timer = setTimeout(() => finish(new Error(`no sign-in completed within ${Math.round(timeoutMs / 1000)} s; try again`)), timeoutMs);
   timer.unref();
 

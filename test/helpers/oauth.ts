@@ -1,4 +1,5 @@
 /** Helpers of the OAuth tests: a logger that records lines and plays the browser, and a request loop like the remote transports'. */
+import { readFileSync } from 'node:fs';
 import type { RemoteAuth } from '../../src/auth/types.js';
 import type { LogMeta, Logger } from '../../src/log.js';
 
@@ -18,6 +19,15 @@ export async function browse(url: string): Promise<number> {
     next = new URL(location, next).href;
   }
   throw new Error('too many redirects');
+}
+
+/** What the stand-in browser (test/fixtures/browser.ts) recorded in `path`: the URL it got, the last status, its pid; undefined until it has. */
+export function recordedVisit(path: string): { url: string; status: number | string; pid: number } | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as { url: string; status: number | string; pid: number };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The authorization URL in a log line or a stream of them, if any. */

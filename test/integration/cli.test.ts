@@ -25,6 +25,28 @@ describe('the command line', () => {
     assert.match(stdout, /\[default: "127\.0\.0\.1"\]/);
   });
 
+  test('--help says what a bare number means for every duration flag, and that auth --logout revokes the tokens', () => {
+    const { stdout } = runCli(['--help']);
+    const flat = stdout.replace(/\s+/g, ' ');
+    for (const flag of ['sessionTimeout', 'requestTimeout', 'killGrace', 'reconnectDelay', 'reconnectMaxDelay']) {
+      assert.match(flat, new RegExp(`--${flag} .*?\\(bare number: ms\\)`), `--${flag} says ms`);
+    }
+    for (const flag of ['keepalive', 'continuationTtl']) assert.match(flat, new RegExp(`--${flag} .*?\\(bare number: seconds\\)`), `--${flag} says seconds`);
+    assert.match(flat, /auth .*with --logout: revoke its tokens at the authorization server and forget them/);
+    assert.match(flat, /--logout .*revoke the tokens for --url at the authorization server/);
+  });
+
+  test('a bare number implausibly small for its flag is warned about on stderr at start-up, and keeps its meaning', async () => {
+    const bridge = await startBridge(['--sessionTimeout', '30', '--killGrace', '5', '--stdio', `${JSON.stringify(process.execPath)} ${JSON.stringify(fixturePath('env-server'))}`]);
+    try {
+      assert.match(bridge.stderr(), /--sessionTimeout 30 means 30 ms \(a bare number is ms for this flag\), implausibly short for a session's idle time; did you mean 30s\?/);
+      assert.match(bridge.stderr(), /--killGrace 5 means 5 ms .*did you mean 5s\?/);
+      assert.doesNotMatch(bridge.stderr(), /--keepalive|--requestTimeout/, 'defaults are not warned about');
+    } finally {
+      assert.equal(await bridge.stop(), 0);
+    }
+  });
+
   test('an unknown flag is a usage error with exit code 2', () => {
     const { status, stderr } = runCli(['--stdio', 'node x.js', '--no-such-flag']);
     assert.equal(status, 2);

@@ -2,9 +2,15 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { canOpenBrowser, openBrowser, openerFor } from '../../src/auth/browser.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { browserCommands, canOpenBrowser, openBrowser, openerFor } from '../../src/auth/browser.js';
 import { startCallbackListener } from '../../src/auth/callback.js';
-import { RecordingLogger } from '../helpers/oauth.js';
+import { RecordingLogger, recordedVisit } from '../helpers/oauth.js';
+import { fixturePath } from '../helpers/paths.js';
+import { isAlive } from '../helpers/processes.js';
+import { waitFor } from '../helpers/wait.js';
 
 test('the callback listener takes the code with the right state, ignores a wrong one, answers HTML and closes', async () => {
   const log = new RecordingLogger();
@@ -23,7 +29,7 @@ test('the callback listener takes the code with the right state, ignores a wrong
   assert.ok(!log.text.includes('the-code'));
 });
 
-test('a busy preferred port falls back to a free one; for a client with fixed redirect URIs it fails saying what to do', async () => {
+test('a busy preferred port falls back to a free one; for a client with fixed redirect URIs it is waited for, and past the bound it fails saying what to do', async () => {
   const blocker = createServer();
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
   const busy = (blocker.address() as AddressInfo).port;
@@ -33,12 +39,32 @@ test('a busy preferred port falls back to a free one; for a client with fixed re
     assert.notEqual(new URL(listener.url).port, String(busy));
     assert.match(log.text, new RegExp(`callback port ${busy} is busy; using \\d+`));
     await assert.rejects(
-      startCallbackListener({ preferredPort: busy, fallback: false, expectedState: () => undefined, log }),
-      new RegExp(`callback port ${busy} is busy, and the client's redirect URI is fixed to it: free the port, or pass --callbackPort`),
+      startCallbackListener({ preferredPort: busy, fallback: false, busyWaitMs: 300, expectedState: () => undefined, log }),
+      new RegExp(`callback port ${busy} is still busy after 300 ms, and the client's redirect URI is fixed to it: free the port, or pass --callbackPort`),
     );
+    assert.match(log.text, new RegExp(`callback port ${busy} is busy \\(another sign-in\\?\\), and the client's redirect URI is fixed to it; waiting up to 300 ms for it`));
   } finally {
     await listener.close();
     blocker.close();
+  }
+});
+
+test('for a client with fixed redirect URIs, a busy callback port is waited for, saying so, and taken once it is free', async () => {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const busy = (blocker.address() as AddressInfo).port;
+  const log = new RecordingLogger();
+  const starting = startCallbackListener({ preferredPort: busy, fallback: false, expectedState: () => 's', log });
+  await waitFor(() => log.text.includes(`callback port ${busy} is busy (another sign-in?), and the client's redirect URI is fixed to it; waiting up to 120 s`), { what: 'the waiting line' });
+  await new Promise<void>((resolve) => blocker.close(() => resolve()));
+  const listener = await starting;
+  try {
+    assert.equal(listener.url, `http://127.0.0.1:${busy}/callback`);
+    assert.match(log.text, new RegExp(`callback port ${busy} is free now`));
+    assert.equal((await fetch(`${listener.url}?code=c&state=s`)).status, 200);
+    assert.deepEqual(await listener.waitForCode(), { code: 'c' });
+  } finally {
+    await listener.close();
   }
 });
 
@@ -86,6 +112,52 @@ test('browser openers per platform, run without a shell; Windows quotes the URL 
   assert.equal(canOpenBrowser('linux', {}), false);
   assert.equal(canOpenBrowser('linux', { WAYLAND_DISPLAY: 'wayland-0' }), true);
   assert.equal(canOpenBrowser('darwin', {}), true);
+  assert.equal(canOpenBrowser('linux', { BROWSER: 'w3m' }), true, '$BROWSER counts without a display');
+  assert.equal(canOpenBrowser('linux', { BROWSER: ' ' }), false);
+});
+
+test('$BROWSER is a list of commands split at colons (semicolons on Windows); %s takes the URL, else it is appended; shell syntax is skipped', () => {
+  const url = 'https://as.example/authorize?redirect_uri=http%3A%2F%2F127.0.0.1%3A1%2Fcallback&state=a%25s';
+  assert.deepEqual(browserCommands('firefox:chromium --new-window %s:"my browser" "--url=%s&x=%%"', url, 'linux'), [
+    { command: 'firefox', args: [url] },
+    { command: 'chromium', args: ['--new-window', url] },
+    { command: 'my browser', args: [`--url=${url}&x=%`] },
+  ]);
+  assert.deepEqual(browserCommands('w3m %s &', url, 'linux'), [{ command: 'w3m', args: [url] }], 'a trailing & is dropped');
+  assert.deepEqual(browserCommands('a | b:$HOME/bin/open', url, 'linux'), [{ command: '$HOME/bin/open', args: [url] }], 'no shell: a pipe is skipped, variables stay');
+  assert.deepEqual(browserCommands('C:\\Tools\\browser.exe %s;other', url, 'win32'), [
+    { command: 'C:\\Tools\\browser.exe', args: [url] },
+    { command: 'other', args: [url] },
+  ]);
+  assert.deepEqual(browserCommands(undefined, url, 'linux'), []);
+  assert.deepEqual(browserCommands('::', url, 'linux'), []);
+});
+
+test('without a display, $BROWSER is run with the URL, the next command when one is missing or fails; when none works the URL is printed', async () => {
+  const page = createServer((_req, res) => res.end('sign in here'));
+  await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(page.address() as AddressInfo).port}/authorize?state=x%2By`;
+  const dir = mkdtempSync(join(tmpdir(), 'mcp-bridge-browser-'));
+  const record = join(dir, 'visit.json');
+  const log = new RecordingLogger();
+  log.browser = false;
+  try {
+    const BROWSER = `no-such-browser-mcp-bridge:false:${JSON.stringify(process.execPath)} ${JSON.stringify(fixturePath('browser'))} ${JSON.stringify(record)} %s`;
+    openBrowser(url, { noBrowser: false, log, platform: 'linux', env: { BROWSER } });
+    const { pid, ...seen } = await waitFor(() => recordedVisit(record), { what: 'the stand-in browser to record its visit' });
+    assert.deepEqual(seen, { url, status: 200 });
+    await waitFor(() => !isAlive(pid), { what: 'the stand-in browser to exit' });
+    assert.match(log.text, /opening the browser named by \$BROWSER/);
+    assert.ok(!log.lines.some((line) => line.startsWith('warn')), log.text);
+
+    openBrowser(url, { noBrowser: false, log, platform: 'linux', env: { BROWSER: 'no-such-browser-mcp-bridge:false' } });
+    await waitFor(() => log.text.includes(`warn could not open a browser (false exited with 1); Open this URL to sign in: ${url}`), { what: 'the printed URL' });
+    openBrowser(url, { noBrowser: false, log, platform: 'linux', env: { BROWSER: 'a | b' } });
+    assert.match(log.text, /could not open a browser \(\$BROWSER names no command that runs without a shell\); Open this URL/);
+  } finally {
+    page.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('with --noBrowser, or without a display, the URL is printed for the user instead', () => {

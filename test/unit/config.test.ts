@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { buildConfig, splitCommandLine, type ForwardConfig, type RawOptions, type ReverseConfig } from '../../src/config.js';
 import { BridgeError } from '../../src/errors.js';
 import { defaultAuthDir } from '../../src/auth/authDir.js';
+import { durationFlags, durationWarnings } from '../../src/durationFlags.js';
 import { parseBytes, parseDuration } from '../../src/units.js';
 
 function forward(raw: RawOptions): ForwardConfig {
@@ -33,6 +34,35 @@ test('durations and sizes accept units, and bare numbers use the flag\'s unit', 
   assert.equal(parseBytes('x', '4MiB'), 4 * 1024 * 1024);
   assert.equal(parseBytes('x', '512k'), 512 * 1024);
   assert.throws(() => parseDuration('x', 'soon', 'ms'), BridgeError);
+});
+
+test('a bare number keeps each duration flag\'s unit: ms for --sessionTimeout (as supergateway), --requestTimeout, --killGrace and --reconnect*Delay, seconds for --keepalive and --continuationTtl', () => {
+  const config = forward({ stdio: 's', sessionTimeout: '30', requestTimeout: '1500', killGrace: '200', keepalive: '20', continuationTtl: '90' });
+  assert.equal(config.sessions.idleTimeoutMs, 30);
+  assert.equal(config.sessions.requestTimeoutMs, 1500);
+  assert.equal(config.child.killGraceMs, 200);
+  assert.equal(config.http.keepaliveMs, 20_000);
+  assert.equal(config.continuations.ttlMs, 90_000);
+  assert.deepEqual(reverse({ url: 'http://h', reconnectDelay: '100', reconnectMaxDelay: '2000' }).remote.backoff, { attempts: 6, initialDelayMs: 100, maxDelayMs: 2000 });
+  assert.deepEqual(
+    Object.fromEntries(Object.entries(durationFlags).map(([flag, spec]) => [flag, spec.bare])),
+    { sessionTimeout: 'ms', requestTimeout: 'ms', killGrace: 'ms', reconnectDelay: 'ms', reconnectMaxDelay: 'ms', keepalive: 's', continuationTtl: 's' },
+  );
+});
+
+test('a bare number implausibly small (or, in seconds, implausibly large) for what the flag times is warned about, naming the unit meant', () => {
+  assert.deepEqual(durationWarnings({ sessionTimeout: '30' }), [
+    '--sessionTimeout 30 means 30 ms (a bare number is ms for this flag), implausibly short for a session\'s idle time; did you mean 30s?',
+  ]);
+  const warnings = durationWarnings({ requestTimeout: 60, killGrace: '5', reconnectDelay: '2', reconnectMaxDelay: '30', keepalive: '15000', continuationTtl: '600000' });
+  assert.equal(warnings.length, 6, warnings.join('\n'));
+  assert.match(warnings[0]!, /^--requestTimeout 60 means 60 ms .*did you mean 60s\?$/);
+  assert.match(warnings[1]!, /^--killGrace 5 means 5 ms .*did you mean 5s\?$/);
+  assert.match(warnings.find((w) => w.startsWith('--keepalive'))!, /^--keepalive 15000 means 15000 s \(a bare number is seconds for this flag\), implausibly long .*did you mean 15000ms\?$/);
+  assert.match(warnings.find((w) => w.startsWith('--continuationTtl'))!, /did you mean 600000ms\?$/);
+  // A unit says what was meant; 0 means none (or is deliberate); plausible values, the defaults and unreadable ones (config refuses them) pass.
+  assert.deepEqual(durationWarnings({ sessionTimeout: '30ms', requestTimeout: '0', killGrace: '100', keepalive: '15', continuationTtl: '10m', reconnectDelay: 'soon' }), []);
+  assert.deepEqual(durationWarnings({}), []);
 });
 
 test('defaults: port 8000 on 127.0.0.1, 30 min sessions, 4 MiB bodies, 16 MiB lines, loopback host check on', () => {
