@@ -1,4 +1,5 @@
 import type { ErrorCode, JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { HEADER_MISMATCH } from './core/modernWire.js';
 
 /**
  * The SDK's `ErrorCode`s we send, as literals the compiler checks against the SDK's enum: importing
@@ -27,6 +28,9 @@ export const catalogue = {
   UNSUPPORTED_PROTOCOL_VERSION: { status: 400, rpc: wire.ConnectionClosed, message: 'Bad Request: unsupported MCP-Protocol-Version' },
   ALREADY_INITIALIZED: { status: 400, rpc: wire.InvalidRequest, message: 'Invalid Request: the session is already initialized' },
   STREAM_CONFLICT: { status: 409, rpc: wire.ConnectionClosed, message: 'Conflict: this stream is already open' },
+  // 2026-07-28 (SEP-2243): the spec's HeaderMismatch code for both, answered with 400.
+  HEADER_MISMATCH: { status: 400, rpc: HEADER_MISMATCH, message: 'Bad Request: the request headers and body disagree' },
+  HEADER_MALFORMED: { status: 400, rpc: HEADER_MISMATCH, message: 'Bad Request: malformed header value' },
   EVENT_ID_UNKNOWN: { status: 400, rpc: wire.ConnectionClosed, message: 'Bad Request: Last-Event-ID is not an event id of this session' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, rpc: wire.ConnectionClosed, message: 'Unsupported Media Type' },
   HOST_FORBIDDEN: { status: 403, rpc: wire.ConnectionClosed, message: 'Forbidden: Host header not allowed' },

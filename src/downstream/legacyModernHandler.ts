@@ -3,6 +3,8 @@ import type { Gateway } from '../core/gateway.js';
 import type { Logger } from '../log.js';
 import type { ContinuationLimits } from './continuations.js';
 import { LegacyTranslator } from './legacyTranslator.js';
+import { ParamHeaderGate } from './paramHeaderGate.js';
+import { checkStandardHeaders, type HeaderMismatch } from './statelessHeaders.js';
 
 type Result = Record<string, unknown>;
 
@@ -36,13 +38,25 @@ export interface LegacyModernOptions {
   keepaliveMs: number;
 }
 
+/** The 2026-07-28 face of a session-era server: the SDK's handler, and the bridge's own Mcp-Param check to run first. */
+export interface LegacyModernFace {
+  handler: McpHttpHandler;
+  /** The refusal for a tools/call whose `Mcp-Param-*` headers disagree with its arguments, else undefined. */
+  paramRefusal(request: Request, body: unknown): Promise<HeaderMismatch | undefined>;
+  close(): void;
+}
+
 /**
  * The SDK's 2026-07-28 HTTP handler (header and `_meta` validation, server/discover, removed
  * methods, cache hints, subscriptions/listen, requestState verification), with one fresh SDK server
- * per request whose handlers hand every request to the LegacyTranslator.
+ * per request whose handlers hand every request to the LegacyTranslator. The SDK checks
+ * `Mcp-Param-*` headers only for its own McpServer's tools, so the bridge checks them itself
+ * against the tools the server lists (see ParamHeaderGate).
  */
-export function legacyModernHandler(gateway: Gateway, options: LegacyModernOptions, log: Logger): { handler: McpHttpHandler; close(): void } {
+export function legacyModernHandler(gateway: Gateway, options: LegacyModernOptions, log: Logger): LegacyModernFace {
   const translator = new LegacyTranslator(gateway, options.continuations, log);
+  const gate = new ParamHeaderGate((cursor) => translator.ask('tools/list', cursor === undefined ? {} : { cursor }), log);
+  translator.ontoolschanged = () => gate.markStale();
   const { serverInfo, capabilities = {}, instructions } = options.initialize as { serverInfo: { name: string; version: string }; capabilities?: Result; instructions?: string };
   const factory = () => {
     const server = new Server(serverInfo, {
@@ -51,8 +65,11 @@ export function legacyModernHandler(gateway: Gateway, options: LegacyModernOptio
       requestState: { verify: translator.verifyRequestState },
     });
     for (const method of servedMethods(capabilities)) {
-      server.setRequestHandler(method as RequestMethod, ((request: { params?: Result }, ctx: Parameters<LegacyTranslator['handle']>[2]) =>
-        translator.handle(method, request.params ?? {}, ctx)) as never);
+      server.setRequestHandler(method as RequestMethod, (async (request: { params?: Result }, ctx: Parameters<LegacyTranslator['handle']>[2]) => {
+        const result = await translator.handle(method, request.params ?? {}, ctx);
+        if (method === 'tools/list') gate.learn(request.params, result);
+        return result;
+      }) as never);
     }
     return server;
   };
@@ -64,6 +81,12 @@ export function legacyModernHandler(gateway: Gateway, options: LegacyModernOptio
   translator.notifier = handler.notify;
   return {
     handler,
+    paramRefusal: async (request, body) => {
+      const { method, params } = (body ?? {}) as { method?: unknown; params?: Result };
+      // Anything the SDK refuses anyway (a wrong Mcp-Method or Mcp-Name) is left to it, so its answer comes first.
+      if (method !== 'tools/call' || checkStandardHeaders(request.headers, method, params)) return undefined;
+      return gate.refusal(request.headers, method, params);
+    },
     close: () => {
       translator.close();
       void handler.close();

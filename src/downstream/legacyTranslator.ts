@@ -60,6 +60,8 @@ export class LegacyTranslator {
   private idleCount = 0;
   /** Set by the endpoint once its handler exists: list changes go to subscriptions/listen streams. */
   notifier: ServerNotifier | undefined;
+  /** Called when the server says its tool list changed. */
+  ontoolschanged: (() => void) | undefined;
 
   constructor(
     private readonly gateway: Gateway,
@@ -97,6 +99,18 @@ export class LegacyTranslator {
     const inputRequests: Record<string, InputRequest> = {};
     for (const input of outcome.inputs) inputRequests[input.key] = { method: input.method, params: input.params } as InputRequest;
     return inputRequired({ inputRequests, requestState }) as unknown as Record<string, unknown>;
+  }
+
+  /** Sends one request as the bridge itself (a client without capabilities), for what the bridge needs to know, such as the tool list. */
+  async ask(method: string, params: Params): Promise<Record<string, unknown>> {
+    const continuation = await this.start(method, params, {});
+    const outcome = await continuation.call.round({}, () => {});
+    if (outcome.kind === 'input') {
+      void continuation.session.close({ code: 'SESSION_CLOSED', detail: 'the server asked the bridge for input' });
+      throw new Error(`the server asked for input to answer ${method}`);
+    }
+    this.release(continuation);
+    return unwrap(outcome.answer, method, params);
   }
 
   /** Drops every paused call and idle session (their sessions close with the gateway). */
@@ -176,6 +190,7 @@ export class LegacyTranslator {
         return;
       }
       case 'notifications/tools/list_changed':
+        this.ontoolschanged?.();
         return this.notifier?.toolsChanged();
       case 'notifications/prompts/list_changed':
         return this.notifier?.promptsChanged();

@@ -27,6 +27,9 @@ export class ModernExchange {
   /** The progress token the server sees, when the client asked for progress. */
   readonly bridgeToken: string | undefined;
   readonly isListen: boolean;
+  /** The client's method and params, as it sent them. */
+  readonly method: string | undefined;
+  readonly params: Params | undefined;
   /** Called when the client goes away before the answer. */
   onabandon?: () => void;
 
@@ -44,6 +47,8 @@ export class ModernExchange {
     private readonly keepaliveMs: number,
   ) {
     this.clientId = message.id;
+    this.method = message.method;
+    this.params = message.params;
     this.isListen = message.method === 'subscriptions/listen';
     const params = { ...(message.params ?? {}) };
     const meta = { ...((params._meta as Params | undefined) ?? {}) };

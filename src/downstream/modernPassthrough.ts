@@ -5,11 +5,16 @@ import type { Upstream, UpstreamFactory } from '../core/gateway.js';
 import { isResponse } from '../core/jsonrpc.js';
 import { rpcError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { bridgeClientInfo } from '../upstream/eraProbe.js';
+import { modernEnvelope } from '../upstream/modernMeta.js';
 import { ModernExchange } from './modernExchange.js';
+import { ParamHeaderGate } from './paramHeaderGate.js';
 import { checkStandardHeaders } from './statelessHeaders.js';
+import { writeRpcError } from './webExchange.js';
 
 type Params = Record<string, unknown>;
 type Message = JSONRPCMessage & { id?: RequestId; method?: string; params?: Params };
+type Answer = JSONRPCMessage & ({ result: Params } | { error: { code: number; message: string } });
 
 
 /**
@@ -17,11 +22,15 @@ type Message = JSONRPCMessage & { id?: RequestId; method?: string; params?: Para
  * the HTTP side (standard headers against the body, the `_meta` envelope) with the SDK's
  * classifier, then sends the request with a bridge-unique id and progress token and routes what
  * comes back by them: answers and progress to their request, listen-stream notifications by
- * subscription id. No translation. The server is started again if it ends.
+ * subscription id. No translation. The server is started again if it ends. tools/call requests
+ * are also checked for the `Mcp-Param-*` headers the tools' `x-mcp-header` annotations call for.
  */
 export class ModernPassthrough {
   private upstream: Upstream | undefined;
   private readonly exchanges = new Map<string, ModernExchange>();
+  /** The bridge's own requests to the server, by id. */
+  private readonly asked = new Map<string, { resolve(answer: Answer): void; reject(error: Error): void }>();
+  private readonly gate: ParamHeaderGate;
   private nextId = 0;
   private closed = false;
 
@@ -31,7 +40,9 @@ export class ModernPassthrough {
     private readonly supportedVersions: readonly string[],
     private readonly keepaliveMs: number,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.gate = new ParamHeaderGate((cursor) => this.listTools(cursor), log);
+  }
 
   /** Serves one 2026-07-28 POST. */
   async serve(request: Request, body: unknown, res: ServerResponse): Promise<void> {
@@ -43,10 +54,11 @@ export class ModernPassthrough {
       body,
     });
     const id = (body as Message | undefined)?.id ?? null;
-    if (verdict.kind === 'reject') return writeJson(res, verdict.httpStatus, { jsonrpc: '2.0', id, error: { code: verdict.code, message: verdict.message, ...(verdict.data !== undefined && { data: verdict.data }) } });
-    if (verdict.kind === 'legacy') return writeJson(res, 400, { jsonrpc: '2.0', id, error: { code: ProtocolErrorCode.InvalidRequest, message: 'Not a 2026-07-28 request' } });
-    const refusal = this.refusal(request.headers, verdict.message as Message);
-    if (refusal) return writeJson(res, 400, { jsonrpc: '2.0', id, error: refusal });
+    if (verdict.kind === 'reject') return writeRpcError(res, verdict.httpStatus, id, { code: verdict.code, message: verdict.message, ...(verdict.data !== undefined && { data: verdict.data }) });
+    if (verdict.kind === 'legacy') return writeRpcError(res, 400, id, { code: ProtocolErrorCode.InvalidRequest, message: 'Not a 2026-07-28 request' });
+    const message = verdict.message as Message;
+    const refusal = this.refusal(request.headers, message) ?? (await this.gate.refusal(request.headers, message.method ?? '', message.params));
+    if (refusal) return writeRpcError(res, 400, id, refusal);
     const upstream = await this.child();
     if (verdict.messageKind === 'notification') {
       await upstream.transport.send(verdict.message as JSONRPCMessage).catch(() => {});
@@ -79,6 +91,26 @@ export class ModernPassthrough {
     return undefined;
   }
 
+  /** One page of the server's tools, asked by the bridge itself (for the Mcp-Param check). */
+  private async listTools(cursor: string | undefined): Promise<Params> {
+    const answer = await this.ask('tools/list', { ...(cursor !== undefined && { cursor }), _meta: modernEnvelope({ clientInfo: bridgeClientInfo, capabilities: {} }) });
+    if ('error' in answer) throw new Error(`the server refused tools/list: ${answer.error.message}`);
+    return answer.result;
+  }
+
+  /** Sends a request of the bridge's own to the server and resolves with its answer. */
+  private async ask(method: string, params: Params): Promise<Answer> {
+    const upstream = await this.child();
+    const id = `m-bridge-${++this.nextId}`;
+    return new Promise((resolve, reject) => {
+      this.asked.set(id, { resolve, reject });
+      upstream.transport.send({ jsonrpc: '2.0', id, method, params } as JSONRPCMessage).catch((error: Error) => {
+        this.asked.delete(id);
+        reject(error);
+      });
+    });
+  }
+
   /** Stops the server; requests in flight are answered with an error. */
   close(): void {
     this.closed = true;
@@ -95,6 +127,8 @@ export class ModernPassthrough {
       if (this.upstream === upstream) this.upstream = undefined;
       const reason = upstream.explainClose();
       for (const bridgeId of [...this.exchanges.keys()]) this.finish(bridgeId, rpcError(reason.code, reason.detail));
+      for (const { reject } of this.asked.values()) reject(new Error(`the server ended (${reason.detail ?? reason.code})`));
+      this.asked.clear();
     };
     this.upstream = upstream;
     await upstream.transport.start();
@@ -103,8 +137,12 @@ export class ModernPassthrough {
 
   private fromServer(message: Message): void {
     if (isResponse(message)) {
+      const asked = this.asked.get(String(message.id));
+      this.asked.delete(String(message.id));
+      if (asked) return asked.resolve(message as Answer);
       const exchange = this.exchanges.get(String(message.id));
       this.exchanges.delete(String(message.id));
+      if (exchange?.method === 'tools/list' && 'result' in message) this.gate.learn(exchange.params, message.result);
       return exchange?.answer(message as JSONRPCMessage & { id: RequestId });
     }
     if (message.id !== undefined) {
@@ -112,6 +150,7 @@ export class ModernPassthrough {
       void this.upstream?.transport.send({ jsonrpc: '2.0', id: message.id, error: { code: ProtocolErrorCode.MethodNotFound, message: 'Not supported in 2026-07-28' } } as JSONRPCMessage);
       return;
     }
+    if (message.method === 'notifications/tools/list_changed') this.gate.markStale();
     for (const exchange of this.recipients(message)) exchange.notify(message);
   }
 
@@ -131,8 +170,4 @@ export class ModernPassthrough {
     this.exchanges.delete(bridgeId);
     exchange?.answer({ jsonrpc: '2.0', id: bridgeId, error } as JSONRPCMessage & { id: RequestId });
   }
-}
-
-function writeJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
 }

@@ -5,7 +5,7 @@ import { probeChildEra } from '../upstream/eraProbe.js';
 import type { ContinuationLimits } from './continuations.js';
 import { legacyModernHandler } from './legacyModernHandler.js';
 import { ModernPassthrough } from './modernPassthrough.js';
-import { writeWebResponse } from './webExchange.js';
+import { writeRpcError, writeWebResponse } from './webExchange.js';
 
 /** Options of the 2026-07-28 side of /mcp. */
 export interface StatelessOptions {
@@ -35,7 +35,11 @@ export async function openModernFace(gateway: Gateway, upstream: UpstreamFactory
   }
   const legacy = legacyModernHandler(gateway, { initialize: era.initialize, ...options }, log);
   return {
-    serve: async (request, body, res) => writeWebResponse(await legacy.handler.fetch(request, { parsedBody: body }), res),
+    serve: async (request, body, res) => {
+      const refusal = await legacy.paramRefusal(request, body);
+      if (refusal) return writeRpcError(res, 400, (body as { id?: unknown }).id, refusal);
+      await writeWebResponse(await legacy.handler.fetch(request, { parsedBody: body }), res);
+    },
     close: () => legacy.close(),
   };
 }

@@ -36,3 +36,8 @@ export async function writeWebResponse(response: Response, res: ServerResponse):
     // The client went away mid-stream; the SDK sees the abort through the request's signal.
   });
 }
+
+/** Writes a JSON-RPC error response with this HTTP status (the 2026-07-28 binding's refusals). */
+export function writeRpcError(res: ServerResponse, status: number, id: unknown, error: { code: number; message: string; data?: unknown }): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: id ?? null, error }));
+}

@@ -11,8 +11,8 @@ type Result = Record<string, unknown>;
 /** What a stdio server speaks: a 2026-07-28 one (with its discover result) or a session-era one (with its initialize result). */
 export type ChildEra = { era: 'modern'; discover: Result } | { era: 'legacy'; initialize: Result };
 
-// Who the bridge says it is when it asks a server something itself.
-const bridgeClientInfo = { name: 'mcp-bridge', version: '1.0.0' };
+/** Who the bridge says it is when it asks a stdio server something itself (the probe, the tool list). */
+export const bridgeClientInfo = { name: 'mcp-bridge', version: '1.0.0' };
 
 /**
  * Starts one server and asks it `server/discover` in 2026-07-28: a modern server answers; a

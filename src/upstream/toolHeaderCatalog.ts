@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
-import { paramHeaders, scanHeaderDeclarations, type HeaderDeclaration } from './mcpHeaders.js';
+import { scanHeaderDeclarations, type HeaderDeclaration } from '../core/customHeaders.js';
+import { paramHeaders } from './mcpHeaders.js';
 
 /**
  * What the bridge learnt from the remote's tools/list answers about `x-mcp-header` annotations:

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { encodeHeaderValue, paramHeaders, scanHeaderDeclarations, standardHeaders } from '../../src/upstream/mcpHeaders.js';
+import { decodeHeaderValue, encodeHeaderValue, scanHeaderDeclarations } from '../../src/core/customHeaders.js';
+import { paramHeaders, standardHeaders } from '../../src/upstream/mcpHeaders.js';
 import { initializeResult, withMeta } from '../../src/upstream/modernMeta.js';
 
 test('standard headers name the method, and the tool, prompt or resource where the method has one', () => {
@@ -78,4 +79,15 @@ test('requests get the client identity in _meta next to their own keys, and init
     serverInfo: { name: 'remote', version: '2' },
     instructions: 'hi',
   });
+});
+
+test('decoding undoes encoding; values not wrapped are literal; broken Base64, invalid UTF-8 and raw non-ASCII are refused', () => {
+  for (const value of ['us-west1', 'us west 1', ' padded ', 'Hello, 世界', 'line1\nline2', '', '=?base64?literal?=', '=?base64?SGVsbG8=']) {
+    assert.equal(decodeHeaderValue(encodeHeaderValue(value)), value, JSON.stringify(value));
+  }
+  assert.equal(decodeHeaderValue('SGVsbG8='), 'SGVsbG8=');
+  assert.equal(decodeHeaderValue('=?base64?SGVsbG8=?='), 'Hello');
+  for (const broken of ['=?base64?SGVsbG8?=', '=?base64?SGVs!!!bG8=?=', '=?base64?SGVsbG8==?=', '=?base64?/w==?=', '=?base64?=', 'Zürich', 'a\u0001b']) {
+    assert.equal(decodeHeaderValue(broken), undefined, JSON.stringify(broken));
+  }
 });
