@@ -7,6 +7,7 @@ import { protocolEras, remoteDefaults } from './configRemote.js';
 import { securityDefaults } from './configSecurity.js';
 import { statelessDefaults } from './configStateless.js';
 import { logFormats, logLevels } from './log.js';
+import { bridgeVersion } from './version.js';
 
 const repeatable = (value: unknown): string[] | undefined =>
   value === undefined ? undefined : ([] as unknown[]).concat(value).map(String);
@@ -94,7 +95,8 @@ export function declareOptions(argv: string[]): Argv {
     .strict()
     .help()
     .alias('h', 'help')
-    .version()
+    // yargs would look for a package.json above the working directory (or node_modules): someone else's.
+    .version(bridgeVersion())
     .wrap(Math.min(110, process.stdout.columns || 110));
 }
 

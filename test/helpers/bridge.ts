@@ -19,10 +19,22 @@ export interface RunningBridge {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `node dist/cli.js --port 0 …args` and waits for its "listening on URL" log line. */
-export async function startBridge(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunningBridge> {
-  const proc = spawn(process.execPath, [cliPath, '--port', '0', ...args], {
-    env: { ...process.env, ...env },
+/** How a test runs mcp-bridge: a program, the arguments before mcp-bridge's own, the working directory (default: the test's) and variables set on top of the test's environment. */
+export interface Launcher {
+  command: string;
+  args: string[];
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** `node dist/cli.js`, the build most tests run. */
+export const builtCli: Launcher = { command: process.execPath, args: [cliPath] };
+
+/** Starts `mcp-bridge --port 0 …args` (by default `node dist/cli.js`) and waits for its "listening on URL" log line. */
+export async function startBridge(args: string[], env: NodeJS.ProcessEnv = {}, launcher: Launcher = builtCli): Promise<RunningBridge> {
+  const proc = spawn(launcher.command, [...launcher.args, '--port', '0', ...args], {
+    cwd: launcher.cwd,
+    env: { ...process.env, ...launcher.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
