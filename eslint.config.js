@@ -10,10 +10,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': ['error', {
         paths: [
-          { name: 'winston', message: 'winston is used only in src/log.ts' },
+          { name: 'winston', message: 'winston is used only in src/shared/log.ts' },
         ],
       }],
     },
   },
-  { files: ['src/log.ts'], rules: { 'no-restricted-imports': 'off' } },
+  { files: ['src/shared/log.ts'], rules: { 'no-restricted-imports': 'off' } },
 );

@@ -1,4 +1,4 @@
-/** Starts and stops the gateway (`node dist/cli.js --stdio <bench server> --port 0`) for one benchmark column. */
+/** Starts and stops the gateway (`node dist/cli/main.js --stdio <bench server> --port 0`) for one benchmark column. */
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -35,7 +35,7 @@ export function supportsSessionMode(cli: string): boolean {
   return execFileSync(process.execPath, [cli, '--help'], { encoding: 'utf8' }).includes('sessionMode');
 }
 
-/** Spawns the gateway (`cli`, a built dist/cli.js) in `mode` and resolves once it logs its URL (event-driven: no polling delay in cold starts). */
+/** Spawns the gateway (`cli`, a built dist/cli/main.js) in `mode` and resolves once it logs its URL (event-driven: no polling delay in cold starts). */
 export async function startGateway(cli: string, mode: SessionMode, withModeFlag: boolean): Promise<RunningGateway> {
   const command = serverArgv.map((part) => JSON.stringify(part)).join(' ');
   const args = [cli, '--stdio', command, '--port', '0', '--host', '127.0.0.1', ...benchLimits];

@@ -61,7 +61,7 @@ export interface BenchOptions {
   only: string[] | undefined;
   /** Where the JSON results go (default bench/results/latest.json). */
   out: string;
-  /** The built CLI to benchmark (default: this checkout's dist/cli.js). */
+  /** The built CLI to benchmark (default: this checkout's dist/cli/main.js). */
   cli: string;
   /** Transports under the SDK Client: minimal stdio and node:http ones ('raw', default) or the SDK's own ('sdk'). */
   client: ClientKind;

@@ -11,7 +11,7 @@ import { build, transform } from 'esbuild';
 import { inject } from 'postject';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const entry = join(root, 'src', 'cli.ts');
+const entry = join(root, 'src', 'cli', 'main.ts');
 /** The fuse Node looks for to know a blob was injected (Node's documentation gives this exact string). */
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 const target = `node${process.versions.node}`;
@@ -24,7 +24,7 @@ const target = `node${process.versions.node}`;
 const topLevelAwaitInEntry = {
   name: 'top-level-await-in-entry',
   setup(builder) {
-    builder.onLoad({ filter: /[\\/]src[\\/]cli\.ts$/ }, async ({ path }) => {
+    builder.onLoad({ filter: /[\\/]src[\\/]cli[\\/]main\.ts$/ }, async ({ path }) => {
       const { code } = await transform(readFileSync(path, 'utf8'), { loader: 'ts', format: 'esm', target });
       const lines = code.split('\n').filter((line) => !line.startsWith('#!'));
       if (lines.some((line) => line.startsWith('export '))) throw new Error(`${path} exports something: it cannot be wrapped`);

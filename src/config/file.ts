@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { z } from 'zod';
-import { BridgeError } from '../errors.js';
+import { BridgeError } from '../shared/errors.js';
 import {
   gatewaySectionSchema,
   remoteEntrySchema,

@@ -1,6 +1,6 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { BridgeError } from '../errors.js';
-import type { Logger } from '../log.js';
+import { BridgeError } from '../shared/errors.js';
+import type { Logger } from '../shared/log.js';
 import type { RelayObserver } from './observers.js';
 import { Relay, type CloseReason } from './relay.js';
 import { Session, SessionRegistry, type SessionKind } from './sessions.js';

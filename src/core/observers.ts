@@ -1,5 +1,5 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import type { BridgeErrorCode } from '../errors.js';
+import type { BridgeErrorCode } from '../shared/errors.js';
 
 /**
  * What the core tells whoever watches it (metrics, readiness). The core only calls these

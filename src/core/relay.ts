@@ -1,9 +1,9 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import { BridgeError, catalogue, rpcErrorResponse, type BridgeErrorCode } from '../errors.js';
-import type { Logger } from '../log.js';
+import { BridgeError, catalogue, rpcErrorResponse, type BridgeErrorCode } from '../shared/errors.js';
+import type { Logger } from '../shared/log.js';
 import { Deadlines } from './deadlines.js';
-import { isRequest, isResponse, progressTokenOf } from './jsonrpc.js';
+import { isRequest, isResponse, progressTokenOf } from '../shared/jsonrpc.js';
 import type { RelayObserver, RequestOutcome } from './observers.js';
 
 /** Why the upstream went away, as a catalogue code and a detail for the errors in-flight requests receive. */

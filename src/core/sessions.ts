@@ -1,5 +1,5 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../shared/log.js';
 import type { CloseReason, Relay } from './relay.js';
 
 /** Which downstream transport a session speaks. */

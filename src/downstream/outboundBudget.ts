@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { SessionKind } from '../core/sessions.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../shared/log.js';
 
 /**
  * Bounds the bytes one session has queued toward its HTTP client, across all of its open responses

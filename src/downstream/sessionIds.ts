@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { isRequest } from '../core/jsonrpc.js';
+import { isRequest } from '../shared/jsonrpc.js';
 import type { Gateway } from '../core/gateway.js';
 import type { Session, SessionKind } from '../core/sessions.js';
-import { writeJsonError } from '../errors.js';
+import { writeJsonError } from '../shared/errors.js';
 
 // Visible ASCII, as the spec allows for session ids, and a sane length.
 const wellFormed = /^[\x21-\x7e]{1,256}$/;

@@ -1,10 +1,10 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { once } from 'node:events';
-import { jsonText, parseJsonRpcLine } from '../core/jsonrpc.js';
-import { rpcErrorResponse } from '../errors.js';
-import type { Logger } from '../log.js';
-import { LineFramer } from '../upstream/lineFramer.js';
+import { jsonText, parseJsonRpcLine } from '../shared/jsonrpc.js';
+import { rpcErrorResponse } from '../shared/errors.js';
+import type { Logger } from '../shared/log.js';
+import { LineFramer } from '../shared/lineFramer.js';
 
 /**
  * Our own stdin/stdout as the downstream of the reverse bridge: the desktop client writes

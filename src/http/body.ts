@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { isJsonRpcMessage } from '../core/jsonrpc.js';
-import { writeJsonError } from '../errors.js';
+import { isJsonRpcMessage } from '../shared/jsonrpc.js';
+import { writeJsonError } from '../shared/errors.js';
 
 /**
  * Reads a POST body as JSON-RPC, up to `maxBytes`: 413 when larger, 400 with -32700 when it is not

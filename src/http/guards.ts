@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { writeJsonError } from '../errors.js';
+import { writeJsonError } from '../shared/errors.js';
 
 /** The lists a DNS-rebinding guard checks; undefined disables that check. */
 export interface HostOriginPolicy {

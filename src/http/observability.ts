@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { errorCodeOf } from '../errors.js';
+import { errorCodeOf } from '../shared/errors.js';
 
 /** What the metrics endpoint needs: the text and its content type. */
 export interface Scrapable {

@@ -1,7 +1,7 @@
 import { rateLimit } from 'express-rate-limit';
-import type { RateLimitConfig } from '../configSecurity.js';
-import { writeJsonError } from '../errors.js';
-import type { Logger } from '../log.js';
+import type { RateLimitConfig } from '../config/security.js';
+import { writeJsonError } from '../shared/errors.js';
+import type { Logger } from '../shared/log.js';
 
 /**
  * Limits each client IP to `limit` requests per window (fixed window, in memory); beyond it,

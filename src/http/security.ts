@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
-import type { SecurityConfig } from '../configSecurity.js';
-import type { Logger } from '../log.js';
-import { apiKeyAuth } from './auth.js';
+import type { SecurityConfig } from '../config/security.js';
+import type { Logger } from '../shared/log.js';
+import { apiKeyAuth } from './apiKey.js';
 
 /**
  * The app-level middleware protecting every route registered after it (health probes come

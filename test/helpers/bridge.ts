@@ -27,10 +27,10 @@ export interface Launcher {
   env?: NodeJS.ProcessEnv;
 }
 
-/** `node dist/cli.js`, the build most tests run. */
+/** `node dist/cli/main.js`, the build most tests run. */
 export const builtCli: Launcher = { command: process.execPath, args: [cliPath] };
 
-/** Starts `mcp-bridge --port 0 …args` (by default `node dist/cli.js`) and waits for its "listening on URL" log line. */
+/** Starts `mcp-bridge --port 0 …args` (by default `node dist/cli/main.js`) and waits for its "listening on URL" log line. */
 export async function startBridge(args: string[], env: NodeJS.ProcessEnv = {}, launcher: Launcher = builtCli): Promise<RunningBridge> {
   const proc = spawn(launcher.command, [...launcher.args, '--port', '0', ...args], {
     cwd: launcher.cwd,

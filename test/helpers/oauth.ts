@@ -1,7 +1,7 @@
 /** Helpers of the OAuth tests: a logger that records lines and plays the browser, and a request loop like the remote transports'. */
 import { readFileSync } from 'node:fs';
-import type { RemoteAuth } from '../../src/auth/types.js';
-import type { LogMeta, Logger } from '../../src/log.js';
+import type { RemoteAuth } from '../../src/oauth/types.js';
+import type { LogMeta, Logger } from '../../src/shared/log.js';
 
 const PROMPT = 'Open this URL to sign in: ';
 

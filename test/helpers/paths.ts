@@ -14,7 +14,7 @@ export const repoRoot: string = (() => {
 })();
 
 /** The built CLI (`npm run build` writes it). */
-export const cliPath = join(repoRoot, 'dist', 'cli.js');
+export const cliPath = join(repoRoot, 'dist', 'cli', 'main.js');
 
 /** The compiled path of a fixture in test/fixtures (`npm run build:test` writes it). */
 export function fixturePath(name: string): string {

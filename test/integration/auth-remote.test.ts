@@ -3,10 +3,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { createRemoteAuth, logout } from '../../src/auth/remoteAuth.js';
-import { signOut } from '../../src/auth/revoke.js';
-import { clientFileName, serverDir } from '../../src/auth/store.js';
-import type { AuthOptions } from '../../src/auth/types.js';
+import { createRemoteAuth, logout } from '../../src/oauth/remoteAuth.js';
+import { signOut } from '../../src/oauth/revoke.js';
+import { clientFileName, serverDir } from '../../src/oauth/store.js';
+import type { AuthOptions } from '../../src/oauth/types.js';
 import { startOAuthFixture, type OAuthFixture } from '../fixtures/oauth-server.js';
 import { call, RecordingLogger } from '../helpers/oauth.js';
 

@@ -48,7 +48,7 @@ describe('the npm package, installed from its tarball with production dependenci
 
   test('holds dist/ (with the CLI and the example server), README, LICENSE and package.json, nothing else', () => {
     assert.deepEqual(readdirSync(installed).filter((entry) => entry !== 'node_modules').sort(), ['LICENSE', 'README.md', 'dist', 'package.json']);
-    for (const file of ['cli.js', join('example', 'server.js')]) assert.ok(existsSync(join(installed, 'dist', file)), file);
+    for (const file of [join('cli', 'main.js'), join('example', 'server.js')]) assert.ok(existsSync(join(installed, 'dist', file)), file);
   });
 
   test('runs no install scripts on its users\' machines and names its repository, license and Node versions', () => {
@@ -59,8 +59,8 @@ describe('the npm package, installed from its tarball with production dependenci
 
   test('every module of it loads with production dependencies only (also those loaded only for some flags)', () => {
     const modules = readdirSync(join(installed, 'dist'), { recursive: true }).map(String)
-      // cli.js and the example server run when loaded: the tests above run them.
-      .filter((file) => file.endsWith('.js') && file !== 'cli.js' && !file.startsWith('example'))
+      // cli/main.js and the example server run when loaded: the tests above run them.
+      .filter((file) => file.endsWith('.js') && file !== join('cli', 'main.js') && !file.startsWith('example'))
       .map((file) => pathToFileURL(join(installed, 'dist', file)).href);
     assert.ok(modules.length > 50, `${modules.length} modules`);
     const env = { ...process.env, NODE_PATH: undefined };

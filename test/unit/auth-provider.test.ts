@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { BridgeOAuthProvider } from '../../src/auth/provider.js';
-import { AuthStore } from '../../src/auth/store.js';
-import type { AuthOptions } from '../../src/auth/types.js';
+import { BridgeOAuthProvider } from '../../src/oauth/provider.js';
+import { AuthStore } from '../../src/oauth/store.js';
+import type { AuthOptions } from '../../src/oauth/types.js';
 import { RecordingLogger } from '../helpers/oauth.js';
 
 const dirs: string[] = [];

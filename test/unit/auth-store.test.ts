@@ -4,8 +4,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utime
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { acquireLock } from '../../src/auth/lock.js';
-import { AuthStore, clientFileName, defaultAuthDir, serverDir } from '../../src/auth/store.js';
+import { acquireLock } from '../../src/oauth/lock.js';
+import { AuthStore, clientFileName, defaultAuthDir, serverDir } from '../../src/oauth/store.js';
 import { RecordingLogger } from '../helpers/oauth.js';
 
 const root = mkdtempSync(join(tmpdir(), 'mcp-bridge-store-'));

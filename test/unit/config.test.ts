@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildConfig, splitCommandLine, type ForwardConfig, type RawOptions, type ReverseConfig } from '../../src/config.js';
-import { BridgeError } from '../../src/errors.js';
-import { defaultAuthDir } from '../../src/auth/authDir.js';
-import { durationFlags, durationWarnings } from '../../src/durationFlags.js';
-import { parseBytes, parseDuration } from '../../src/units.js';
+import { buildConfig, splitCommandLine, type ForwardConfig, type RawOptions, type ReverseConfig } from '../../src/config/index.js';
+import { BridgeError } from '../../src/shared/errors.js';
+import { defaultAuthDir } from '../../src/oauth/authDir.js';
+import { durationFlags, durationWarnings } from '../../src/config/durations.js';
+import { parseBytes, parseDuration } from '../../src/config/units.js';
 
 function forward(raw: RawOptions): ForwardConfig {
   const config = buildConfig(raw);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parseGatewayFile, readGatewayFile } from '../../src/config/file.js';
 import { expandVariables } from '../../src/config/variables.js';
-import { BridgeError } from '../../src/errors.js';
+import { BridgeError } from '../../src/shared/errors.js';
 import { repoRoot } from '../helpers/paths.js';
 
 function problemsOf(text: string, env: NodeJS.ProcessEnv = {}): string {

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { buildConfig, type ForwardConfig, type RawOptions, type ReverseConfig } from '../../src/config.js';
-import { exposureWarning, isLoopbackHost } from '../../src/configSecurity.js';
-import { BridgeError } from '../../src/errors.js';
-import { offeredKeys } from '../../src/http/auth.js';
+import { buildConfig, type ForwardConfig, type RawOptions, type ReverseConfig } from '../../src/config/index.js';
+import { exposureWarning, isLoopbackHost } from '../../src/config/security.js';
+import { BridgeError } from '../../src/shared/errors.js';
+import { offeredKeys } from '../../src/http/apiKey.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcp-bridge-sec-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

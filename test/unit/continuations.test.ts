@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ServerContext } from '@modelcontextprotocol/server';
-import { ContinuationStore, type ContinuationToken } from '../../src/downstream/continuations.js';
-import { continuationLimits, statelessDefaults } from '../../src/configStateless.js';
-import { BridgeError } from '../../src/errors.js';
+import { ContinuationStore, type ContinuationToken } from '../../src/downstream/modern/continuations.js';
+import { continuationLimits, statelessDefaults } from '../../src/config/modern.js';
+import { BridgeError } from '../../src/shared/errors.js';
 import { waitFor } from '../helpers/wait.js';
 
 const ctx = {} as ServerContext;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BoundedEventStore } from '../../src/downstream/eventStore.js';
+import { BoundedEventStore } from '../../src/downstream/streamableHttp/eventStore.js';
 
 const note = (n: number): string => JSON.stringify({ jsonrpc: '2.0', method: 'notifications/message', params: { n } });
 

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { IdMap, ServerRequestMap } from '../../src/core/idMap.js';
-import { childrenOptions } from '../../src/configChildren.js';
-import { BridgeError } from '../../src/errors.js';
-import { negotiatedVersion } from '../../src/upstream/sharedSession.js';
+import { childrenOptions } from '../../src/config/children.js';
+import { BridgeError } from '../../src/shared/errors.js';
+import { negotiatedVersion } from '../../src/upstream/child/sharedSession.js';
 
 test('colliding ids of two owners get distinct child ids and come back with their own value and type', () => {
   const map = new IdMap<string>();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isJsonRpcMessage, progressTokenOf } from '../../src/core/jsonrpc.js';
+import { isJsonRpcMessage, progressTokenOf } from '../../src/shared/jsonrpc.js';
 
 test('requests, notifications and responses are JSON-RPC messages', () => {
   for (const message of [

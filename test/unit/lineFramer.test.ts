@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LineFramer } from '../../src/upstream/lineFramer.js';
+import { LineFramer } from '../../src/shared/lineFramer.js';
 
 function frame(max: number, chunks: string[]): { lines: string[]; oversize: number } {
   const lines: string[] = [];

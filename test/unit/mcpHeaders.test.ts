@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeHeaderValue, encodeHeaderValue, scanHeaderDeclarations } from '../../src/core/customHeaders.js';
-import { paramHeaders, standardHeaders } from '../../src/upstream/mcpHeaders.js';
-import { initializeResult, withMeta } from '../../src/upstream/modernMeta.js';
+import { decodeHeaderValue, encodeHeaderValue, scanHeaderDeclarations } from '../../src/shared/customHeaders.js';
+import { paramHeaders, standardHeaders } from '../../src/upstream/remote/modern/mcpHeaders.js';
+import { initializeResult, withMeta } from '../../src/upstream/remote/modern/meta.js';
 
 test('standard headers name the method, and the tool, prompt or resource where the method has one', () => {
   assert.deepEqual(standardHeaders('tools/list', {}), { 'Mcp-Method': 'tools/list' });

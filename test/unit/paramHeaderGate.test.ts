@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { silentLogger, type Logger } from '../../src/log.js';
-import { ParamHeaderGate, type ToolPager } from '../../src/downstream/paramHeaderGate.js';
+import { silentLogger, type Logger } from '../../src/shared/log.js';
+import { ParamHeaderGate, type ToolPager } from '../../src/downstream/modern/paramHeaderGate.js';
 
 const regionTool = (name = 'run') => ({ name, inputSchema: { type: 'object', properties: { region: { type: 'string', 'x-mcp-header': 'Region' } } } });
 const plainTool = (name = 'run') => ({ name, inputSchema: { type: 'object', properties: { region: { type: 'string' } } } });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { backoffDelay, type BackoffOptions } from '../../src/upstream/backoff.js';
-import { failureForError, failureForStatus } from '../../src/upstream/remoteFailure.js';
+import { backoffDelay, type BackoffOptions } from '../../src/upstream/remote/backoff.js';
+import { failureForError, failureForStatus } from '../../src/upstream/remote/failure.js';
 
 const options: BackoffOptions = { attempts: 6, initialDelayMs: 100, maxDelayMs: 1_000 };
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { scanHeaderDeclarations, type HeaderDeclaration } from '../../src/core/customHeaders.js';
-import { checkParamHeaders, checkStandardHeaders, HEADER_MISMATCH } from '../../src/downstream/statelessHeaders.js';
+import { scanHeaderDeclarations, type HeaderDeclaration } from '../../src/shared/customHeaders.js';
+import { checkParamHeaders, checkStandardHeaders, HEADER_MISMATCH } from '../../src/downstream/modern/headers.js';
 
 const headers = (values: Record<string, string>) => new Headers(values);
 

@@ -1,0 +1,290 @@
+import { parse as parseShellWords } from 'shell-quote';
+import type { AuthRawOptions } from './oauth.js';
+import { childrenOptions, type ChildrenConfig, type ChildrenRawOptions } from './children.js';
+import { remoteOptions, type RemoteOptions } from './remote.js';
+import { isLoopbackHost, originsWithCors, securityOptions, type SecurityConfig, type SecurityRawOptions } from './security.js';
+import { logFormats, logLevels, type LogFormat, type LogLevel } from '../shared/log.js';
+import { continuationLimits, type StatelessRawOptions } from './modern.js';
+import type { ContinuationLimits } from '../downstream/modern/continuations.js';
+import { parseDurationFlag } from './durations.js';
+import { invalidConfig, parseBytes } from './units.js';
+
+/** How to start the stdio MCP server behind the bridge. */
+export interface ChildCommand {
+  readonly command: string;
+  readonly args: readonly string[];
+  /** Run `command` through /bin/sh (only with `--shell`). */
+  readonly shell: boolean;
+  readonly cwd: string | undefined;
+  /** `--env KEY=VALUE` pairs, added on top of the allow-listed environment. */
+  readonly env: Readonly<Record<string, string>>;
+  /** `--passEnv NAME` names copied from the gateway's environment. */
+  readonly passEnv: readonly string[];
+  readonly maxLineBytes: number;
+  readonly killGraceMs: number;
+  /** Bytes that may wait for the server to read its stdin before messages are refused (--maxSessionBufferBytes). */
+  readonly maxBacklogBytes: number;
+}
+
+/** The HTTP side of the forward bridge. */
+export interface HttpConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly baseUrl: string | undefined;
+  readonly ssePath: string;
+  readonly messagePath: string;
+  readonly streamableHttpPath: string;
+  readonly maxBodyBytes: number;
+  readonly keepaliveMs: number;
+  readonly jsonResponse: boolean;
+  /** Host names accepted in `Host`; undefined means no check. */
+  readonly allowedHosts: readonly string[] | undefined;
+  /** Origins accepted in `Origin`; undefined means no check. */
+  readonly allowedOrigins: readonly string[] | undefined;
+}
+
+/** Session lifetime and buffering. */
+export interface SessionConfig {
+  readonly idleTimeoutMs: number;
+  readonly eventStoreMaxEvents: number;
+  /** Give up on a request after this long without an answer or progress (0: never). */
+  readonly requestTimeoutMs: number;
+  /** Bytes a session may have queued toward its HTTP client before it is disconnected (default 8 MiB). */
+  readonly maxBufferBytes: number;
+}
+
+export type { ProtocolEra, RemoteKind, RemoteOptions } from './remote.js';
+export type { ChildrenConfig, SessionMode } from './children.js';
+export type { CorsOrigins, RateLimitConfig, SecurityConfig } from './security.js';
+
+type LogConfig = { readonly level: LogLevel; readonly format: LogFormat };
+
+/** Forward mode: a stdio MCP server served over HTTP. */
+export interface ForwardConfig {
+  readonly mode: 'forward';
+  readonly child: ChildCommand;
+  readonly http: HttpConfig;
+  /** Inbound API key, CORS, rate limit and session cap (configSecurity.ts). */
+  readonly security: SecurityConfig;
+  readonly sessions: SessionConfig;
+  /** Paused 2026-07-28 calls (input_required) waiting for their retry. */
+  readonly continuations: ContinuationLimits;
+  /** Session mode, shared pool and prespawned children (configChildren.ts). */
+  readonly children: ChildrenConfig;
+  readonly log: LogConfig;
+}
+
+/** Reverse mode: a remote MCP server offered on our stdin/stdout. */
+export interface ReverseConfig {
+  readonly mode: 'reverse';
+  readonly remote: RemoteOptions;
+  readonly maxLineBytes: number;
+  /** Give up on a request after this long without an answer or progress (0: never). */
+  readonly requestTimeoutMs: number;
+  readonly log: LogConfig;
+}
+
+/** The one validated, frozen configuration every component takes its options from. */
+export type BridgeConfig = ForwardConfig | ReverseConfig;
+
+/** Defaults for every option, in one place (the CLI's --help shows them). */
+export const defaults = {
+  port: 8000,
+  host: '127.0.0.1',
+  ssePath: '/sse',
+  messagePath: '/message',
+  streamableHttpPath: '/mcp',
+  logLevel: 'info' as LogLevel,
+  logFormat: 'pretty' as LogFormat,
+  sessionTimeout: '30m',
+  keepalive: '15',
+  maxBodyBytes: '4MiB',
+  maxLineBytes: '16MiB',
+  killGrace: '3s',
+  eventStoreSize: 1000,
+  requestTimeout: '0',
+  maxSessionBufferBytes: '8MiB',
+} as const;
+
+/** The options as the CLI read them, before validation. */
+export interface RawOptions extends SecurityRawOptions, AuthRawOptions, ChildrenRawOptions, StatelessRawOptions {
+  stdio?: string;
+  command?: string[];
+  shell?: boolean;
+  env?: string[];
+  passEnv?: string[];
+  cwd?: string;
+  port?: number;
+  host?: string;
+  baseUrl?: string;
+  ssePath?: string;
+  messagePath?: string;
+  streamableHttpPath?: string;
+  logLevel?: string;
+  logFormat?: string;
+  sessionTimeout?: string | number;
+  keepalive?: string | number;
+  maxBodyBytes?: string | number;
+  maxLineBytes?: string | number;
+  killGrace?: string | number;
+  eventStoreSize?: number;
+  jsonResponse?: boolean;
+  allowedHosts?: string[];
+  allowedOrigins?: string[];
+  sse?: string;
+  streamableHttp?: string;
+  url?: string;
+  header?: string[];
+  oauth2Bearer?: string;
+  reconnectAttempts?: number;
+  reconnectDelay?: string | number;
+  reconnectMaxDelay?: string | number;
+  protocolEra?: string;
+  requestTimeout?: string | number;
+  maxSessionBufferBytes?: string | number;
+}
+
+const loopbackHosts = ['127.0.0.1', 'localhost', '::1', '[::1]'];
+
+/** The Host names a loopback bind answers to: the usual loopback names plus the bound address itself (e.g. 127.0.0.2). */
+function loopbackHostNames(host: string): string[] {
+  const bound = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return [...new Set([...loopbackHosts, host.toLowerCase(), bound.toLowerCase()])];
+}
+
+/** Splits a `--stdio` string into argv without a shell; shell syntax (pipes, globs, `&&`) needs `--shell`. */
+export function splitCommandLine(line: string): string[] {
+  const words = parseShellWords(line, (name) => `$${name}`);
+  return words.map((word) => {
+    if (typeof word !== 'string') invalidConfig(`--stdio "${line}" uses shell syntax; add --shell to run it through /bin/sh`);
+    return word;
+  });
+}
+
+function childCommand(raw: RawOptions): Pick<ChildCommand, 'command' | 'args' | 'shell'> {
+  if (raw.stdio && raw.command?.length) invalidConfig('give the server either as --stdio "cmd args" or after --, not both');
+  if (raw.command?.length) return { command: raw.command[0]!, args: raw.command.slice(1), shell: Boolean(raw.shell) };
+  if (!raw.stdio?.trim()) invalidConfig('no MCP server: use --stdio "cmd args", -- cmd args, or a remote with --url URL');
+  if (raw.shell) return { command: raw.stdio, args: [], shell: true };
+  const [command, ...args] = splitCommandLine(raw.stdio);
+  if (!command) invalidConfig('--stdio is empty');
+  return { command, args, shell: false };
+}
+
+function envPairs(pairs: readonly string[] = []): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq < 1) invalidConfig(`--env "${pair}" is not KEY=VALUE`);
+    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return env;
+}
+
+function urlPath(flag: string, value: string): string {
+  if (!value.startsWith('/')) invalidConfig(`--${flag} must start with /`);
+  return value.replace(/\/+$/, '') || '/';
+}
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) invalidConfig(`--${flag} must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+function httpConfig(raw: RawOptions): HttpConfig {
+  const host = raw.host ?? defaults.host;
+  const port = raw.port ?? defaults.port;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) invalidConfig('--port must be 0..65535');
+  // The same test as the exposure warning, so every loopback bind gets the Host check.
+  const loopback = isLoopbackHost(host);
+  const paths = {
+    ssePath: urlPath('ssePath', raw.ssePath ?? defaults.ssePath),
+    messagePath: urlPath('messagePath', raw.messagePath ?? defaults.messagePath),
+    streamableHttpPath: urlPath('streamableHttpPath', raw.streamableHttpPath ?? defaults.streamableHttpPath),
+  };
+  if (new Set(Object.values(paths)).size !== 3) invalidConfig('--ssePath, --messagePath and --streamableHttpPath must differ');
+  if (raw.baseUrl !== undefined && !URL.canParse(raw.baseUrl)) invalidConfig('--baseUrl must be an absolute URL');
+  return {
+    port,
+    host,
+    baseUrl: raw.baseUrl?.replace(/\/+$/, ''),
+    ...paths,
+    maxBodyBytes: parseBytes('maxBodyBytes', raw.maxBodyBytes ?? defaults.maxBodyBytes),
+    keepaliveMs: parseDurationFlag('keepalive', raw.keepalive ?? defaults.keepalive),
+    jsonResponse: Boolean(raw.jsonResponse),
+    // DNS-rebinding protection is on by default for loopback binds; explicit lists widen or enable it.
+    allowedHosts: raw.allowedHosts?.length ? raw.allowedHosts : loopback ? loopbackHostNames(host) : undefined,
+    allowedOrigins: raw.allowedOrigins?.length ? raw.allowedOrigins : loopback ? [] : undefined,
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function requestTimeout(raw: RawOptions): number {
+  return parseDurationFlag('requestTimeout', raw.requestTimeout ?? defaults.requestTimeout);
+}
+
+function logConfig(raw: RawOptions): LogConfig {
+  return {
+    level: oneOf('logLevel', raw.logLevel ?? defaults.logLevel, logLevels),
+    format: oneOf('logFormat', raw.logFormat ?? defaults.logFormat, logFormats),
+  };
+}
+
+/**
+ * Validates raw CLI options (and MCP_SERVER_URL / MCP_API_KEY from `env`: the outbound credential in
+ * reverse mode, the inbound API key in forward mode) into the frozen
+ * BridgeConfig; throws BridgeError CONFIG_INVALID with a clear detail.
+ */
+export function buildConfig(raw: RawOptions, env: NodeJS.ProcessEnv = {}): BridgeConfig {
+  const wantsRemote = raw.sse !== undefined || raw.streamableHttp !== undefined || raw.url !== undefined;
+  const wantsChild = Boolean(raw.stdio || raw.command?.length);
+  if (wantsRemote && wantsChild) invalidConfig('give either a stdio server (--stdio, --) or a remote one (--sse, --streamableHttp, --url), not both');
+  if (wantsRemote || (!wantsChild && env.MCP_SERVER_URL)) {
+    return deepFreeze({
+      mode: 'reverse',
+      remote: remoteOptions(raw, env),
+      maxLineBytes: parseBytes('maxLineBytes', raw.maxLineBytes ?? defaults.maxLineBytes),
+      requestTimeoutMs: requestTimeout(raw),
+      log: logConfig(raw),
+    });
+  }
+  return forwardConfig(raw, env);
+}
+
+function forwardConfig(raw: RawOptions, env: NodeJS.ProcessEnv): ForwardConfig {
+  const eventStoreMaxEvents = raw.eventStoreSize ?? defaults.eventStoreSize;
+  if (!Number.isInteger(eventStoreMaxEvents) || eventStoreMaxEvents < 0) invalidConfig('--eventStoreSize must be a whole number');
+  const maxBufferBytes = parseBytes('maxSessionBufferBytes', raw.maxSessionBufferBytes ?? defaults.maxSessionBufferBytes);
+  const security = securityOptions(raw, env);
+  const http = httpConfig(raw);
+  return deepFreeze({
+    mode: 'forward',
+    child: {
+      ...childCommand(raw),
+      cwd: raw.cwd,
+      env: envPairs(raw.env),
+      passEnv: raw.passEnv ?? [],
+      maxLineBytes: parseBytes('maxLineBytes', raw.maxLineBytes ?? defaults.maxLineBytes),
+      killGraceMs: parseDurationFlag('killGrace', raw.killGrace ?? defaults.killGrace),
+      maxBacklogBytes: maxBufferBytes,
+    },
+    http: { ...http, allowedOrigins: originsWithCors(http.allowedOrigins, security.cors) },
+    security,
+    sessions: {
+      idleTimeoutMs: parseDurationFlag('sessionTimeout', raw.sessionTimeout ?? defaults.sessionTimeout),
+      eventStoreMaxEvents,
+      requestTimeoutMs: requestTimeout(raw),
+      maxBufferBytes,
+    },
+    continuations: continuationLimits(raw),
+    children: childrenOptions(raw),
+    log: logConfig(raw),
+  });
+}

@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { isRequest, isResponse, jsonText } from '../../shared/jsonrpc.js';
+import { writeJsonError, type BridgeErrorCode } from '../../shared/errors.js';
+import type { BoundedEventStore } from './eventStore.js';
+import { SseStream } from '../sseStream.js';
+
+/** The stream id of the standalone GET stream in event ids. */
+const standaloneStreamId = '_GET_stream';
+/** How long the answer stream of a POST holds its headers for a quick answer to join them (see SseStream). */
+const answerHoldMs = 10;
+/** The first protocol version whose clients accept an event without data, the priming event. */
+const primingSince = '2025-11-25';
+
+/** Options for one Streamable HTTP session. */
+export interface StreamableHttpSessionOptions {
+  /** Interval of `: keepalive` comments on every stream; 0 disables them. */
+  keepaliveMs: number;
+  /** Answer POSTs with plain JSON instead of an event stream. */
+  jsonResponse: boolean;
+  /** Keeps what was sent, for clients resuming with Last-Event-ID. */
+  events: BoundedEventStore;
+  /** Reconnect delay told to resuming clients in priming events. */
+  retryMs: number;
+}
+
+/** Where the answers to one POST go: an event stream, or one JSON body once all are in. */
+interface AnswerChannel {
+  readonly streamId: string;
+  readonly pending: Set<RequestId>;
+  /** The live event stream (SSE mode); replaced when the client resumes it. */
+  sse?: SseStream;
+  /** The waiting response and the answers so far (JSON mode). */
+  json?: { res: ServerResponse; answers: string[] };
+}
+
+/**
+ * The server side of one Streamable HTTP session (spec 2025-03-26 to 2025-11-25) on plain node:http:
+ * each POST holding requests gets its answers on its own event stream (or as one JSON body), other
+ * server messages take the standalone GET stream, and every event is kept for Last-Event-ID
+ * resumption. Requests arrive already checked by StreamableHttpEndpoint.
+ */
+export class StreamableHttpSessionTransport implements Transport {
+  readonly sessionId = randomUUID();
+  onmessage?: (message: JSONRPCMessage) => void;
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+
+  private readonly channels = new Map<string, AnswerChannel>();
+  private readonly channelOfRequest = new Map<RequestId, AnswerChannel>();
+  private standalone: SseStream | undefined;
+  private closed = false;
+
+  constructor(private readonly options: StreamableHttpSessionOptions) {}
+
+  async start(): Promise<void> {}
+
+  /** Takes a POST's messages: 202 when they hold no request, else a channel for the answers. */
+  post(res: ServerResponse, messages: JSONRPCMessage[], protocolVersion: string): void {
+    const requests = messages.filter(isRequest);
+    if (requests.length === 0) {
+      res.writeHead(202).end();
+    } else {
+      const channel = this.openChannel(res, requests.map((request) => request.id), protocolVersion);
+      for (const request of requests) this.channelOfRequest.set(request.id, channel);
+    }
+    for (const message of messages) this.onmessage?.(message);
+  }
+
+  /** Opens the standalone stream, or resumes a stream after `lastEventId`; returns why not, if it cannot. */
+  get(res: ServerResponse, lastEventId: string | undefined): BridgeErrorCode | undefined {
+    if (lastEventId !== undefined) return this.resume(res, lastEventId);
+    if (this.standalone?.isOpen) return 'STREAM_CONFLICT';
+    this.standalone = this.stream(res);
+    return undefined;
+  }
+
+  async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    if (this.closed) throw new Error('the session is closed');
+    const answered = isResponse(message) ? message.id : undefined;
+    const related = answered ?? options?.relatedRequestId;
+    const channel = related === undefined ? undefined : this.channelOfRequest.get(related);
+    const data = jsonText(message);
+    if (!channel) {
+      if (answered !== undefined) throw new Error(`no request ${JSON.stringify(answered)} awaits an answer in this session`);
+      return this.standalone?.event(data, this.options.events.store(standaloneStreamId, data));
+    }
+    if (answered !== undefined) this.settle(channel, answered);
+    if (channel.json) return this.collect(channel, answered, data);
+    const eventId = this.options.events.store(channel.streamId, data);
+    if (channel.pending.size > 0 || answered === undefined) return channel.sse?.event(data, eventId);
+    channel.sse?.end(data, eventId);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.standalone?.end();
+    for (const channel of this.channels.values()) {
+      channel.sse?.end();
+      if (channel.json) writeJsonError(channel.json.res, 'SESSION_CLOSED');
+    }
+    this.channels.clear();
+    this.channelOfRequest.clear();
+    this.onclose?.();
+  }
+
+  private openChannel(res: ServerResponse, ids: RequestId[], protocolVersion: string): AnswerChannel {
+    const channel: AnswerChannel = { streamId: randomUUID(), pending: new Set(ids) };
+    this.channels.set(channel.streamId, channel);
+    if (this.options.jsonResponse) {
+      channel.json = { res, answers: [] };
+      return channel;
+    }
+    channel.sse = this.stream(res, answerHoldMs);
+    if (protocolVersion >= primingSince) {
+      // The priming event gives the client an event id to resume from before any answer exists.
+      channel.sse.raw(`id: ${this.options.events.mark(channel.streamId)}\nretry: ${this.options.retryMs}\ndata: \n\n`);
+    }
+    return channel;
+  }
+
+  private resume(res: ServerResponse, lastEventId: string): BridgeErrorCode | undefined {
+    const streamId = this.options.events.streamOf(lastEventId);
+    if (streamId === undefined) return 'EVENT_ID_UNKNOWN';
+    const channel = this.channels.get(streamId);
+    const live = streamId === standaloneStreamId ? this.standalone : channel?.sse;
+    if (live?.isOpen) return 'STREAM_CONFLICT';
+    const sse = this.stream(res);
+    for (const event of this.options.events.eventsAfter(lastEventId)) sse.event(event.data, event.id);
+    if (streamId === standaloneStreamId) this.standalone = sse;
+    else if (channel && !channel.json) channel.sse = sse;
+    // Every answer of that stream was sent and is replayed above: nothing more will come.
+    else sse.end();
+    return undefined;
+  }
+
+  private stream(res: ServerResponse, holdMs = 0): SseStream {
+    return new SseStream(res, { keepaliveMs: this.options.keepaliveMs, headers: { 'mcp-session-id': this.sessionId }, holdMs });
+  }
+
+  private settle(channel: AnswerChannel, id: RequestId): void {
+    channel.pending.delete(id);
+    this.channelOfRequest.delete(id);
+    if (channel.pending.size === 0) this.channels.delete(channel.streamId);
+  }
+
+  /** JSON mode: collects answers (other messages take the standalone stream) and sends them all at once. */
+  private collect(channel: AnswerChannel, answered: RequestId | undefined, data: string): void {
+    const json = channel.json!;
+    if (answered === undefined) return;
+    json.answers.push(data);
+    if (channel.pending.size > 0 || json.res.destroyed) return;
+    const body = json.answers.length === 1 ? json.answers[0] : `[${json.answers.join(',')}]`;
+    json.res.writeHead(200, { 'Content-Type': 'application/json', 'mcp-session-id': this.sessionId }).end(body);
+  }
+}

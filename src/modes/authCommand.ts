@@ -1,0 +1,47 @@
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { createRemoteAuth } from '../oauth/remoteAuth.js';
+import { signOut } from '../oauth/revoke.js';
+import type { ReverseConfig } from '../config/index.js';
+import type { Logger } from '../shared/log.js';
+import { RemoteTransport } from '../upstream/remote/remote.js';
+
+const SIGN_IN_ID = 'mcp-bridge-sign-in';
+
+/**
+ * `mcp-bridge auth --url …`: signs in now (an initialize that meets the server's 401 runs the whole
+ * OAuth flow) and ends the session, so a desktop client later starts with tokens in place.
+ * With `--logout`, revokes the tokens at the authorization server when it offers that (RFC 7009, best
+ * effort) and forgets the server's tokens and client registrations instead. Resolves true on success.
+ */
+export async function runAuthCommand(config: ReverseConfig, log: Logger, { logout: forget }: { logout: boolean }): Promise<boolean> {
+  const auth = config.remote.auth;
+  if (!auth) {
+    log.error('OAuth is off for this remote (--no-oauth, or a static Authorization credential is set)');
+    return false;
+  }
+  if (forget) {
+    const removed = await signOut(auth, log);
+    log.info(removed ? 'signed out: tokens and client registration removed' : 'nothing stored for this server');
+    return true;
+  }
+  const remote = new RemoteTransport(config.remote, log, createRemoteAuth(auth, log));
+  const answer = new Promise<JSONRPCMessage>((resolve) => (remote.onmessage = (message) => 'id' in message && message.id === SIGN_IN_ID && resolve(message)));
+  try {
+    await remote.start();
+    await remote.send({
+      jsonrpc: '2.0',
+      id: SIGN_IN_ID,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'mcp-bridge-auth', version: '1' } },
+    });
+    const message = await answer;
+    if ('error' in message) throw new Error(JSON.stringify(message.error));
+    log.info('signed in; the tokens are stored for the next runs', { authDir: auth.authDir });
+    return true;
+  } catch (error) {
+    log.error('sign-in failed', { error: (error as Error).message });
+    return false;
+  } finally {
+    await remote.close();
+  }
+}

@@ -1,0 +1,248 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { Writable } from 'node:stream';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { ChildCommand } from '../../config/index.js';
+import type { UpstreamFactory } from '../../core/gateway.js';
+import { parseJsonRpcLine } from '../../shared/jsonrpc.js';
+import type { ChildObserver } from '../../core/observers.js';
+import type { CloseReason } from '../../core/relay.js';
+import { BridgeError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/log.js';
+import { childEnvironment } from './childEnv.js';
+import { LineFramer } from '../../shared/lineFramer.js';
+
+/** How a child ended: its exit code and signal, or the error that kept it from starting. */
+export interface ChildExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  startError?: Error;
+}
+
+/**
+ * A stdio MCP server as a Transport: spawned without a shell (unless configured) in its own process
+ * group, newline-delimited JSON on stdin/stdout with a line-size limit, stderr to the log. close()
+ * terminates the whole group: SIGTERM, then SIGKILL after `killGraceMs`.
+ */
+export class StdioChildTransport implements Transport {
+  onmessage?: (message: JSONRPCMessage) => void;
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  /** Set once the child has ended. */
+  exit: ChildExit | undefined;
+
+  private child: ChildProcessWithoutNullStreams | undefined;
+  private spawned = false;
+  private answered = false;
+  private closing = false;
+  // Lines waiting for stdin to drain, in order; their bytes count against maxBacklogBytes.
+  private readonly waiting: { data: Buffer; written: () => void; failed: (error: Error) => void }[] = [];
+  private waitingBytes = 0;
+  /** True while writes to stdin are held for coalescing (see coalesceWrites). */
+  private corked = false;
+  private readonly exited: Promise<void>;
+  private markExited!: () => void;
+  private starting: Promise<void> | undefined;
+
+  constructor(
+    private readonly options: ChildCommand,
+    private log: Logger,
+    private readonly sourceEnv: NodeJS.ProcessEnv = process.env,
+    /** Told about spawn, first message, exit and bytes (default: nobody). */
+    private readonly observer: Partial<ChildObserver> = {},
+  ) {
+    this.exited = new Promise((resolve) => (this.markExited = resolve));
+  }
+
+  /** The child's pid once started. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Spawns the child; calling it again (a prespawned child handed to a session) waits for that same spawn. */
+  start(): Promise<void> {
+    return (this.starting ??= this.spawnChild());
+  }
+
+  /** Logs from now on with `log` (a prespawned child taken by a session logs with the session's context). */
+  adoptLogger(log: Logger): void {
+    this.log = log;
+  }
+
+  private async spawnChild(): Promise<void> {
+    const { command, args, shell, cwd, env, passEnv } = this.options;
+    const child = spawn(command, [...args], {
+      cwd,
+      env: childEnvironment(this.sourceEnv, passEnv, env),
+      shell,
+      // Its own process group, so close() reaches grandchildren (npx → node, sh → server).
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    this.child = child;
+    child.once('error', (error) => this.ended({ code: null, signal: null, startError: error }));
+    // The leader is gone: kill what is left of its group, so the pipes close and 'close' follows.
+    child.once('exit', () => this.signalGroup('SIGKILL'));
+    // 'close' comes after stdout is drained, so a last response written just before exit still arrives.
+    child.once('close', (code, signal) => this.ended({ code, signal }));
+    child.stdin.on('error', (error) => this.log.debug('child stdin closed', { error: error.message }));
+    child.stdin.on('drain', () => this.flushWaiting());
+    this.readStdout(child);
+    this.readStderr(child);
+    // Wait until the process exists, so a command that cannot start fails the session's opening.
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', () => {
+        this.spawned = true;
+        this.observer.spawned?.();
+        resolve();
+      });
+      child.once('error', reject);
+    });
+    this.log.debug('child spawned', { pid: child.pid, command });
+  }
+
+  /**
+   * Writes one line to the child's stdin, honouring backpressure: while the pipe needs draining,
+   * lines wait in order and resolve once handed to the pipe. With more than `maxBacklogBytes`
+   * already waiting, the message is refused (SERVER_BACKLOGGED) instead of buffered without bound.
+   */
+  async send(message: JSONRPCMessage): Promise<void> {
+    const stdin = this.child?.stdin;
+    if (!stdin || this.exit || stdin.destroyed) throw new Error('MCP server process is not running');
+    const data = Buffer.from(JSON.stringify(message) + '\n');
+    if (this.waiting.length === 0 && !stdin.writableNeedDrain) {
+      this.observer.bytes?.('client_to_server', data.length);
+      this.coalesceWrites(stdin);
+      return void stdin.write(data);
+    }
+    const backlog = this.waitingBytes + stdin.writableLength;
+    if (backlog > this.options.maxBacklogBytes) {
+      this.log.warn('the MCP server is not reading its input; refused a message', { backlogBytes: backlog, limit: this.options.maxBacklogBytes });
+      throw new BridgeError('SERVER_BACKLOGGED', `${backlog} bytes are waiting for it to read`);
+    }
+    this.observer.bytes?.('client_to_server', data.length);
+    this.waitingBytes += data.length;
+    await new Promise<void>((written, failed) => this.waiting.push({ data, written, failed }));
+  }
+
+  /**
+   * Holds the pipe's writes until the current round of I/O callbacks is done, so that messages
+   * from many clients to a shared child leave in one system call instead of one each.
+   */
+  private coalesceWrites(stdin: Writable): void {
+    if (this.corked) return;
+    this.corked = true;
+    stdin.cork();
+    setImmediate(() => {
+      this.corked = false;
+      stdin.uncork();
+    });
+  }
+
+  private flushWaiting(): void {
+    const stdin = this.child?.stdin;
+    while (stdin && !stdin.destroyed && this.waiting.length > 0) {
+      const next = this.waiting.shift()!;
+      this.waitingBytes -= next.data.length;
+      const more = stdin.write(next.data);
+      next.written();
+      if (!more) return;
+    }
+  }
+
+  /** Terminates the child's process group and resolves once the child has exited. */
+  async close(): Promise<void> {
+    const child = this.child;
+    if (!child?.pid || this.exit) return this.exited;
+    this.closing = true;
+    child.stdin.end();
+    this.signalGroup('SIGTERM');
+    const killer = setTimeout(() => this.signalGroup('SIGKILL'), this.options.killGraceMs);
+    killer.unref();
+    await this.exited;
+    clearTimeout(killer);
+  }
+
+  private signalGroup(signal: NodeJS.Signals): void {
+    const pid = this.child?.pid;
+    if (!pid) return;
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      // The group is already gone.
+    }
+  }
+
+  private ended(exit: ChildExit): void {
+    if (this.exit) return;
+    this.exit = exit;
+    // Counted for every process that existed, so the children gauge cannot drift.
+    if (this.spawned) this.observer.exited?.({ code: exit.code, signal: exit.signal });
+    if (exit.startError) {
+      this.log.error('the MCP server could not be started', { error: exit.startError.message });
+      this.observer.startFailed?.(exit.startError.message);
+    } else {
+      this.log.info('child exited', { pid: this.child?.pid, code: exit.code, signal: exit.signal });
+      // Ending by itself before saying anything is a failed start (a bad flag, a missing module).
+      if (!this.answered && !this.closing) {
+        this.log.warn('the MCP server exited before writing any message');
+        this.observer.startFailed?.(`exited before answering (${explainExit(exit).detail})`);
+      }
+    }
+    this.markExited();
+    for (const line of this.waiting.splice(0)) line.failed(new Error('MCP server process is not running'));
+    this.waitingBytes = 0;
+    this.onclose?.();
+  }
+
+  private readStdout(child: ChildProcessWithoutNullStreams): void {
+    const framer = new LineFramer(
+      this.options.maxLineBytes,
+      (line) => this.receiveLine(line),
+      (bytes) => this.log.warn('dropped an oversized line from the MCP server', { bytes, limit: this.options.maxLineBytes }),
+    );
+    child.stdout.on('data', (chunk: Buffer) => {
+      this.observer.bytes?.('server_to_client', chunk.length);
+      framer.push(chunk);
+    });
+  }
+
+  private receiveLine(line: string): void {
+    const read = parseJsonRpcLine(line);
+    if (read.kind === 'message') {
+      if (!this.answered) {
+        this.answered = true;
+        this.observer.firstMessage?.();
+      }
+      return this.onmessage?.(read.message);
+    }
+    if (read.kind === 'blank') return;
+    const what = read.kind === 'not-json' ? 'a non-JSON line' : 'a JSON line that is not JSON-RPC';
+    this.log.warn(`skipped ${what} from the MCP server`, { line: line.slice(0, 200) });
+  }
+
+  private readStderr(child: ChildProcessWithoutNullStreams): void {
+    const framer = new LineFramer(
+      64 * 1024,
+      (line) => line.trim() && this.log.info(line.trimEnd(), { stream: 'stderr' }),
+      () => this.log.warn('skipped an oversized stderr line from the MCP server'),
+    );
+    child.stderr.on('data', (chunk: Buffer) => framer.push(chunk));
+  }
+}
+
+/** Explains how a child ended, for the errors its in-flight requests receive. */
+export function explainExit(exit: ChildExit | undefined): CloseReason {
+  if (!exit) return { code: 'CHILD_EXITED' };
+  if (exit.startError) return { code: 'CHILD_START_FAILED', detail: exit.startError.message };
+  return { code: 'CHILD_EXITED', detail: exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}` };
+}
+
+/** An upstream factory that spawns one child per session, each reported to `observer` (default: nobody). */
+export function stdioChildUpstream(command: ChildCommand, observer: Partial<ChildObserver> = {}): UpstreamFactory {
+  return (log) => {
+    const transport = new StdioChildTransport(command, log, process.env, observer);
+    return { transport, explainClose: () => explainExit(transport.exit) };
+  };
+}

@@ -1,0 +1,77 @@
+import { Agent, fetch, type RequestInit, type Response } from 'undici';
+import type { BridgeErrorCode } from '../../shared/errors.js';
+
+/**
+ * How a call to the remote failed, which decides what the bridge does next:
+ * - `unreachable`: the request never reached the server (refused, DNS, 502/503/504/429); retry with backoff.
+ * - `broken`: the connection broke after the request was sent; it may have run, so it is not resent.
+ * - `unauthorized`: 401/403; retrying will not help, so the desktop client is told at once.
+ * - `sessionLost`: the server no longer knows our session (404 on a session, a new legacy SSE endpoint).
+ * - `rejected`: any other HTTP error; the server refused this one message.
+ */
+export type FailureKind = 'unreachable' | 'broken' | 'unauthorized' | 'sessionLost' | 'rejected';
+
+/** The catalogue code a request gets when the remote fails it in each way. */
+export const failureErrorCodes: Readonly<Record<FailureKind, BridgeErrorCode>> = {
+  unreachable: 'REMOTE_UNREACHABLE',
+  broken: 'REMOTE_CONNECTION_LOST',
+  unauthorized: 'REMOTE_UNAUTHORIZED',
+  sessionLost: 'REMOTE_SESSION_LOST',
+  rejected: 'REMOTE_REJECTED',
+};
+
+/** A failed call to the remote MCP server, classified by what the bridge should do about it. */
+export class RemoteFailure extends Error {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+    /** The HTTP status, when the server answered. */
+    readonly status?: number,
+    /** The server's `WWW-Authenticate` challenge on a 401/403, for OAuth discovery and step-up. */
+    readonly wwwAuthenticate?: string | null,
+  ) {
+    super(message);
+    this.name = 'RemoteFailure';
+  }
+}
+
+// Statuses a gateway or a busy server answers before the request reaches the MCP server.
+const notDelivered = new Set([429, 502, 503, 504]);
+// Errors a connection attempt fails with before any byte of the request is sent.
+const connectErrors = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** Classifies an HTTP error status; a 404 means a lost session only when the request named one. */
+export function failureForStatus(status: number, hadSession: boolean, detail: string, wwwAuthenticate?: string | null): RemoteFailure {
+  const message = `HTTP ${status}${detail ? `: ${detail.slice(0, 200)}` : ''}`;
+  if (status === 401 || status === 403) return new RemoteFailure('unauthorized', message, status, wwwAuthenticate);
+  if (status === 404 && hadSession) return new RemoteFailure('sessionLost', message, status);
+  if (notDelivered.has(status)) return new RemoteFailure('unreachable', message, status);
+  return new RemoteFailure('rejected', message, status);
+}
+
+/** Classifies an error thrown by fetch or while reading a body. */
+export function failureForError(error: unknown): RemoteFailure {
+  if (error instanceof RemoteFailure) return error;
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const message = cause?.message ?? (error as Error).message ?? String(error);
+  return new RemoteFailure(connectErrors.has(cause?.code ?? '') ? 'unreachable' : 'broken', message);
+}
+
+// Long tool calls and quiet streams are normal in MCP: no header or body timeout (undici's default is 5 minutes).
+const patientAgent = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
+
+/** fetch without undici's 5-minute timeouts; network errors become RemoteFailure. */
+export async function fetchRemote(url: URL, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, { ...init, dispatcher: patientAgent });
+  } catch (error) {
+    throw failureForError(error);
+  }
+}
+
+/** Throws the classified failure for a non-2xx response, after reading a little of its body for the message. */
+export async function ensureOk(response: Response, hadSession: boolean): Promise<Response> {
+  if (response.ok) return response;
+  const text = await response.text().catch(() => '');
+  throw failureForStatus(response.status, hadSession, text, response.headers.get('www-authenticate'));
+}
