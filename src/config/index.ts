@@ -1,47 +1,18 @@
+// buildConfig: the flags as the CLI read them (and the environment) into one validated, frozen
+// configuration, each part in the type of the component that takes it.
 import { parse as parseShellWords } from 'shell-quote';
-import type { AuthRawOptions } from './oauth.js';
-import { childrenOptions, type ChildrenConfig, type ChildrenRawOptions } from './children.js';
-import { remoteOptions, type RemoteOptions } from './remote.js';
-import { isLoopbackHost, originsWithCors, securityOptions, type SecurityConfig, type SecurityRawOptions } from './security.js';
-import { logFormats, logLevels, type LogFormat, type LogLevel } from '../shared/log.js';
-import { continuationLimits, type StatelessRawOptions } from './modern.js';
+import type { HttpConfig, SecurityConfig } from '../http/options.js';
+import type { ChildCommand, ChildrenConfig } from '../upstream/child/options.js';
+import type { RemoteOptions } from '../upstream/remote/options.js';
+import { childrenOptions } from './children.js';
+import { defaults, type RawOptions } from './flags.js';
+import { remoteOptions } from './remote.js';
+import { isLoopbackHost, originsWithCors, securityOptions } from './security.js';
+import { logFormats, logLevels, type LogConfig } from '../shared/log.js';
+import { continuationLimits } from './modern.js';
 import type { ContinuationLimits } from '../downstream/modern/continuations.js';
 import { parseDurationFlag } from './durations.js';
 import { invalidConfig, parseBytes } from './units.js';
-
-/** How to start the stdio MCP server behind the bridge. */
-export interface ChildCommand {
-  readonly command: string;
-  readonly args: readonly string[];
-  /** Run `command` through /bin/sh (only with `--shell`). */
-  readonly shell: boolean;
-  readonly cwd: string | undefined;
-  /** `--env KEY=VALUE` pairs, added on top of the allow-listed environment. */
-  readonly env: Readonly<Record<string, string>>;
-  /** `--passEnv NAME` names copied from the gateway's environment. */
-  readonly passEnv: readonly string[];
-  readonly maxLineBytes: number;
-  readonly killGraceMs: number;
-  /** Bytes that may wait for the server to read its stdin before messages are refused (--maxSessionBufferBytes). */
-  readonly maxBacklogBytes: number;
-}
-
-/** The HTTP side of the forward bridge. */
-export interface HttpConfig {
-  readonly port: number;
-  readonly host: string;
-  readonly baseUrl: string | undefined;
-  readonly ssePath: string;
-  readonly messagePath: string;
-  readonly streamableHttpPath: string;
-  readonly maxBodyBytes: number;
-  readonly keepaliveMs: number;
-  readonly jsonResponse: boolean;
-  /** Host names accepted in `Host`; undefined means no check. */
-  readonly allowedHosts: readonly string[] | undefined;
-  /** Origins accepted in `Origin`; undefined means no check. */
-  readonly allowedOrigins: readonly string[] | undefined;
-}
 
 /** Session lifetime and buffering. */
 export interface SessionConfig {
@@ -53,23 +24,17 @@ export interface SessionConfig {
   readonly maxBufferBytes: number;
 }
 
-export type { ProtocolEra, RemoteKind, RemoteOptions } from './remote.js';
-export type { ChildrenConfig, SessionMode } from './children.js';
-export type { CorsOrigins, RateLimitConfig, SecurityConfig } from './security.js';
-
-type LogConfig = { readonly level: LogLevel; readonly format: LogFormat };
-
 /** Forward mode: a stdio MCP server served over HTTP. */
 export interface ForwardConfig {
   readonly mode: 'forward';
   readonly child: ChildCommand;
   readonly http: HttpConfig;
-  /** Inbound API key, CORS, rate limit and session cap (configSecurity.ts). */
+  /** Inbound API key, CORS, rate limit and session cap (security.ts). */
   readonly security: SecurityConfig;
   readonly sessions: SessionConfig;
   /** Paused 2026-07-28 calls (input_required) waiting for their retry. */
   readonly continuations: ContinuationLimits;
-  /** Session mode, shared pool and prespawned children (configChildren.ts). */
+  /** Session mode, shared pool and prespawned children (children.ts). */
   readonly children: ChildrenConfig;
   readonly log: LogConfig;
 }
@@ -87,62 +52,7 @@ export interface ReverseConfig {
 /** The one validated, frozen configuration every component takes its options from. */
 export type BridgeConfig = ForwardConfig | ReverseConfig;
 
-/** Defaults for every option, in one place (the CLI's --help shows them). */
-export const defaults = {
-  port: 8000,
-  host: '127.0.0.1',
-  ssePath: '/sse',
-  messagePath: '/message',
-  streamableHttpPath: '/mcp',
-  logLevel: 'info' as LogLevel,
-  logFormat: 'pretty' as LogFormat,
-  sessionTimeout: '30m',
-  keepalive: '15',
-  maxBodyBytes: '4MiB',
-  maxLineBytes: '16MiB',
-  killGrace: '3s',
-  eventStoreSize: 1000,
-  requestTimeout: '0',
-  maxSessionBufferBytes: '8MiB',
-} as const;
-
-/** The options as the CLI read them, before validation. */
-export interface RawOptions extends SecurityRawOptions, AuthRawOptions, ChildrenRawOptions, StatelessRawOptions {
-  stdio?: string;
-  command?: string[];
-  shell?: boolean;
-  env?: string[];
-  passEnv?: string[];
-  cwd?: string;
-  port?: number;
-  host?: string;
-  baseUrl?: string;
-  ssePath?: string;
-  messagePath?: string;
-  streamableHttpPath?: string;
-  logLevel?: string;
-  logFormat?: string;
-  sessionTimeout?: string | number;
-  keepalive?: string | number;
-  maxBodyBytes?: string | number;
-  maxLineBytes?: string | number;
-  killGrace?: string | number;
-  eventStoreSize?: number;
-  jsonResponse?: boolean;
-  allowedHosts?: string[];
-  allowedOrigins?: string[];
-  sse?: string;
-  streamableHttp?: string;
-  url?: string;
-  header?: string[];
-  oauth2Bearer?: string;
-  reconnectAttempts?: number;
-  reconnectDelay?: string | number;
-  reconnectMaxDelay?: string | number;
-  protocolEra?: string;
-  requestTimeout?: string | number;
-  maxSessionBufferBytes?: string | number;
-}
+export type { RawOptions } from './flags.js';
 
 const loopbackHosts = ['127.0.0.1', 'localhost', '::1', '[::1]'];
 

@@ -1,35 +1,19 @@
+// The OAuth flags of reverse mode into the oauth client's options.
 import type { AuthOptions } from '../oauth/types.js';
 import { defaultAuthDir } from '../oauth/authDir.js';
+import { defaults, type RawOptions } from './flags.js';
 import { invalidConfig } from './units.js';
-
-/** The OAuth flags of reverse mode, as the CLI read them. */
-export interface AuthRawOptions {
-  oauth?: boolean;
-  authDir?: string;
-  clientId?: string;
-  clientSecret?: string;
-  clientInfoFile?: string;
-  clientMetadataUrl?: string;
-  clientCredentials?: boolean;
-  noBrowser?: boolean;
-  callbackPort?: number;
-  scope?: string;
-  authorizationServer?: string;
-}
-
-/** Defaults of the OAuth flags (shown by --help). */
-export const authDefaults = { callbackPort: 33418 } as const;
 
 /**
  * OAuth for the remote, on unless turned off (`--no-oauth`) or a static Authorization header is
  * configured (`--oauth2Bearer`, `MCP_API_KEY`, `--header "Authorization: …"`). The client secret
  * may come from `MCP_BRIDGE_CLIENT_SECRET`, which keeps it out of the process list.
  */
-export function authOptions(raw: AuthRawOptions, env: NodeJS.ProcessEnv, serverUrl: string, headers: Readonly<Record<string, string>>): AuthOptions | undefined {
+export function authOptions(raw: RawOptions, env: NodeJS.ProcessEnv, serverUrl: string, headers: Readonly<Record<string, string>>): AuthOptions | undefined {
   const staticCredential = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
   if (raw.oauth === false || staticCredential) return undefined;
   const clientSecret = raw.clientSecret ?? env.MCP_BRIDGE_CLIENT_SECRET;
-  const callbackPort = raw.callbackPort ?? authDefaults.callbackPort;
+  const callbackPort = raw.callbackPort ?? defaults.callbackPort;
   if (!Number.isInteger(callbackPort) || callbackPort < 0 || callbackPort > 65535) invalidConfig('--callbackPort must be 0..65535');
   if (clientSecret && !raw.clientId) invalidConfig('--clientSecret needs --clientId');
   if (raw.clientCredentials && !raw.clientId && !raw.clientInfoFile) invalidConfig('--clientCredentials needs --clientId (and usually --clientSecret) or --clientInfoFile');

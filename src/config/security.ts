@@ -1,39 +1,10 @@
+// The inbound security flags (--apiKey, --apiKeyFile, --cors, --rateLimit, --maxSessions) into SecurityConfig,
+// and the checks of a bind address that the start-up warning and the Host check share.
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import type { CorsOrigins, RateLimitConfig, SecurityConfig } from '../http/options.js';
+import { defaults, type RawOptions } from './flags.js';
 import { invalidConfig } from './units.js';
-
-/** Which browser origins may call the bridge cross-origin; `'*'` is any. */
-export type CorsOrigins = '*' | readonly string[];
-
-/** A per-client-IP request budget: at most `limit` requests per `windowMs`. */
-export interface RateLimitConfig {
-  readonly limit: number;
-  readonly windowMs: number;
-}
-
-/** Inbound protection of the forward bridge's HTTP endpoints (health probes are always open). */
-export interface SecurityConfig {
-  /** The key every request must carry (Bearer or X-API-Key); undefined: no auth. Never logged. */
-  readonly apiKey: string | undefined;
-  /** CORS is off (undefined) unless `--cors` is given. */
-  readonly cors: CorsOrigins | undefined;
-  /** Off (undefined) unless `--rateLimit` is given. */
-  readonly rateLimit: RateLimitConfig | undefined;
-  /** Live sessions allowed at once across both transports (0: no limit). */
-  readonly maxSessions: number;
-}
-
-/** The security flags as the CLI read them, before validation. */
-export interface SecurityRawOptions {
-  apiKey?: string;
-  apiKeyFile?: string;
-  cors?: string[];
-  rateLimit?: string;
-  maxSessions?: number;
-}
-
-/** Defaults of the security flags (shown by --help): no key, no CORS, no rate limit, 1000 sessions. */
-export const securityDefaults = { maxSessions: 1000 } as const;
 
 // Keys travel in header values: one token of visible ASCII, so what the client sends can match.
 const keyShape = /^[\x21-\x7e]+$/;
@@ -45,7 +16,7 @@ function checkedKey(source: string, key: string): string {
   return key;
 }
 
-function apiKeyFrom(raw: SecurityRawOptions, env: NodeJS.ProcessEnv): string | undefined {
+function apiKeyFrom(raw: RawOptions, env: NodeJS.ProcessEnv): string | undefined {
   if (raw.apiKey !== undefined && raw.apiKeyFile !== undefined) invalidConfig('give either --apiKey or --apiKeyFile, not both');
   if (raw.apiKey !== undefined) return checkedKey('--apiKey', raw.apiKey.trim());
   if (raw.apiKeyFile !== undefined) {
@@ -80,8 +51,8 @@ function rateLimitFrom(value: string | undefined): RateLimitConfig | undefined {
 }
 
 /** The security part of the forward config, from its flags and MCP_API_KEY (the inbound key in forward mode). */
-export function securityOptions(raw: SecurityRawOptions, env: NodeJS.ProcessEnv): SecurityConfig {
-  const maxSessions = raw.maxSessions ?? securityDefaults.maxSessions;
+export function securityOptions(raw: RawOptions, env: NodeJS.ProcessEnv): SecurityConfig {
+  const maxSessions = raw.maxSessions ?? defaults.maxSessions;
   if (!Number.isInteger(maxSessions) || maxSessions < 0) invalidConfig('--maxSessions must be a whole number (0: no limit)');
   return { apiKey: apiKeyFrom(raw, env), cors: corsFrom(raw.cors), rateLimit: rateLimitFrom(raw.rateLimit), maxSessions };
 }

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { HttpConfig } from '../config/index.js';
-import type { SecurityConfig } from '../config/security.js';
+import type { HttpConfig } from './options.js';
+import type { SecurityConfig } from './options.js';
 import type { Gateway } from '../core/gateway.js';
 import type { LegacySseEndpoints } from '../downstream/sse/endpoints.js';
 import type { StatelessEndpoint } from '../downstream/modern/endpoint.js';

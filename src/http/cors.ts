@@ -1,5 +1,5 @@
 import cors from 'cors';
-import type { CorsOrigins } from '../config/security.js';
+import type { CorsOrigins } from './options.js';
 
 /** Request headers an MCP browser client sends: session, protocol version, resumption, credentials. */
 export const corsAllowedHeaders = ['Content-Type', 'Accept', 'Authorization', 'X-API-Key', 'Mcp-Session-Id', 'Mcp-Protocol-Version', 'Last-Event-ID'];

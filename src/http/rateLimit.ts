@@ -1,5 +1,5 @@
 import { rateLimit } from 'express-rate-limit';
-import type { RateLimitConfig } from '../config/security.js';
+import type { RateLimitConfig } from './options.js';
 import { writeJsonError } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
 

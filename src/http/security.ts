@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { SecurityConfig } from '../config/security.js';
+import type { SecurityConfig } from './options.js';
 import type { Logger } from '../shared/log.js';
 import { apiKeyAuth } from './apiKey.js';
 

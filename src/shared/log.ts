@@ -7,6 +7,12 @@ export type LogLevel = (typeof logLevels)[number];
 export const logFormats = ['pretty', 'json'] as const;
 export type LogFormat = (typeof logFormats)[number];
 
+/** `--logLevel` and `--logFormat` (default info, pretty). */
+export interface LogConfig {
+  readonly level: LogLevel;
+  readonly format: LogFormat;
+}
+
 /** Structured context attached to a log line (sessionId, transport, pid, …). */
 export type LogMeta = Record<string, unknown>;
 

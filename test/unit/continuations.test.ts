@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ServerContext } from '@modelcontextprotocol/server';
 import { ContinuationStore, type ContinuationToken } from '../../src/downstream/modern/continuations.js';
-import { continuationLimits, statelessDefaults } from '../../src/config/modern.js';
+import { continuationLimits } from '../../src/config/modern.js';
+import { defaults } from '../../src/config/flags.js';
 import { BridgeError } from '../../src/shared/errors.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -56,7 +57,7 @@ test('at the bound the oldest continuation is evicted to make room', async () =>
 });
 
 test('--continuationTtl and --maxContinuations have defaults and are validated', () => {
-  assert.deepEqual(continuationLimits({}), { ttlMs: 600_000, max: statelessDefaults.maxContinuations });
+  assert.deepEqual(continuationLimits({}), { ttlMs: 600_000, max: defaults.maxContinuations });
   assert.deepEqual(continuationLimits({ continuationTtl: '30', maxContinuations: 5 }), { ttlMs: 30_000, max: 5 });
   assert.throws(() => continuationLimits({ continuationTtl: '10ms' }), BridgeError);
   assert.throws(() => continuationLimits({ maxContinuations: 0 }), BridgeError);

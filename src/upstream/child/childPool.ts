@@ -1,5 +1,5 @@
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import type { ChildCommand } from '../../config/index.js';
+import type { ChildCommand } from './options.js';
 import type { UpstreamFactory } from '../../core/gateway.js';
 import { ServerRequestMap } from '../../core/idMap.js';
 import { isRequest, progressTokenOf } from '../../shared/jsonrpc.js';

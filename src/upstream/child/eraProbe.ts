@@ -1,7 +1,7 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Upstream, UpstreamFactory } from '../../core/gateway.js';
 import type { Logger } from '../../shared/log.js';
-import { modernEnvelope } from '../remote/modern/meta.js';
+import { bridgeClientInfo, modernEnvelope } from '../../shared/modernWire.js';
 
 /** Longest wait for each answer of the probe. */
 const PROBE_TIMEOUT_MS = 30_000;
@@ -10,9 +10,6 @@ type Result = Record<string, unknown>;
 
 /** What a stdio server speaks: a 2026-07-28 one (with its discover result) or a session-era one (with its initialize result). */
 export type ChildEra = { era: 'modern'; discover: Result } | { era: 'legacy'; initialize: Result };
-
-/** Who the bridge says it is when it asks a stdio server something itself (the probe, the tool list). */
-export const bridgeClientInfo = { name: 'mcp-bridge', version: '1.0.0' };
 
 /**
  * Starts one server and asks it `server/discover` in 2026-07-28: a modern server answers; a

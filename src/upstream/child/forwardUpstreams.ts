@@ -1,4 +1,4 @@
-import type { ForwardConfig } from '../../config/index.js';
+import type { ChildUpstreamConfig } from './options.js';
 import type { UpstreamFactory } from '../../core/gateway.js';
 import type { ChildObserver } from '../../core/observers.js';
 import type { Logger } from '../../shared/log.js';
@@ -20,7 +20,7 @@ export interface ForwardUpstreams {
  * or a pool of `--pool` shared children (whose modules load only in shared mode). Children start at
  * once: call it before loading the rest.
  */
-export async function forwardUpstreams(config: ForwardConfig, log: Logger, observer: Partial<ChildObserver>, room: () => number): Promise<ForwardUpstreams> {
+export async function forwardUpstreams(config: ChildUpstreamConfig, log: Logger, observer: Partial<ChildObserver>, room: () => number): Promise<ForwardUpstreams> {
   const { sessionMode, pool, prespawn, headStart } = config.children;
   if (sessionMode === 'shared') {
     const { sharedChildUpstreams } = await import('./childPool.js');

@@ -1,4 +1,4 @@
-import type { ForwardConfig } from '../../config/index.js';
+import type { ChildUpstreamConfig } from './options.js';
 import type { UpstreamFactory } from '../../core/gateway.js';
 import type { ChildObserver } from '../../core/observers.js';
 import type { Logger } from '../../shared/log.js';
@@ -15,7 +15,7 @@ export const statelessPrespawn = 2;
  * the first such request): each request's server is initialized with that client's own
  * capabilities and its server-to-client requests cannot reach another client.
  */
-export function statelessUpstream(config: ForwardConfig, shared: UpstreamFactory, log: Logger, observer: Partial<ChildObserver>, room: () => number): ForwardUpstreams {
+export function statelessUpstream(config: ChildUpstreamConfig, shared: UpstreamFactory, log: Logger, observer: Partial<ChildObserver>, room: () => number): ForwardUpstreams {
   if (config.children.sessionMode === 'shared') return { upstream: shared, close: async () => {} };
   let pool: { upstream: UpstreamFactory; children: PrespawnedChildren } | undefined;
   const count = Math.max(config.children.prespawn, statelessPrespawn);

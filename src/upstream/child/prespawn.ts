@@ -1,4 +1,4 @@
-import type { ChildCommand } from '../../config/index.js';
+import type { ChildCommand } from './options.js';
 import type { UpstreamFactory } from '../../core/gateway.js';
 import type { ChildObserver } from '../../core/observers.js';
 import type { Logger } from '../../shared/log.js';

@@ -1,5 +1,5 @@
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import type { ChildCommand } from '../../config/index.js';
+import type { ChildCommand } from './options.js';
 import { IdMap } from '../../core/idMap.js';
 import { isResponse } from '../../shared/jsonrpc.js';
 import type { ChildObserver } from '../../core/observers.js';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import type { ChildCommand } from '../../config/index.js';
+import type { ChildCommand } from './options.js';
 import type { UpstreamFactory } from '../../core/gateway.js';
 import { parseJsonRpcLine } from '../../shared/jsonrpc.js';
 import type { ChildObserver } from '../../core/observers.js';

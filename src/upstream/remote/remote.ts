@@ -1,6 +1,6 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import type { ProtocolEra, RemoteKind, RemoteOptions } from '../../config/index.js';
+import type { ProtocolEra, RemoteKind, RemoteOptions } from './options.js';
 import { isRequest, isResponse } from '../../shared/jsonrpc.js';
 import { BridgeError, rpcErrorResponse } from '../../shared/errors.js';
 import type { RemoteAuth } from '../../oauth/types.js';
@@ -9,7 +9,7 @@ import { backoffDelay, pause } from './backoff.js';
 import { identityFrom, openModern } from './modern/discover.js';
 import { Handshake } from './handshake.js';
 import { LegacySseConnection } from './legacySseClient.js';
-import type { ClientIdentity } from './modern/meta.js';
+import type { ClientIdentity } from '../../shared/modernWire.js';
 import type { ConnectionOptions, RemoteConnection } from './connection.js';
 import { failureErrorCodes, failureForError, type RemoteFailure } from './failure.js';
 import { StreamableHttpConnection } from './streamableHttpClient.js';

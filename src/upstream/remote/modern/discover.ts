@@ -2,7 +2,8 @@ import { ProtocolErrorCode } from '@modelcontextprotocol/client';
 import type { Logger } from '../../../shared/log.js';
 import { ModernConnection } from './connection.js';
 import { ModernHttp } from './http.js';
-import { MODERN_VERSION, withMeta, type ClientIdentity } from './meta.js';
+import { MODERN_VERSION, type ClientIdentity } from '../../../shared/modernWire.js';
+import { withMeta } from './meta.js';
 import type { ConnectionOptions } from '../connection.js';
 import { failureForError, RemoteFailure } from '../failure.js';
 

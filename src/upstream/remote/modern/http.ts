@@ -4,7 +4,8 @@ import type { Response } from 'undici';
 import { isJsonRpcMessage, isResponse } from '../../../shared/jsonrpc.js';
 import { mediaTypeOf } from '../../../shared/mediaType.js';
 import { standardHeaders } from './mcpHeaders.js';
-import { metaVersion, MODERN_VERSION, type RpcRequest } from './meta.js';
+import { MODERN_VERSION } from '../../../shared/modernWire.js';
+import { metaVersion, type RpcRequest } from './meta.js';
 import { ConnectionBase } from '../connection.js';
 import { ensureOk, fetchRemote, RemoteFailure } from '../failure.js';
 

@@ -1,7 +1,7 @@
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { isResponse } from '../../../shared/jsonrpc.js';
 import { BridgeError } from '../../../shared/errors.js';
-import type { ClientIdentity } from './meta.js';
+import type { ClientIdentity } from '../../../shared/modernWire.js';
 
 type Json = Record<string, unknown>;
 

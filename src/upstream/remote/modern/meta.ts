@@ -1,31 +1,13 @@
 /**
- * The 2026-07-28 (stateless) wire seen from a legacy desktop client: what replaces the handshake.
+ * The modern (2026-07-28) wire seen from a session-era desktop client: what replaces the handshake.
  * Each request carries the client's identity in `params._meta`; `initialize` is answered from the
  * server's `server/discover` result instead of being sent.
  */
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
-
-/** The first (and so far only) stateless protocol revision. */
-export const MODERN_VERSION = '2026-07-28';
-
-export const metaKeys = {
-  protocolVersion: 'io.modelcontextprotocol/protocolVersion',
-  clientInfo: 'io.modelcontextprotocol/clientInfo',
-  clientCapabilities: 'io.modelcontextprotocol/clientCapabilities',
-  logLevel: 'io.modelcontextprotocol/logLevel',
-  serverInfo: 'io.modelcontextprotocol/serverInfo',
-  subscriptionId: 'io.modelcontextprotocol/subscriptionId',
-} as const;
+import { metaKeys, modernEnvelope, type ClientIdentity } from '../../../shared/modernWire.js';
 
 type Json = Record<string, unknown>;
 
-/** Who the desktop client is: from its initialize, or the bridge itself until one arrives. */
-export interface ClientIdentity {
-  clientInfo: Json;
-  capabilities: Json;
-  /** Set by the client's logging/setLevel; sent with every request from then on. */
-  logLevel?: string;
-}
 
 /** A request as the bridge handles it: method, id and an object of params. */
 export type RpcRequest = { jsonrpc: '2.0'; id: RequestId; method: string; params?: Json };
@@ -34,17 +16,6 @@ export type RpcRequest = { jsonrpc: '2.0'; id: RequestId; method: string; params
 export function carriesModernMeta(message: JSONRPCMessage): boolean {
   const meta = (message as { params?: { _meta?: Json } }).params?._meta;
   return typeof meta?.[metaKeys.protocolVersion] === 'string';
-}
-
-/** The per-request `_meta` envelope that says who the client is in 2026-07-28. */
-export function modernEnvelope(identity: ClientIdentity): Json {
-  const envelope: Json = {
-    [metaKeys.protocolVersion]: MODERN_VERSION,
-    [metaKeys.clientInfo]: identity.clientInfo,
-    [metaKeys.clientCapabilities]: identity.capabilities,
-  };
-  if (identity.logLevel) envelope[metaKeys.logLevel] = identity.logLevel;
-  return envelope;
 }
 
 /** The request with the client's identity added to `params._meta` (a progress token and other keys stay). */

@@ -2,7 +2,8 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { BridgeError } from '../../../shared/errors.js';
 import type { Logger } from '../../../shared/log.js';
 import type { ModernHttp } from './http.js';
-import { metaKeys, withMeta, type ClientIdentity } from './meta.js';
+import { metaKeys, type ClientIdentity } from '../../../shared/modernWire.js';
+import { withMeta } from './meta.js';
 
 type Json = Record<string, unknown>;
 
