@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Gateway, UpstreamFactory } from '../../core/gateway.js';
 import type { Logger } from '../../shared/log.js';
-import { probeChildEra } from '../../upstream/child/eraProbe.js';
+import { probeChildEra } from '../../core/eraProbe.js';
 import type { ContinuationLimits } from './continuations.js';
 import { legacyModernHandler } from './sessionEraHandler.js';
 import { ModernPassthrough } from './passthrough.js';

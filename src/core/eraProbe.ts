@@ -1,7 +1,7 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import type { Upstream, UpstreamFactory } from '../../core/gateway.js';
-import type { Logger } from '../../shared/log.js';
-import { bridgeClientInfo, modernEnvelope } from '../../shared/modernWire.js';
+import type { Upstream, UpstreamFactory } from './gateway.js';
+import type { Logger } from '../shared/log.js';
+import { bridgeClientInfo, modernEnvelope } from '../shared/modernWire.js';
 
 /** Longest wait for each answer of the probe. */
 const PROBE_TIMEOUT_MS = 30_000;
