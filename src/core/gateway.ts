@@ -50,7 +50,7 @@ export class Gateway {
    * TOO_MANY_SESSIONS at `maxSessions`, and CHILD_START_FAILED when its server cannot start.
    * `relateToRequests`: see Relay.
    */
-  async open(kind: SessionKind, id: string, downstream: Transport, { relateToRequests = true } = {}): Promise<Session> {
+  async open<D extends Transport>(kind: SessionKind, id: string, downstream: D, { relateToRequests = true } = {}): Promise<Session<D>> {
     if (!this.accepting) throw new BridgeError('SHUTTING_DOWN');
     // Checked and added with no await in between, so concurrent opens cannot overshoot.
     const max = this.options.maxSessions ?? 0;
@@ -68,11 +68,7 @@ export class Gateway {
     const session = new Session(id, kind, downstream, relay, log, this.options.idleTimeoutMs);
     this.sessions.add(session);
     log.info('session opened');
-    const previous = relay.onclose;
-    relay.onclose = () => {
-      previous?.();
-      log.info('session closed');
-    };
+    void relay.closed.then(() => log.info('session closed'));
     try {
       await relay.start();
     } catch (error) {

@@ -38,8 +38,9 @@ interface PendingRequest {
  * each request still in flight is answered with a JSON-RPC error. Either side closing closes both.
  */
 export class Relay {
-  /** Called once, after both sides are closed. */
-  onclose?: () => void;
+  /** Settles once, after both sides are closed (never rejects). */
+  readonly closed: Promise<void>;
+  private markClosed!: () => void;
 
   private readonly inFlight = new Map<RequestId, PendingRequest>();
   private closing: CloseReason | undefined;
@@ -54,6 +55,7 @@ export class Relay {
     private readonly log: Logger,
     private readonly options: RelayOptions,
   ) {
+    this.closed = new Promise((resolve) => (this.markClosed = resolve));
     this.relateToRequests = options.relateToRequests ?? true;
     this.deadlines = new Deadlines(options.requestTimeoutMs ?? 0, (id) => void this.timedOut(id));
   }
@@ -180,6 +182,6 @@ export class Relay {
     await Promise.all([...this.inFlight.keys()].map((id) => this.answerWithError(id, reason)));
     this.deadlines.clearAll();
     await this.downstream.close().catch(() => {});
-    this.onclose?.();
+    this.markClosed();
   }
 }

@@ -10,7 +10,7 @@ export type SessionKind = 'sse' | 'streamableHttp' | 'stateless';
  * timer that closes it after `idleTimeoutMs` without client activity (an open GET stream alone is
  * not activity; a request still in flight is).
  */
-export class Session {
+export class Session<D extends Transport = Transport> {
   private readonly idleTimer: NodeJS.Timeout;
   private ended = false;
 
@@ -18,13 +18,18 @@ export class Session {
     readonly id: string,
     readonly kind: SessionKind,
     /** The client's transport, for the endpoint that feeds it requests. */
-    readonly downstream: Transport,
+    readonly downstream: D,
     readonly relay: Relay,
     private readonly log: Logger,
     idleTimeoutMs: number,
   ) {
     this.idleTimer = setTimeout(() => this.idle(), idleTimeoutMs);
     this.idleTimer.unref();
+  }
+
+  /** True, and typed so, when the client's transport is a `type`: how an endpoint finds its own sessions without a cast. */
+  downstreamIs<T extends Transport>(type: abstract new (...args: never[]) => T): this is Session<T> {
+    return this.downstream instanceof type;
   }
 
   /** Records client activity, postponing the idle timeout. */
@@ -73,12 +78,10 @@ export class SessionRegistry {
 
   add(session: Session): void {
     this.sessions.set(session.id, session);
-    const previous = session.relay.onclose;
-    session.relay.onclose = () => {
+    void session.relay.closed.then(() => {
       session.markEnded();
       this.sessions.delete(session.id);
-      previous?.();
-    };
+    });
   }
 
   /** Closes every session, answering in-flight requests with `reason`. */

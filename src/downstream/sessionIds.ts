@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { isRequest } from '../shared/jsonrpc.js';
 import type { Gateway } from '../core/gateway.js';
 import type { Session, SessionKind } from '../core/sessions.js';
@@ -9,20 +10,21 @@ import { writeJsonError } from '../shared/errors.js';
 const wellFormed = /^[\x21-\x7e]{1,256}$/;
 
 /**
- * Finds the live session of `kind` named by a client, or answers the request itself:
+ * Finds the live session of `kind` (its client transport a `downstreamType`) named by a client, or answers the request itself:
  * 400 when the id is missing or malformed, 404 when no such session exists.
  */
-export function findSession(
+export function findSession<D extends Transport>(
   gateway: Gateway,
   kind: SessionKind,
+  downstreamType: abstract new (...args: never[]) => D,
   id: string | undefined,
   res: ServerResponse,
-): Session | undefined {
+): Session<D> | undefined {
   if (!id) return void writeJsonError(res, 'SESSION_ID_MISSING');
   if (!wellFormed.test(id)) return void writeJsonError(res, 'SESSION_ID_MALFORMED');
   const session = gateway.sessions.get(id);
   // A session that is closing is already gone for its client, even while its child winds down.
-  if (!session || session.kind !== kind || session.relay.isEnding) return void writeJsonError(res, 'SESSION_NOT_FOUND');
+  if (!session || session.kind !== kind || !session.downstreamIs(downstreamType) || session.relay.isEnding) return void writeJsonError(res, 'SESSION_NOT_FOUND');
   session.touch();
   return session;
 }

@@ -1,9 +1,10 @@
+// The express app of the forward bridge: health probes, the security chain, metrics, and the routes
+// of legacy SSE, Streamable HTTP and modern requests, with JSON errors for everything else.
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { HttpConfig } from './options.js';
-import type { SecurityConfig } from './options.js';
+import type { HttpConfig, SecurityConfig } from './options.js';
 import type { Gateway } from '../core/gateway.js';
 import type { LegacySseEndpoints } from '../downstream/sse/endpoints.js';
-import type { StatelessEndpoint } from '../downstream/modern/endpoint.js';
+import type { ModernEndpoint } from '../downstream/modern/endpoint.js';
 import type { StreamableHttpEndpoint } from '../downstream/streamableHttp/endpoint.js';
 import { writeJsonError } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
@@ -21,7 +22,7 @@ export interface AppParts {
   sse: LegacySseEndpoints;
   streamableHttp: StreamableHttpEndpoint;
   /** 2026-07-28 requests on /mcp, decided per request (default: none, everything is session-era). */
-  stateless?: StatelessEndpoint;
+  modern?: ModernEndpoint;
   log: Logger;
   /** Served on GET /metrics and told about refused requests (default: no /metrics). */
   metrics?: Scrapable & { rejected(reason: string): void };
@@ -34,7 +35,7 @@ function methodNotAllowed(allow: string) {
 }
 
 /** Builds the express app: health probes, legacy SSE, Streamable HTTP, and JSON errors for everything else (async: optional guards load on demand). */
-export async function createApp({ config, security, gateway, sse, streamableHttp, stateless, log, metrics, readiness }: AppParts): Promise<express.Express> {
+export async function createApp({ config, security, gateway, sse, streamableHttp, modern, log, metrics, readiness }: AppParts): Promise<express.Express> {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -58,8 +59,11 @@ export async function createApp({ config, security, gateway, sse, streamableHttp
   app.all(config.ssePath, methodNotAllowed('GET'));
   app.post(config.messagePath, guard, ...body, (req, res) => sse.postMessage(req, res, req.body));
   app.all(config.messagePath, methodNotAllowed('POST'));
+  // The era of a /mcp POST is decided here, once, and the request goes to that era's endpoint only.
   app.post(config.streamableHttpPath, guard, ...body, async (req, res) => {
-    if (!(await stateless?.handle(req, res, req.body))) await streamableHttp.handle(req, res, req.body);
+    const modernRequest = await modern?.classify(req, res, req.body);
+    if (modernRequest) await modern!.serve(modernRequest, req.body, res);
+    else await streamableHttp.handle(req, res, req.body);
   });
   app.get(config.streamableHttpPath, guard, (req, res) => streamableHttp.handle(req, res, undefined));
   app.delete(config.streamableHttpPath, guard, (req, res) => streamableHttp.handle(req, res, undefined));

@@ -7,7 +7,7 @@ import { listen } from '../http/server.js';
 import type { Logger } from '../shared/log.js';
 import type { BridgeMetrics } from '../metrics/metrics.js';
 import { forwardUpstreams, type ForwardUpstreams } from '../upstream/child/forwardUpstreams.js';
-import { statelessUpstream } from '../upstream/child/modernUpstream.js';
+import { modernUpstream } from '../upstream/child/modernUpstream.js';
 import { stdioChildUpstream } from '../upstream/child/stdioChild.js';
 
 /** Byte budget of each session's resumability event store (default 8 MiB). */
@@ -46,7 +46,7 @@ async function startChildren(config: ForwardConfig, log: Logger): Promise<Starte
   const maxSessions = config.security.maxSessions;
   const room = (): number => (maxSessions > 0 ? maxSessions - liveSessions.count() : Infinity);
   const upstreams = await forwardUpstreams(config, log, observer, room);
-  const virtualSessions = statelessUpstream(config, upstreams.upstream, log, observer, room);
+  const virtualSessions = modernUpstream(config, upstreams.upstream, log, observer, room);
   return { upstreams, virtualSessions, readiness, observer, metricsObserver, liveSessions };
 }
 
@@ -54,7 +54,7 @@ async function startChildren(config: ForwardConfig, log: Logger): Promise<Starte
 async function serve(config: ForwardConfig, log: Logger, children: StartedChildren): Promise<Bridge> {
   const { http } = config;
   const { upstreams, virtualSessions, readiness, observer } = children;
-  const [{ BridgeMetrics }, { StatelessEndpoint }, { StreamableHttpEndpoint }, { createApp }] = await Promise.all([
+  const [{ BridgeMetrics }, { ModernEndpoint }, { StreamableHttpEndpoint }, { createApp }] = await Promise.all([
     import('../metrics/metrics.js'),
     import('../downstream/modern/endpoint.js'),
     import('../downstream/streamableHttp/endpoint.js'),
@@ -62,7 +62,7 @@ async function serve(config: ForwardConfig, log: Logger, children: StartedChildr
   ]);
   // A function, not the gateway itself: the gateway needs the metrics as its observer first.
   const metrics: BridgeMetrics = new BridgeMetrics({
-    sessions: (kind) => gateway.sessions.count(kind) + statelessGateway.sessions.count(kind),
+    sessions: (kind) => gateway.sessions.count(kind) + modernGateway.sessions.count(kind),
     ready: () => gateway.isAccepting && readiness.notReadyReason === undefined,
     ...(config.children.sessionMode === 'shared' && { childLoads: () => upstreams.childLoads?.() ?? [] }),
   });
@@ -91,7 +91,7 @@ async function serve(config: ForwardConfig, log: Logger, children: StartedChildr
     },
     log,
   );
-  const statelessGateway = new Gateway({
+  const modernGateway = new Gateway({
     upstream: virtualSessions.upstream,
     idleTimeoutMs: config.sessions.idleTimeoutMs,
     requestTimeoutMs: config.sessions.requestTimeoutMs,
@@ -99,14 +99,14 @@ async function serve(config: ForwardConfig, log: Logger, children: StartedChildr
     log,
     observer: metrics,
   });
-  children.liveSessions.count = () => gateway.sessions.size + statelessGateway.sessions.size;
-  const stateless = new StatelessEndpoint(
-    statelessGateway,
+  children.liveSessions.count = () => gateway.sessions.size + modernGateway.sessions.size;
+  const modern = new ModernEndpoint(
+    modernGateway,
     stdioChildUpstream(config.child, observer),
     { continuations: config.continuations, keepaliveMs: http.keepaliveMs, maxBodyBytes: http.maxBodyBytes },
     log,
   );
-  const app = await createApp({ config: http, security: config.security, gateway, sse, streamableHttp, stateless, log, metrics, readiness });
+  const app = await createApp({ config: http, security: config.security, gateway, sse, streamableHttp, modern, log, metrics, readiness });
   const listening = await listen(app, http.host, http.port);
   let closing: Promise<void> | undefined;
   return {
@@ -117,8 +117,8 @@ async function serve(config: ForwardConfig, log: Logger, children: StartedChildr
     metrics,
     close: () =>
       (closing ??= (async () => {
-        await stateless.close();
-        await Promise.all([gateway.close(), statelessGateway.close()]);
+        await modern.close();
+        await Promise.all([gateway.close(), modernGateway.close()]);
         await Promise.all([upstreams.close(), virtualSessions.close()]);
         await listening.close();
       })()),

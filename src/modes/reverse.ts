@@ -28,8 +28,7 @@ export async function startReverseBridge(
     explainUpstreamClose: () => ({ code: 'SESSION_CLOSED', detail: 'the bridge is shutting down' }),
     requestTimeoutMs: config.requestTimeoutMs,
   });
-  const closed = new Promise<void>((resolve) => (relay.onclose = resolve));
   await relay.start();
   log.info('relaying stdio to the remote MCP server', { url: new URL(config.remote.url).origin, transport: config.remote.kind });
-  return { closed, close: () => relay.close({ code: 'SESSION_CLOSED', detail: 'the bridge is shutting down' }) };
+  return { closed: relay.closed, close: () => relay.close({ code: 'SESSION_CLOSED', detail: 'the bridge is shutting down' }) };
 }

@@ -29,7 +29,7 @@ export class SseReader {
 }
 
 /** A legacy SSE session opened with GET: its stream reader, its POST URL and a way to hang up. */
-export interface LegacySession {
+export interface LegacySseSession {
   reader: SseReader;
   postUrl: string;
   sessionId: string;
@@ -39,7 +39,7 @@ export interface LegacySession {
 const mcpHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 
 /** Opens `GET {base}/sse` and waits for its `endpoint` event. */
-export async function openLegacySession(base: string, ssePath = '/sse'): Promise<LegacySession> {
+export async function openLegacySseSession(base: string, ssePath = '/sse'): Promise<LegacySseSession> {
   const controller = new AbortController();
   const response = await fetch(`${base}${ssePath}`, { signal: controller.signal, headers: { accept: 'text/event-stream' } });
   if (response.status !== 200) throw new Error(`GET ${ssePath} answered ${response.status}: ${await response.text()}`);

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertHealthyClientWorks, faultServer, withBridge } from '../helpers/faults.js';
-import { callTool, messagesOf, openLegacySession, openStreamableSession, post } from '../helpers/http.js';
+import { callTool, messagesOf, openLegacySseSession, openStreamableSession, post } from '../helpers/http.js';
 import { waitFor } from '../helpers/wait.js';
 
 const SEED = 0x5eed;
@@ -85,7 +85,7 @@ describe('fuzzed bodies and forged session ids', () => {
     withBridge(faultServer(), async (bridge) => {
       const bodies = fuzzBodies(BODIES, prng(SEED));
       const streamable = await openStreamableSession(bridge.url);
-      const legacy = await openLegacySession(bridge.url);
+      const legacy = await openLegacySseSession(bridge.url);
       try {
         const half = BODIES / 2;
         await sendAll(bodies.slice(0, half / 2), (body) => post(`${bridge.url}/mcp`, body));
@@ -111,7 +111,7 @@ describe('fuzzed bodies and forged session ids', () => {
       const live = await openStreamableSession(bridge.url);
       const ended = await openStreamableSession(bridge.url);
       assert.equal((await fetch(`${bridge.url}/mcp`, { method: 'DELETE', headers: ended.headers })).status, 200);
-      const legacy = await openLegacySession(bridge.url);
+      const legacy = await openLegacySseSession(bridge.url);
       try {
         const forged: [string, string | string[], number][] = [
           ['unknown', crypto.randomUUID(), 404],

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { startBridge } from '../helpers/bridge.js';
 import { assertHealthyClientWorks, faultServer, rssMiB, withBridge } from '../helpers/faults.js';
-import { callTool, initializeRequest, messagesOf, openLegacySession, openStreamableSession, post } from '../helpers/http.js';
+import { callTool, initializeRequest, messagesOf, openLegacySseSession, openStreamableSession, post } from '../helpers/http.js';
 import { isAlive } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -32,7 +32,7 @@ describe('servers that hang, flood a line or crash', () => {
       assert.equal((await fetch(`${bridge.url}/mcp`, { method: 'DELETE', headers: { 'mcp-session-id': sessionId } })).status, 200);
       await waitFor(() => !isAlive(child), { what: 'the Streamable HTTP child to end' });
 
-      const legacy = await openLegacySession(bridge.url);
+      const legacy = await openLegacySseSession(bridge.url);
       const legacyChild = await waitFor(() => bridge.children()[0], { what: 'the legacy child' });
       assert.equal((await post(legacy.postUrl, hangingInitialize(2))).status, 202);
       const legacyAnswer = await waitFor(() => legacy.reader.messages().find((m) => m.id === 2), { what: 'the timeout answer' });
@@ -74,7 +74,7 @@ describe('churn and shutdown', () => {
       let next = 0;
       const deadline = Date.now() + 40_000;
       const cycle = async (i: number): Promise<void> => {
-        if (i % 2 === 0) return (await openLegacySession(bridge.url)).close();
+        if (i % 2 === 0) return (await openLegacySseSession(bridge.url)).close();
         const response = await post(`${bridge.url}/mcp`, initializeRequest(0));
         const sessionId = response.headers.get('mcp-session-id');
         assert.ok(sessionId, `cycle ${i}: status ${response.status}`);
@@ -98,7 +98,7 @@ describe('churn and shutdown', () => {
     const bridge = await startBridge(faultServer());
     const before = rssMiB(bridge.pid);
     const streamable = await Promise.all([0, 1, 2].map(() => openStreamableSession(bridge.url)));
-    const legacy = await Promise.all([0, 1, 2].map(() => openLegacySession(bridge.url)));
+    const legacy = await Promise.all([0, 1, 2].map(() => openLegacySseSession(bridge.url)));
     let stopping = false;
     const outcomes: { accepted: boolean; answers: number }[] = [];
     const streamableCall = async (headers: Record<string, string>, id: number, tool: string): Promise<void> => {

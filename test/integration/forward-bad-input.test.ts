@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { bridgeForSuite, startBridge, type RunningBridge } from '../helpers/bridge.js';
-import { callTool, messagesOf, openLegacySession, openStreamableSession, post } from '../helpers/http.js';
+import { callTool, messagesOf, openLegacySseSession, openStreamableSession, post } from '../helpers/http.js';
 import { fixtureCommand } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -43,7 +43,7 @@ describe('bad input gets a clear JSON error and the session keeps working', () =
     });
 
     test(`legacy SSE: ${what} → ${status} ${code}, then a good request on the same session succeeds`, async () => {
-      const session = await openLegacySession(bridge.url);
+      const session = await openLegacySseSession(bridge.url);
       try {
         const error = await jsonError(await post(session.postUrl, body));
         assert.deepEqual([error.status, error.code], [status, code]);
@@ -64,7 +64,7 @@ describe('bad input gets a clear JSON error and the session keeps working', () =
     assert.equal((await jsonError(await post(`${bridge.url}/message`, ping))).status, 400);
     assert.equal((await jsonError(await post(`${bridge.url}/message?sessionId=%20bad`, ping))).status, 400);
     assert.equal((await jsonError(await post(`${bridge.url}/message?sessionId=${crypto.randomUUID()}`, ping))).status, 404);
-    const legacy = await openLegacySession(bridge.url);
+    const legacy = await openLegacySseSession(bridge.url);
     try {
       // A legacy session id is not a Streamable HTTP session, and the reverse.
       const reason = (await jsonError(await post(`${bridge.url}/mcp`, ping, { 'mcp-session-id': legacy.sessionId }))).reason;
@@ -75,7 +75,7 @@ describe('bad input gets a clear JSON error and the session keeps working', () =
   });
 
   test('the Python SDK spelling session_id is accepted on the message endpoint', async () => {
-    const session = await openLegacySession(bridge.url);
+    const session = await openLegacySseSession(bridge.url);
     try {
       const url = `${bridge.url}/message?session_id=${session.sessionId}`;
       assert.equal((await post(url, callTool(1, 'echo', { text: 'py' }))).status, 202);
@@ -140,7 +140,7 @@ describe('a request id still in flight cannot be reused in the same session', ()
 
   test('legacy SSE: the second request gets 409 DUPLICATE_REQUEST_ID and the first still gets its one answer', async () => {
     const bridge = running();
-    const session = await openLegacySession(bridge.url);
+    const session = await openLegacySseSession(bridge.url);
     try {
       assert.equal((await post(session.postUrl, callTool('d', 'slow', { ms: 1_000 }))).status, 202);
       const duplicate = await jsonError(await post(session.postUrl, callTool('d', 'echo', { text: 'again' })));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { startBridge } from '../helpers/bridge.js';
-import { callTool, messagesOf, openLegacySession, openStreamableSession, post } from '../helpers/http.js';
+import { callTool, messagesOf, openLegacySseSession, openStreamableSession, post } from '../helpers/http.js';
 import { assertHealthyClientWorks, faultServer, withBridge } from '../helpers/faults.js';
 import { isAlive } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
@@ -23,7 +23,7 @@ describe('faults in the MCP server never lose a request or harm another session'
 
   test('a crash on a legacy SSE session answers the in-flight request on its stream before it closes', () =>
     withBridge(faultServer(), async (bridge) => {
-      const session = await openLegacySession(bridge.url);
+      const session = await openLegacySseSession(bridge.url);
       await post(session.postUrl, callTool(5, 'crash'));
       const answer = await waitFor(() => session.reader.messages().find((m) => m.id === 5), { what: 'the error answer' });
       assert.equal((answer.error as { code: number }).code, -32000);
@@ -44,7 +44,7 @@ describe('faults in the MCP server never lose a request or harm another session'
 
   test('a child that exits at start answers initialize with an error', () =>
     withBridge(faultServer('--exit-at-start'), async (bridge) => {
-      const session = await openLegacySession(bridge.url);
+      const session = await openLegacySseSession(bridge.url);
       await post(session.postUrl, { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2024-11-05', capabilities: {}, clientInfo: { name: 't', version: '1' } } }).catch(() => undefined);
       await waitFor(() => session.reader.closed, { what: 'the session to end' });
       assert.match(bridge.stderr(), /child exited.*code=3/);
@@ -115,7 +115,7 @@ describe('sessions end cleanly', () => {
 
   test('a child that ignores SIGTERM is killed after --killGrace', () =>
     withBridge(['--killGrace', '300ms', ...faultServer('--ignore-sigterm', '--ignore-stdin-eof')], async (bridge) => {
-      const session = await openLegacySession(bridge.url);
+      const session = await openLegacySseSession(bridge.url);
       const child = await waitFor(() => bridge.children()[0], { what: 'the child' });
       session.close();
       await waitFor(() => !isAlive(child), { what: 'the stubborn child to be killed' });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { startBridge, type RunningBridge } from '../helpers/bridge.js';
-import { initializeRequest, openLegacySession, openStreamableSession, post } from '../helpers/http.js';
+import { initializeRequest, openLegacySseSession, openStreamableSession, post } from '../helpers/http.js';
 import { fixtureCommand } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -130,7 +130,7 @@ describe('--maxSessions 2', () => {
 
   test('a third session on either transport gets 503 JSON with Retry-After; one closing makes room', async () => {
     const streamable = await openStreamableSession(bridge.url);
-    const legacy = await openLegacySession(bridge.url);
+    const legacy = await openLegacySseSession(bridge.url);
     try {
       const initialize = await post(`${bridge.url}/mcp`, initializeRequest());
       assert.equal(initialize.status, 503);

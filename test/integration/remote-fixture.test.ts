@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { callTool, initializeRequest, messagesOf, openLegacySession, openStreamableSession, post, SseReader } from '../helpers/http.js';
+import { callTool, initializeRequest, messagesOf, openLegacySseSession, openStreamableSession, post, SseReader } from '../helpers/http.js';
 import { isAlive } from '../helpers/processes.js';
 import { RemoteServer, type RemoteServerOptions } from '../helpers/remoteServer.js';
 import { readSse } from '../helpers/sseReader.js';
@@ -31,7 +31,7 @@ async function errorOf(response: Response): Promise<{ status: number; id: unknow
 describe('the SDK-built remote server fixture', () => {
   test('legacy SSE with --strict refuses requests before initialize (HTTP 400, JSON-RPC -32600), then serves them', async () => {
     await withRemote({ strict: true }, async (remote) => {
-      const session = await openLegacySession(remote.url);
+      const session = await openLegacySseSession(remote.url);
       try {
         assert.deepEqual(await errorOf(await post(session.postUrl, callTool(1, 'echo', { text: 'early' }))), { status: 400, id: 1, code: -32600 });
         assert.deepEqual(await errorOf(await post(session.postUrl, { jsonrpc: '2.0', id: 2, method: 'ping' })), { status: 400, id: 2, code: -32600 });
@@ -55,7 +55,7 @@ describe('the SDK-built remote server fixture', () => {
 
   test('legacy SSE without --strict: the SDK server answers requests that come before initialize', async () => {
     await withRemote({}, async (remote) => {
-      const session = await openLegacySession(remote.url);
+      const session = await openLegacySseSession(remote.url);
       try {
         assert.equal((await post(session.postUrl, callTool(1, 'echo', { text: 'early' }))).status, 202);
         const answer = await waitFor(() => session.reader.messages().find((m) => m.id === 1), { what: 'the echo answer' });
@@ -108,7 +108,7 @@ describe('the SDK-built remote server fixture', () => {
     await withRemote({ strict: true }, async (remote) => {
       const mcp = `${remote.url}/mcp`;
       const streamable = await openStreamableSession(remote.url);
-      const legacy = await openLegacySession(remote.url);
+      const legacy = await openLegacySseSession(remote.url);
       await post(legacy.postUrl, initializeRequest(0));
       await waitFor(() => legacy.reader.messages().find((m) => m.id === 0), { what: 'the initialize answer' });
       const { port, pid: oldPid } = remote;
@@ -125,7 +125,7 @@ describe('the SDK-built remote server fixture', () => {
       assert.deepEqual(await errorOf(staleGet), { status: 404, id: null, code: -32001 });
       assert.deepEqual(await errorOf(await post(legacy.postUrl, callTool(2, 'echo', { text: 'x' }))), { status: 404, id: null, code: -32001 });
 
-      const fresh = await openLegacySession(remote.url);
+      const fresh = await openLegacySseSession(remote.url);
       try {
         assert.equal((await post(fresh.postUrl, callTool(3, 'echo', { text: 'x' }))).status, 400, 'a new SSE session must initialize first');
       } finally {
@@ -139,7 +139,7 @@ describe('the SDK-built remote server fixture', () => {
 
   test('SIGTERM with sessions and streams open closes them all and exits 0', async () => {
     await withRemote({}, async (remote) => {
-      const legacy = await openLegacySession(remote.url);
+      const legacy = await openLegacySseSession(remote.url);
       const { headers } = await openStreamableSession(remote.url);
       const standalone = await fetch(`${remote.url}/mcp`, { headers: { accept: 'text/event-stream', ...headers } });
       assert.equal(standalone.status, 200);

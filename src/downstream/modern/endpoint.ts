@@ -3,10 +3,10 @@ import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js'
 import type { Gateway, UpstreamFactory } from '../../core/gateway.js';
 import { BridgeError, writeErrorResponse } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log.js';
-import type { ModernFace, StatelessOptions } from './face.js';
+import type { ModernFace, ModernOptions } from './face.js';
 import { toWebRequest } from './webExchange.js';
 
-export type { StatelessOptions } from './face.js';
+export type { ModernOptions } from './face.js';
 
 // The session-era revisions, as the v1 SDK (which serves them) knows them.
 const sessionEraVersions = new Set(SUPPORTED_PROTOCOL_VERSIONS);
@@ -27,13 +27,13 @@ function mayBeModern(req: IncomingMessage, body: unknown): boolean {
 }
 
 /**
- * The 2026-07-28 side of /mcp, decided per request: a POST without Mcp-Session-Id that carries
+ * The modern (2026-07-28) side of /mcp, which the router picks per request (classify): a POST without Mcp-Session-Id that carries
  * the per-request `_meta` envelope (or names a 2026-07-28 revision in MCP-Protocol-Version) is
  * served here; everything else stays with the session-era endpoint. Which way the server is
  * reached is decided once, by probing it on the first such request: a 2026-07-28 server gets the
  * requests as they are (ids remapped); a session-era one through the translator.
  */
-export class StatelessEndpoint {
+export class ModernEndpoint {
   private face: Promise<ModernFace> | undefined;
   private closed = false;
 
@@ -42,15 +42,21 @@ export class StatelessEndpoint {
     private readonly gateway: Gateway,
     /** Spawns a plain child (for the probe and the 2026-07-28 passthrough). */
     private readonly upstream: UpstreamFactory,
-    private readonly options: StatelessOptions,
+    private readonly options: ModernOptions,
     private readonly log: Logger,
   ) {}
 
-  /** Serves the request if it is a 2026-07-28 one and returns true; returns false to leave it to the session-era endpoint. */
-  async handle(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<boolean> {
-    if (req.method !== 'POST' || req.headers['mcp-session-id'] !== undefined || body === undefined || !mayBeModern(req, body)) return false;
-    const request = await this.modernRequest(req, res, body);
-    if (!request) return false;
+  /**
+   * The request as a web Request when it is a modern (2026-07-28) one, else undefined (the
+   * session-era endpoint's): a POST without Mcp-Session-Id that passes the cheap look and the SDK's classifier.
+   */
+  async classify(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<Request | undefined> {
+    if (req.method !== 'POST' || req.headers['mcp-session-id'] !== undefined || body === undefined || !mayBeModern(req, body)) return undefined;
+    return this.modernRequest(req, res, body);
+  }
+
+  /** Serves a request classify() returned, probing the server's era on the first one. */
+  async serve(request: Request, body: unknown, res: ServerResponse): Promise<void> {
     let face: ModernFace;
     try {
       if (!this.gateway.isAccepting || this.closed) throw new BridgeError('SHUTTING_DOWN');
@@ -59,10 +65,9 @@ export class StatelessEndpoint {
       this.face = undefined; // a failed probe is retried by the next request
       this.log.warn('could not serve a 2026-07-28 request', { error: (error as Error).message });
       writeErrorResponse(res, error instanceof BridgeError ? error : new BridgeError('CHILD_START_FAILED', (error as Error).message));
-      return true;
+      return;
     }
     await face.serve(request, body, res);
-    return true;
   }
 
   /**

@@ -3,12 +3,12 @@ import type { Gateway, UpstreamFactory } from '../../core/gateway.js';
 import type { Logger } from '../../shared/log.js';
 import { probeChildEra } from '../../core/eraProbe.js';
 import type { ContinuationLimits } from './continuations.js';
-import { legacyModernHandler } from './sessionEraHandler.js';
+import { sessionEraHandler } from './sessionEraHandler.js';
 import { ModernPassthrough } from './passthrough.js';
 import { writeRpcError, writeWebResponse } from './webExchange.js';
 
 /** Options of the 2026-07-28 side of /mcp. */
-export interface StatelessOptions {
+export interface ModernOptions {
   continuations: ContinuationLimits;
   keepaliveMs: number;
   /** Largest POST body (the SDK classifies under the same bound). */
@@ -26,14 +26,14 @@ export interface ModernFace {
  * server, the SDK's 2026-07-28 handler over the translator for a session-era one. Loaded on the
  * first 2026-07-28 request only, so that session-era traffic never pays for SDK v2.
  */
-export async function openModernFace(gateway: Gateway, upstream: UpstreamFactory, options: StatelessOptions, log: Logger): Promise<ModernFace> {
+export async function openModernFace(gateway: Gateway, upstream: UpstreamFactory, options: ModernOptions, log: Logger): Promise<ModernFace> {
   const era = await probeChildEra(upstream, log);
   log.info('the MCP server speaks', { era: era.era });
   if (era.era === 'modern') {
     const supported = Array.isArray(era.discover.supportedVersions) ? (era.discover.supportedVersions as string[]) : [];
     return new ModernPassthrough(upstream, supported, options.keepaliveMs, log);
   }
-  const legacy = legacyModernHandler(gateway, { initialize: era.initialize, ...options }, log);
+  const legacy = sessionEraHandler(gateway, { initialize: era.initialize, ...options }, log);
   return {
     serve: async (request, body, res) => {
       const refusal = await legacy.paramRefusal(request, body);

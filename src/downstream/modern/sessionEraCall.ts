@@ -41,7 +41,7 @@ export function isInputResponse(method: string, value: unknown): value is Record
  * from the client's inputResponses and waits until the server answers the call or asks the
  * client something it has no answer for yet.
  */
-export class LegacyCall {
+export class SessionEraCall {
   private readonly pending = new Map<string, PendingInput>();
   private readonly answer: Promise<RpcAnswer>;
   private counter = 0;

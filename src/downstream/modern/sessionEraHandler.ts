@@ -2,7 +2,7 @@ import { Server, createMcpHandler, type McpHttpHandler, type RequestMethod } fro
 import type { Gateway } from '../../core/gateway.js';
 import type { Logger } from '../../shared/log.js';
 import type { ContinuationLimits } from './continuations.js';
-import { LegacyTranslator } from './sessionEraTranslator.js';
+import { SessionEraTranslator } from './sessionEraTranslator.js';
 import { ParamHeaderGate } from './paramHeaderGate.js';
 import { checkStandardHeaders, type HeaderMismatch } from './headers.js';
 
@@ -31,7 +31,7 @@ export function modernCapabilities(capabilities: Result): Result {
 }
 
 /** Options of the 2026-07-28 face of a session-era server. */
-export interface LegacyModernOptions {
+export interface SessionEraHandlerOptions {
   /** The server's own initialize result (serverInfo, capabilities, instructions). */
   initialize: Result;
   continuations: ContinuationLimits;
@@ -39,7 +39,7 @@ export interface LegacyModernOptions {
 }
 
 /** The 2026-07-28 face of a session-era server: the SDK's handler, and the bridge's own Mcp-Param check to run first. */
-export interface LegacyModernFace {
+export interface SessionEraFace {
   handler: McpHttpHandler;
   /** The refusal for a tools/call whose `Mcp-Param-*` headers disagree with its arguments, else undefined. */
   paramRefusal(request: Request, body: unknown): Promise<HeaderMismatch | undefined>;
@@ -49,12 +49,12 @@ export interface LegacyModernFace {
 /**
  * The SDK's 2026-07-28 HTTP handler (header and `_meta` validation, server/discover, removed
  * methods, cache hints, subscriptions/listen, requestState verification), with one fresh SDK server
- * per request whose handlers hand every request to the LegacyTranslator. The SDK checks
+ * per request whose handlers hand every request to the SessionEraTranslator. The SDK checks
  * `Mcp-Param-*` headers only for its own McpServer's tools, so the bridge checks them itself
  * against the tools the server lists (see ParamHeaderGate).
  */
-export function legacyModernHandler(gateway: Gateway, options: LegacyModernOptions, log: Logger): LegacyModernFace {
-  const translator = new LegacyTranslator(gateway, options.continuations, log);
+export function sessionEraHandler(gateway: Gateway, options: SessionEraHandlerOptions, log: Logger): SessionEraFace {
+  const translator = new SessionEraTranslator(gateway, options.continuations, log);
   const gate = new ParamHeaderGate((cursor) => translator.ask('tools/list', cursor === undefined ? {} : { cursor }), log);
   translator.ontoolschanged = () => gate.markStale();
   const { serverInfo, capabilities = {}, instructions } = options.initialize as { serverInfo: { name: string; version: string }; capabilities?: Result; instructions?: string };
@@ -65,7 +65,7 @@ export function legacyModernHandler(gateway: Gateway, options: LegacyModernOptio
       requestState: { verify: translator.verifyRequestState },
     });
     for (const method of servedMethods(capabilities)) {
-      server.setRequestHandler(method as RequestMethod, (async (request: { params?: Result }, ctx: Parameters<LegacyTranslator['handle']>[2]) => {
+      server.setRequestHandler(method as RequestMethod, (async (request: { params?: Result }, ctx: Parameters<SessionEraTranslator['handle']>[2]) => {
         const result = await translator.handle(method, request.params ?? {}, ctx);
         if (method === 'tools/list') gate.learn(request.params, result);
         return result;

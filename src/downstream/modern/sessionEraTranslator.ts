@@ -15,11 +15,11 @@ import type { Gateway } from '../../core/gateway.js';
 import type { Session } from '../../core/sessions.js';
 import type { Logger } from '../../shared/log.js';
 import { ContinuationStore, type ContinuationLimits, type ContinuationToken } from './continuations.js';
-import { LegacyCall, type PendingInput } from './sessionEraCall.js';
+import { SessionEraCall, type PendingInput } from './sessionEraCall.js';
 import { VirtualSessionTransport, type RpcAnswer } from './virtualSession.js';
 
 /** The newest session-era protocol version, which the bridge speaks to a legacy server. */
-export const newestLegacyVersion = '2025-11-25';
+export const newestSessionEraVersion = '2025-11-25';
 
 type Params = Record<string, unknown>;
 type Envelope = Record<string, unknown>;
@@ -30,7 +30,7 @@ interface Continuation {
   transport: VirtualSessionTransport;
   /** Who the session's server was initialized for (capabilities and client info), for reuse. */
   client: string;
-  call: LegacyCall;
+  call: SessionEraCall;
   method: string;
   name: unknown;
 }
@@ -54,7 +54,7 @@ const logSeverity = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 
  * its client become `input_required` results whose signed requestState names the paused call, and
  * a retry with inputResponses answers them and carries on. Paused calls are bounded and expire.
  */
-export class LegacyTranslator {
+export class SessionEraTranslator {
   private readonly continuations: ContinuationStore<Continuation>;
   private readonly idle = new Map<string, IdleSession[]>();
   private idleCount = 0;
@@ -159,17 +159,17 @@ export class LegacyTranslator {
    * one already initialized for the same capabilities and client info, else a new one.
    */
   private async start(method: string, params: Params, envelope: Envelope): Promise<Continuation> {
-    const capabilities = legacyCapabilities(envelope[CLIENT_CAPABILITIES_META_KEY]);
+    const capabilities = sessionEraCapabilities(envelope[CLIENT_CAPABILITIES_META_KEY]);
     const clientInfo = (envelope[CLIENT_INFO_META_KEY] as Params | undefined) ?? { name: 'mcp-bridge-stateless-client', version: '1.0.0' };
     const client = JSON.stringify([capabilities, clientInfo]);
     const { session, transport } = this.reuse(client) ?? (await this.open(capabilities, clientInfo));
-    return { session, transport, client, call: new LegacyCall(transport, method, params, () => {}), method, name: params.name };
+    return { session, transport, client, call: new SessionEraCall(transport, method, params, () => {}), method, name: params.name };
   }
 
   private async open(capabilities: Params, clientInfo: Params): Promise<IdleSession> {
     const transport = new VirtualSessionTransport();
     const session = await this.gateway.open('stateless', `stateless-${randomUUID()}`, transport);
-    const init = await transport.request('initialize', { protocolVersion: newestLegacyVersion, capabilities, clientInfo });
+    const init = await transport.request('initialize', { protocolVersion: newestSessionEraVersion, capabilities, clientInfo });
     if ('error' in init) {
       void session.close({ code: 'SESSION_CLOSED', detail: 'initialize failed' });
       throw new ProtocolError(init.error.code, init.error.message, init.error.data);
@@ -204,7 +204,7 @@ export class LegacyTranslator {
 }
 
 /** The session-era client capabilities to declare for a 2026-07-28 client's envelope. */
-function legacyCapabilities(declared: unknown): Params {
+function sessionEraCapabilities(declared: unknown): Params {
   const capabilities = (declared ?? {}) as Params;
   const legacy: Params = {};
   for (const name of ['elicitation', 'sampling', 'roots', 'experimental']) if (capabilities[name] !== undefined) legacy[name] = capabilities[name];

@@ -35,8 +35,8 @@ export class LegacySseEndpoints {
 
   /** Handles `POST /message`: `body` is one validated JSON-RPC message or a batch of them. */
   postMessage(req: IncomingMessage, res: ServerResponse, body: JSONRPCMessage | JSONRPCMessage[]): void {
-    const session = findSession(this.gateway, 'sse', queryParam(req, 'sessionId', 'session_id'), res);
-    if (!session || !(session.downstream instanceof SseSessionTransport)) return;
+    const session = findSession(this.gateway, 'sse', SseSessionTransport, queryParam(req, 'sessionId', 'session_id'), res);
+    if (!session) return;
     if (refuseDuplicateIds(session, body, res)) return;
     const transport = session.downstream;
     // Accept first, then relay: the answers travel on the event stream, not on this response.

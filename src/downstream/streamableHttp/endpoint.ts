@@ -90,7 +90,7 @@ export class StreamableHttpEndpoint {
     if (initialize) return writeJsonError(res, 'ALREADY_INITIALIZED');
     if (refuseDuplicateIds(session, messages, res)) return;
     this.watchBacklog(session, res);
-    (session.downstream as StreamableHttpSessionTransport).post(res, messages, header(req, 'mcp-protocol-version') ?? assumedProtocolVersion);
+    session.downstream.post(res, messages, header(req, 'mcp-protocol-version') ?? assumedProtocolVersion);
   }
 
   private get(req: IncomingMessage, res: ServerResponse): void {
@@ -98,14 +98,14 @@ export class StreamableHttpEndpoint {
     if (!session) return;
     if (!accepts(req, 'text/event-stream')) return writeJsonError(res, 'NOT_ACCEPTABLE', 'accept text/event-stream');
     this.watchBacklog(session, res);
-    const refused = (session.downstream as StreamableHttpSessionTransport).get(res, header(req, 'last-event-id'));
+    const refused = session.downstream.get(res, header(req, 'last-event-id'));
     if (refused) writeJsonError(res, refused);
   }
 
   /** The session a request names, with a supported MCP-Protocol-Version; otherwise answers the request itself. */
-  private session(req: IncomingMessage, res: ServerResponse): Session | undefined {
-    const session = findSession(this.gateway, 'streamableHttp', header(req, 'mcp-session-id'), res);
-    if (!session || !(session.downstream instanceof StreamableHttpSessionTransport)) return undefined;
+  private session(req: IncomingMessage, res: ServerResponse): Session<StreamableHttpSessionTransport> | undefined {
+    const session = findSession(this.gateway, 'streamableHttp', StreamableHttpSessionTransport, header(req, 'mcp-session-id'), res);
+    if (!session) return undefined;
     const version = header(req, 'mcp-protocol-version');
     if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
       return void writeJsonError(res, 'UNSUPPORTED_PROTOCOL_VERSION', `${version} (supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`);

@@ -6,7 +6,7 @@ import type { ForwardUpstreams } from './forwardUpstreams.js';
 import { prespawnedChildUpstream, type PrespawnedChildren } from './prespawn.js';
 
 /** Children kept spawned ahead for the virtual sessions of 2026-07-28 requests (per-session mode). */
-export const statelessPrespawn = 2;
+export const modernPrespawn = 2;
 
 /**
  * Where the virtual sessions of 2026-07-28 requests on a session-era server run. With
@@ -15,10 +15,10 @@ export const statelessPrespawn = 2;
  * the first such request): each request's server is initialized with that client's own
  * capabilities and its server-to-client requests cannot reach another client.
  */
-export function statelessUpstream(config: ChildUpstreamConfig, shared: UpstreamFactory, log: Logger, observer: Partial<ChildObserver>, room: () => number): ForwardUpstreams {
+export function modernUpstream(config: ChildUpstreamConfig, shared: UpstreamFactory, log: Logger, observer: Partial<ChildObserver>, room: () => number): ForwardUpstreams {
   if (config.children.sessionMode === 'shared') return { upstream: shared, close: async () => {} };
   let pool: { upstream: UpstreamFactory; children: PrespawnedChildren } | undefined;
-  const count = Math.max(config.children.prespawn, statelessPrespawn);
+  const count = Math.max(config.children.prespawn, modernPrespawn);
   return {
     upstream: (sessionLog) => (pool ??= prespawnedChildUpstream({ command: config.child, count, log, observer, room })).upstream(sessionLog),
     close: async () => pool?.children.close(),

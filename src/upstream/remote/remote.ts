@@ -26,7 +26,7 @@ interface Live {
 }
 
 // Statuses with which a legacy-only server refuses the initial Streamable HTTP POST (spec: backwards compatibility).
-const legacyStatuses = new Set([400, 404, 405]);
+const legacySseFallbackStatuses = new Set([400, 404, 405]);
 // How often one message may meet a lost session before the bridge stops starting new ones for it.
 const MAX_SESSION_RESTARTS = 2;
 // How often one message may send the user to sign in (a second time covers a step-up of scopes).
@@ -99,7 +99,7 @@ export class RemoteTransport implements Transport {
       } catch (error) {
         if (isRequest(message)) live.sending.delete(message.id);
         const failure = failureForError(error);
-        if (this.fallBackToLegacy(failure, live)) continue;
+        if (this.fallBackToLegacySse(failure, live)) continue;
         if (failure.kind === 'sessionLost' && restarts++ < MAX_SESSION_RESTARTS) {
           this.sessionLost(live, failure);
           // An answer to a server request belongs to the lost session; the new one never asked.
@@ -248,8 +248,8 @@ export class RemoteTransport implements Transport {
     }
   }
 
-  private fallBackToLegacy(failure: RemoteFailure, live: Live): boolean {
-    if (!this.detecting || failure.kind !== 'rejected' || !legacyStatuses.has(failure.status ?? 0)) return false;
+  private fallBackToLegacySse(failure: RemoteFailure, live: Live): boolean {
+    if (!this.detecting || failure.kind !== 'rejected' || !legacySseFallbackStatuses.has(failure.status ?? 0)) return false;
     this.log.info('the remote refused Streamable HTTP; falling back to legacy SSE', { status: failure.status });
     this.detecting = false;
     this.kind = 'sse';
