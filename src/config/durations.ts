@@ -10,8 +10,6 @@ export const durationFlags = Object.fromEntries(
   Object.entries(flags).filter(([, spec]) => spec.kind === 'duration'),
 ) as { readonly [K in DurationFlagName]: FlagSpec };
 
-const durationFlagNames = Object.keys(durationFlags) as DurationFlagName[];
-
 function specOf(flag: DurationFlagName): FlagSpec {
   return durationFlags[flag];
 }
@@ -45,7 +43,8 @@ function warningFor(flag: DurationFlagName, value: unknown): string | undefined 
  */
 export function durationWarnings(raw: Readonly<Partial<Record<DurationFlagName, unknown>>>): string[] {
   const warnings: string[] = [];
-  for (const flag of durationFlagNames) {
+  // In the order the options were given, so the warnings read like the command line.
+  for (const flag of (Object.keys(raw) as DurationFlagName[]).filter((name) => name in durationFlags)) {
     if (raw[flag] === undefined) continue;
     const warning = warningFor(flag, raw[flag]);
     if (warning) warnings.push(warning);
