@@ -1,5 +1,5 @@
 // The OAuth flags of reverse mode into the oauth client's options.
-import type { AuthOptions } from '../oauth/types.js';
+import type { OAuthOptions } from '../oauth/types.js';
 import { defaultAuthDir } from '../oauth/authDir.js';
 import { defaults, type RawOptions } from './flags.js';
 import { invalidConfig } from './units.js';
@@ -9,7 +9,7 @@ import { invalidConfig } from './units.js';
  * configured (`--oauth2Bearer`, `MCP_API_KEY`, `--header "Authorization: …"`). The client secret
  * may come from `MCP_BRIDGE_CLIENT_SECRET`, which keeps it out of the process list.
  */
-export function authOptions(raw: RawOptions, env: NodeJS.ProcessEnv, serverUrl: string, headers: Readonly<Record<string, string>>): AuthOptions | undefined {
+export function oauthOptions(raw: RawOptions, env: NodeJS.ProcessEnv, serverUrl: string, headers: Readonly<Record<string, string>>): OAuthOptions | undefined {
   const staticCredential = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
   if (raw.oauth === false || staticCredential) return undefined;
   const clientSecret = raw.clientSecret ?? env.MCP_BRIDGE_CLIENT_SECRET;

@@ -1,6 +1,6 @@
 // The reverse mode's remote flags (--url, --sse, --streamableHttp, --header, retries, --protocolEra) into RemoteOptions.
 import { defaults, type RawOptions } from './flags.js';
-import { authOptions } from './oauth.js';
+import { oauthOptions } from './oauth.js';
 import type { BackoffOptions } from '../upstream/remote/backoff.js';
 import { protocolEras, type ProtocolEra, type RemoteOptions } from '../upstream/remote/options.js';
 import { parseDurationFlag } from './durations.js';
@@ -39,5 +39,5 @@ export function remoteOptions(raw: RawOptions, env: NodeJS.ProcessEnv): RemoteOp
   const era = (raw.protocolEra ?? defaults.protocolEra) as ProtocolEra;
   if (!(protocolEras as readonly string[]).includes(era)) invalidConfig(`--protocolEra must be one of ${protocolEras.join(', ')}`);
   if (kind === 'sse' && era === 'modern') invalidConfig('--sse speaks the legacy era only; use --url or --streamableHttp with --protocolEra modern');
-  return { url, kind, era, headers, backoff: backoffFrom(raw), auth: authOptions(raw, env, url, headers) };
+  return { url, kind, era, headers, backoff: backoffFrom(raw), auth: oauthOptions(raw, env, url, headers) };
 }

@@ -25,7 +25,7 @@ export function offeredKeys(headers: IncomingHttpHeaders): string[] {
  * `X-API-Key: KEY`, compared in constant time; otherwise 401 JSON UNAUTHORIZED with a
  * `WWW-Authenticate` challenge. Keys are never logged.
  */
-export function apiKeyAuth(apiKey: string, log: Logger) {
+export function apiKeyCheck(apiKey: string, log: Logger) {
   const expected = digest(apiKey);
   return (req: Request, res: Response, next: NextFunction): void => {
     const keys = offeredKeys(req.headers);

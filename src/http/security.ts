@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { SecurityConfig } from './options.js';
 import type { Logger } from '../shared/log.js';
-import { apiKeyAuth } from './apiKey.js';
+import { apiKeyCheck } from './apiKey.js';
 
 /**
  * The app-level middleware protecting every route registered after it (health probes come
@@ -13,6 +13,6 @@ export async function securityMiddleware(security: SecurityConfig, log: Logger):
   const chain: RequestHandler[] = [];
   if (security.cors !== undefined) chain.push((await import('./cors.js')).corsMiddleware(security.cors));
   if (security.rateLimit) chain.push((await import('./rateLimit.js')).rateLimitMiddleware(security.rateLimit, log));
-  if (security.apiKey !== undefined) chain.push(apiKeyAuth(security.apiKey, log));
+  if (security.apiKey !== undefined) chain.push(apiKeyCheck(security.apiKey, log));
   return chain;
 }

@@ -1,5 +1,5 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { createRemoteAuth } from '../oauth/remoteAuth.js';
+import { createRemoteOAuth } from '../oauth/remoteAuth.js';
 import { signOut } from '../oauth/revoke.js';
 import type { ReverseConfig } from '../config/index.js';
 import type { Logger } from '../shared/log.js';
@@ -24,7 +24,7 @@ export async function runAuthCommand(config: ReverseConfig, log: Logger, { logou
     log.info(removed ? 'signed out: tokens and client registration removed' : 'nothing stored for this server');
     return true;
   }
-  const remote = new RemoteTransport(config.remote, log, createRemoteAuth(auth, log));
+  const remote = new RemoteTransport(config.remote, log, createRemoteOAuth(auth, log));
   const answer = new Promise<JSONRPCMessage>((resolve) => (remote.onmessage = (message) => 'id' in message && message.id === SIGN_IN_ID && resolve(message)));
   try {
     await remote.start();

@@ -1,4 +1,4 @@
-import { createRemoteAuth } from '../oauth/remoteAuth.js';
+import { createRemoteOAuth } from '../oauth/remoteAuth.js';
 import type { ReverseConfig } from '../config/index.js';
 import { Relay } from '../core/relay.js';
 import { StdioClientSide } from '../downstream/stdio.js';
@@ -20,7 +20,7 @@ export async function startReverseBridge(
   input: NodeJS.ReadableStream = process.stdin,
   output: NodeJS.WritableStream = process.stdout,
 ): Promise<ReverseBridge> {
-  const auth = config.remote.auth && createRemoteAuth(config.remote.auth, log);
+  const auth = config.remote.auth && createRemoteOAuth(config.remote.auth, log);
   const remote = new RemoteTransport(config.remote, log, auth);
   const local = new StdioClientSide(input, output, config.maxLineBytes, log);
   const relay = new Relay(local, remote, log, {

@@ -7,11 +7,11 @@ import {
 } from '@modelcontextprotocol/client';
 import type { Logger } from '../shared/log.js';
 import { preRegisteredClient } from './provider.js';
-import type { AuthStore } from './store.js';
-import type { AuthOptions } from './types.js';
+import type { OAuthStore } from './store.js';
+import type { OAuthOptions } from './types.js';
 
 /**
- * The SDK's ClientCredentialsProvider with its tokens kept in the AuthStore (so other mcp-bridge
+ * The SDK's ClientCredentialsProvider with its tokens kept in the OAuthStore (so other mcp-bridge
  * processes reuse them), and with the scope of a step-up sent instead of the configured one.
  */
 export class StoredClientCredentialsProvider extends ClientCredentialsProvider {
@@ -21,7 +21,7 @@ export class StoredClientCredentialsProvider extends ClientCredentialsProvider {
   addClientAuthentication?: AddClientAuthentication;
 
   constructor(
-    private readonly store: AuthStore,
+    private readonly store: OAuthStore,
     options: { clientId: string; clientSecret: string; scope?: string; expectedIssuer: string },
   ) {
     super({ ...options, clientName: 'mcp-bridge' });
@@ -56,8 +56,8 @@ export class StoredClientCredentialsProvider extends ClientCredentialsProvider {
  * names (RFC 9728), looked up once here and logged.
  */
 export async function createClientCredentialsProvider(
-  options: AuthOptions,
-  store: AuthStore,
+  options: OAuthOptions,
+  store: OAuthStore,
   log: Logger,
   resourceMetadataUrl?: URL,
 ): Promise<StoredClientCredentialsProvider> {

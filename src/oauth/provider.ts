@@ -10,8 +10,8 @@ import type {
   StoredOAuthTokens,
 } from '@modelcontextprotocol/client';
 import type { Logger } from '../shared/log.js';
-import type { AuthStore } from './store.js';
-import type { AuthOptions } from './types.js';
+import type { OAuthStore } from './store.js';
+import type { OAuthOptions } from './types.js';
 
 /** Thrown by redirectToAuthorization when the current run may not involve the user (a background refresh). */
 export class InteractionRequiredError extends Error {
@@ -43,7 +43,7 @@ export async function readClientInfoFile(path: string): Promise<OAuthClientInfor
 }
 
 /** The pre-registered client given by flags (which win) or by `--clientInfoFile`, or undefined. */
-export async function preRegisteredClient(options: AuthOptions): Promise<OAuthClientInformationMixed | undefined> {
+export async function preRegisteredClient(options: OAuthOptions): Promise<OAuthClientInformationMixed | undefined> {
   if (options.clientId) return { client_id: options.clientId, ...(options.clientSecret ? { client_secret: options.clientSecret } : {}) };
   if (options.clientInfoFile) return readClientInfoFile(options.clientInfoFile);
   return undefined;
@@ -51,7 +51,7 @@ export async function preRegisteredClient(options: AuthOptions): Promise<OAuthCl
 
 /**
  * The SDK's (v2, spec 2026-07-28) OAuthClientProvider for the authorization code flow, backed by the
- * AuthStore: tokens and the client registrations (one per authorization server) live on disk, shared
+ * OAuthStore: tokens and the client registrations (one per authorization server) live on disk, shared
  * by every mcp-bridge for this server, while the PKCE verifier, state and discovery results live in
  * memory for the one sign-in that needs them.
  */
@@ -72,8 +72,8 @@ export class BridgeOAuthProvider implements OAuthClientProvider {
   private preRegistered: Promise<OAuthClientInformationMixed | undefined> | undefined;
 
   constructor(
-    private readonly options: AuthOptions,
-    private readonly store: AuthStore,
+    private readonly options: OAuthOptions,
+    private readonly store: OAuthStore,
     private readonly log: Logger,
   ) {
     this.redirectTo = `http://127.0.0.1:${options.callbackPort}/callback`;

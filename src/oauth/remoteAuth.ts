@@ -3,8 +3,8 @@ import type { Logger } from '../shared/log.js';
 import { openBrowser } from './browser.js';
 import { BridgeOAuthProvider, InteractionRequiredError } from './provider.js';
 import { SignIn, type Run } from './signIn.js';
-import { AuthStore, type StoredTokens } from './store.js';
-import type { AuthOptions, RemoteAuth } from './types.js';
+import { OAuthStore, type StoredTokens } from './store.js';
+import type { OAuthOptions, RemoteOAuth } from './types.js';
 
 export { logout } from './store.js';
 
@@ -43,8 +43,8 @@ function scopes(value: string | undefined): string[] {
   return (value ?? '').split(' ').filter(Boolean);
 }
 
-class OAuthRemoteAuth implements RemoteAuth {
-  private readonly store: AuthStore;
+class OAuthRemoteAuth implements RemoteOAuth {
+  private readonly store: OAuthStore;
   private readonly provider: BridgeOAuthProvider;
   private readonly signIn: SignIn;
   private running: Promise<boolean> | undefined;
@@ -56,10 +56,10 @@ class OAuthRemoteAuth implements RemoteAuth {
   private stepUps: number[] = [];
 
   constructor(
-    private readonly options: AuthOptions,
+    private readonly options: OAuthOptions,
     private readonly log: Logger,
   ) {
-    this.store = new AuthStore(options.serverUrl, options.authDir, log);
+    this.store = new OAuthStore(options.serverUrl, options.authDir, log);
     this.provider = new BridgeOAuthProvider(options, this.store, log);
     this.provider.onRedirect = (url) => openBrowser(url.href, { noBrowser: options.noBrowser, log });
     this.signIn = new SignIn(options, this.store, this.provider, log);
@@ -192,6 +192,6 @@ class OAuthRemoteAuth implements RemoteAuth {
  * (refreshed 60 s before they expire), and on a 401/403 a refresh, a browser sign-in or a scope
  * step-up, serialized across processes by the store's lock. Never logs tokens, codes or secrets.
  */
-export function createRemoteAuth(options: AuthOptions, log: Logger): RemoteAuth {
+export function createRemoteOAuth(options: OAuthOptions, log: Logger): RemoteOAuth {
   return new OAuthRemoteAuth(options, log.child({ component: 'oauth' }));
 }

@@ -9,8 +9,8 @@ import {
 } from '@modelcontextprotocol/client';
 import type { Logger } from '../shared/log.js';
 import { preRegisteredClient } from './provider.js';
-import { AuthStore, logout } from './store.js';
-import type { AuthOptions } from './types.js';
+import { OAuthStore, logout } from './store.js';
+import type { OAuthOptions } from './types.js';
 
 // Each request of signing out (discovery, revocation) may take this long: a slow server never holds it up for more.
 const REVOKE_TIMEOUT_MS = 5_000;
@@ -24,7 +24,7 @@ interface Revocation {
 }
 
 /** The authorization server that issued `issuer`'s tokens, or else the one the remote server names now. */
-async function authorizationServer(options: AuthOptions, issuer: string | undefined): Promise<AuthorizationServerMetadata | undefined> {
+async function authorizationServer(options: OAuthOptions, issuer: string | undefined): Promise<AuthorizationServerMetadata | undefined> {
   if (issuer) return discoverAuthorizationServerMetadata(issuer, { fetchFn: boundedFetch });
   return (await discoverOAuthServerInfo(options.serverUrl, { fetchFn: boundedFetch })).authorizationServerMetadata;
 }
@@ -67,8 +67,8 @@ async function revokeOne(
  * the access token too), best effort, then forgets everything stored for the server. Resolves true
  * when something was stored. Never logs a token.
  */
-export async function signOut(options: AuthOptions, log: Logger): Promise<boolean> {
-  const store = new AuthStore(options.serverUrl, options.authDir, log);
+export async function signOut(options: OAuthOptions, log: Logger): Promise<boolean> {
+  const store = new OAuthStore(options.serverUrl, options.authDir, log);
   const tokens = await store.readTokens();
   if (tokens) {
     try {

@@ -3,8 +3,8 @@ import type { Logger } from '../shared/log.js';
 import { startCallbackListener } from './callback.js';
 import { createClientCredentialsProvider, type StoredClientCredentialsProvider } from './clientCredentials.js';
 import { InteractionRequiredError, type BridgeOAuthProvider } from './provider.js';
-import type { AuthStore } from './store.js';
-import type { AuthOptions } from './types.js';
+import type { OAuthStore } from './store.js';
+import type { OAuthOptions } from './types.js';
 
 /** One sign-in as the caller wants it. */
 export interface Run {
@@ -26,8 +26,8 @@ export class SignIn {
   private machine: Promise<StoredClientCredentialsProvider> | undefined;
 
   constructor(
-    private readonly options: AuthOptions,
-    private readonly store: AuthStore,
+    private readonly options: OAuthOptions,
+    private readonly store: OAuthStore,
     private readonly provider: BridgeOAuthProvider,
     private readonly log: Logger,
   ) {}

@@ -54,7 +54,7 @@ export async function logout(serverUrl: string, authDir: string): Promise<boolea
  * written atomically, plus the lock file that serializes sign-ins across processes. Every read goes
  * to the disk, so a sign-in finished by another mcp-bridge process is seen at once.
  */
-export class AuthStore {
+export class OAuthStore {
   /** This server's directory. */
   readonly dir: string;
   // Files already reported as corrupt, so that a bad file is reported once, not on every request.

@@ -1,5 +1,5 @@
 /** How the reverse bridge signs in to a remote MCP server that requires OAuth 2.1 (issue 5). */
-export interface AuthOptions {
+export interface OAuthOptions {
   /** The remote MCP server URL (the protected resource). */
   readonly serverUrl: string;
   /** Where tokens and client registrations live (default: $MCP_BRIDGE_AUTH_DIR, else the user's config dir /mcp-bridge/auth). */
@@ -30,7 +30,7 @@ export interface AuthOptions {
  * OAuth for one remote server, as the remote transports use it: headers for every request, and
  * what to do when the server answers 401/403. Implementations never log secrets or tokens.
  */
-export interface RemoteAuth {
+export interface RemoteOAuth {
   /** Headers to add to every request (`Authorization: Bearer …`), or none before sign-in. */
   headers(): Promise<Record<string, string>>;
   /**

@@ -1,6 +1,6 @@
 /** Helpers of the OAuth tests: a logger that records lines and plays the browser, and a request loop like the remote transports'. */
 import { readFileSync } from 'node:fs';
-import type { RemoteAuth } from '../../src/oauth/types.js';
+import type { RemoteOAuth } from '../../src/oauth/types.js';
 import type { LogMeta, Logger } from '../../src/shared/log.js';
 
 const PROMPT = 'Open this URL to sign in: ';
@@ -79,7 +79,7 @@ export class RecordingLogger implements Logger {
  * Sends one request to the protected resource the way the remote transports do: with auth.headers(),
  * and after a 401/403 asks onUnauthorized whether to try again (at most `attempts` sign-ins, default 2).
  */
-export async function call(auth: RemoteAuth, url: string, attempts = 2): Promise<{ status: number; body: unknown }> {
+export async function call(auth: RemoteOAuth, url: string, attempts = 2): Promise<{ status: number; body: unknown }> {
   for (let signIns = 0; ; signIns++) {
     const response = await fetch(url, {
       method: 'POST',

@@ -3,10 +3,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { createRemoteAuth, logout } from '../../src/oauth/remoteAuth.js';
+import { createRemoteOAuth, logout } from '../../src/oauth/remoteAuth.js';
 import { signOut } from '../../src/oauth/revoke.js';
 import { clientFileName, serverDir } from '../../src/oauth/store.js';
-import type { AuthOptions } from '../../src/oauth/types.js';
+import type { OAuthOptions } from '../../src/oauth/types.js';
 import { startOAuthFixture, type OAuthFixture } from '../fixtures/oauth-server.js';
 import { call, RecordingLogger } from '../helpers/oauth.js';
 
@@ -18,7 +18,7 @@ function tempDir(): string {
 }
 after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-function options(fixture: OAuthFixture, authDir: string, extra: Partial<AuthOptions> = {}): AuthOptions {
+function options(fixture: OAuthFixture, authDir: string, extra: Partial<OAuthOptions> = {}): OAuthOptions {
   return { serverUrl: fixture.resourceUrl, authDir, clientCredentials: false, noBrowser: true, callbackPort: 0, ...extra };
 }
 
@@ -40,7 +40,7 @@ test('first sign-in: discovery, registration, one browser visit, tokens stored 0
   const authDir = tempDir();
   const log = new RecordingLogger();
   const before = snapshot();
-  const result = await call(createRemoteAuth(options(fixture, authDir), log), fixture.resourceUrl);
+  const result = await call(createRemoteOAuth(options(fixture, authDir), log), fixture.resourceUrl);
   assert.equal(result.status, 200);
   assert.equal(fixture.stats.registrations - before.registrations, 1);
   assert.equal(fixture.stats.authorizations - before.authorizations, 1);
@@ -57,11 +57,11 @@ test('first sign-in: discovery, registration, one browser visit, tokens stored 0
 
 test('a second run reuses the stored tokens: no sign-in, no refresh', async () => {
   const authDir = tempDir();
-  await call(createRemoteAuth(options(fixture, authDir), new RecordingLogger()), fixture.resourceUrl);
+  await call(createRemoteOAuth(options(fixture, authDir), new RecordingLogger()), fixture.resourceUrl);
   const log = new RecordingLogger();
   log.browser = false;
   const before = snapshot();
-  const result = await call(createRemoteAuth(options(fixture, authDir), log), fixture.resourceUrl);
+  const result = await call(createRemoteOAuth(options(fixture, authDir), log), fixture.resourceUrl);
   assert.equal(result.status, 200);
   assert.deepEqual(fixture.stats.resource.slice(before.resource.length), [200], 'the first request already carried the token');
   assert.equal(fixture.stats.authorizations, before.authorizations);
@@ -72,7 +72,7 @@ test('a second run reuses the stored tokens: no sign-in, no refresh', async () =
 test('an access token the server considers expired is refreshed on the 401, without the browser', async () => {
   const authDir = tempDir();
   const log = new RecordingLogger();
-  const auth = createRemoteAuth(options(fixture, authDir), log);
+  const auth = createRemoteOAuth(options(fixture, authDir), log);
   await call(auth, fixture.resourceUrl);
   fixture.expireAccessTokens();
   log.browser = false;
@@ -85,7 +85,7 @@ test('an access token the server considers expired is refreshed on the 401, with
 
 test('a token about to expire is refreshed before the request is sent', async () => {
   const authDir = tempDir();
-  const auth = createRemoteAuth(options(fixture, authDir), new RecordingLogger());
+  const auth = createRemoteOAuth(options(fixture, authDir), new RecordingLogger());
   await call(auth, fixture.resourceUrl);
   const file = join(serverDir(fixture.resourceUrl, authDir), 'tokens.json');
   const stored = JSON.parse(readFileSync(file, 'utf8')) as { expires_at: number };
@@ -98,13 +98,13 @@ test('a token about to expire is refreshed before the request is sent', async ()
 
 test('a revoked refresh token leads to exactly one new authorization, no loop', async () => {
   const authDir = tempDir();
-  await call(createRemoteAuth(options(fixture, authDir), new RecordingLogger()), fixture.resourceUrl);
+  await call(createRemoteOAuth(options(fixture, authDir), new RecordingLogger()), fixture.resourceUrl);
   fixture.expireAccessTokens();
   fixture.revokeRefreshTokens();
   // The next bridge run meets both.
   const log = new RecordingLogger();
   const before = snapshot();
-  assert.equal((await call(createRemoteAuth(options(fixture, authDir), log), fixture.resourceUrl)).status, 200);
+  assert.equal((await call(createRemoteOAuth(options(fixture, authDir), log), fixture.resourceUrl)).status, 200);
   assert.equal(fixture.stats.refreshFailures - before.refreshFailures, 1);
   assert.equal(fixture.stats.authorizations - before.authorizations, 1);
   assert.match(log.text, /refused the stored credentials; forgetting them/);
@@ -114,7 +114,7 @@ test('a revoked refresh token leads to exactly one new authorization, no loop', 
 test('a token refused moments after it was obtained is refreshed, but never sends the user to sign in again', async () => {
   const authDir = tempDir();
   const log = new RecordingLogger();
-  const auth = createRemoteAuth(options(fixture, authDir), log);
+  const auth = createRemoteOAuth(options(fixture, authDir), log);
   await call(auth, fixture.resourceUrl);
   fixture.expireAccessTokens();
   fixture.revokeRefreshTokens();
@@ -128,7 +128,7 @@ test('a token refused moments after it was obtained is refreshed, but never send
 test('a server that refuses the token it has just issued gets one sign-in, then the request fails', async () => {
   const authDir = tempDir();
   const log = new RecordingLogger();
-  const auth = createRemoteAuth(options(fixture, authDir), log);
+  const auth = createRemoteOAuth(options(fixture, authDir), log);
   fixture.rejectAll = true;
   try {
     const before = snapshot();
@@ -143,20 +143,20 @@ test('a server that refuses the token it has just issued gets one sign-in, then 
 
 test('concurrent requests in one process share one sign-in', async () => {
   const log = new RecordingLogger();
-  const auth = createRemoteAuth(options(fixture, tempDir()), log);
+  const auth = createRemoteOAuth(options(fixture, tempDir()), log);
   const before = snapshot();
   const results = await Promise.all(Array.from({ length: 5 }, () => call(auth, fixture.resourceUrl)));
   assert.deepEqual(results.map((r) => r.status), [200, 200, 200, 200, 200]);
   assert.equal(fixture.stats.authorizations - before.authorizations, 1);
 });
 
-test('two RemoteAuth objects on one auth dir (two bridges) end up signed in with one sign-in', async () => {
+test('two RemoteOAuth objects on one auth dir (two bridges) end up signed in with one sign-in', async () => {
   const authDir = tempDir();
   const [logA, logB] = [new RecordingLogger(), new RecordingLogger()];
   const before = snapshot();
   const [a, b] = await Promise.all([
-    call(createRemoteAuth(options(fixture, authDir), logA), fixture.resourceUrl),
-    call(createRemoteAuth(options(fixture, authDir), logB), fixture.resourceUrl),
+    call(createRemoteOAuth(options(fixture, authDir), logA), fixture.resourceUrl),
+    call(createRemoteOAuth(options(fixture, authDir), logB), fixture.resourceUrl),
   ]);
   assert.equal(a.status, 200);
   assert.equal(b.status, 200);
@@ -167,12 +167,12 @@ test('two RemoteAuth objects on one auth dir (two bridges) end up signed in with
 
 test('a corrupt token file is reported, ignored and replaced by a new sign-in', async () => {
   const authDir = tempDir();
-  await call(createRemoteAuth(options(fixture, authDir), new RecordingLogger()), fixture.resourceUrl);
+  await call(createRemoteOAuth(options(fixture, authDir), new RecordingLogger()), fixture.resourceUrl);
   const file = join(serverDir(fixture.resourceUrl, authDir), 'tokens.json');
   writeFileSync(file, '{"access_token": "at-trunc');
   const log = new RecordingLogger();
   const before = snapshot();
-  assert.equal((await call(createRemoteAuth(options(fixture, authDir), log), fixture.resourceUrl)).status, 200);
+  assert.equal((await call(createRemoteOAuth(options(fixture, authDir), log), fixture.resourceUrl)).status, 200);
   assert.match(log.text, /warn the stored OAuth tokens\.json is corrupt \(it is not valid JSON\)/);
   assert.equal(log.lines.filter((line) => line.includes('corrupt')).length, 1, 'reported once');
   assert.equal(fixture.stats.authorizations - before.authorizations, 1);
@@ -181,7 +181,7 @@ test('a corrupt token file is reported, ignored and replaced by a new sign-in', 
 
 test('403 insufficient_scope steps up to the wider scope, keeping what was granted', async () => {
   const log = new RecordingLogger();
-  const auth = createRemoteAuth(options(fixture, tempDir()), log);
+  const auth = createRemoteOAuth(options(fixture, tempDir()), log);
   assert.equal((await call(auth, fixture.resourceUrl)).status, 200);
   fixture.requiredScopes = ['admin'];
   try {
@@ -198,7 +198,7 @@ test('403 insufficient_scope steps up to the wider scope, keeping what was grant
 
 test('403 insufficient_scope naming only scopes the token holds does not send the user to sign in', async () => {
   const log = new RecordingLogger();
-  const auth = createRemoteAuth(options(fixture, tempDir()), log);
+  const auth = createRemoteOAuth(options(fixture, tempDir()), log);
   assert.equal((await call(auth, fixture.resourceUrl)).status, 200);
   fixture.forbidden = true;
   try {
@@ -214,11 +214,11 @@ test('403 insufficient_scope naming only scopes the token holds does not send th
 test('a pre-registered client (--clientId or --clientInfoFile) is used as is: no registration, any loopback port', async () => {
   const authDir = tempDir();
   const before = snapshot();
-  const byFlag = createRemoteAuth(options(fixture, authDir, { clientId: fixture.publicClientId }), new RecordingLogger());
+  const byFlag = createRemoteOAuth(options(fixture, authDir, { clientId: fixture.publicClientId }), new RecordingLogger());
   assert.equal((await call(byFlag, fixture.resourceUrl)).status, 200);
   const infoFile = join(tempDir(), 'client.json');
   writeFileSync(infoFile, JSON.stringify({ client_id: fixture.publicClientId }));
-  const byFile = createRemoteAuth(options(fixture, tempDir(), { clientInfoFile: infoFile }), new RecordingLogger());
+  const byFile = createRemoteOAuth(options(fixture, tempDir(), { clientInfoFile: infoFile }), new RecordingLogger());
   assert.equal((await call(byFile, fixture.resourceUrl)).status, 200);
   assert.equal(fixture.stats.registrations, before.registrations);
   assert.equal(fixture.stats.authorizations - before.authorizations, 2);
@@ -230,8 +230,8 @@ test('client credentials: a token without a browser, stored for the next run', a
   const log = new RecordingLogger();
   const creds = { clientCredentials: true, clientId: fixture.machineClient.id, clientSecret: fixture.machineClient.secret };
   const before = snapshot();
-  assert.equal((await call(createRemoteAuth(options(fixture, authDir, creds), log), fixture.resourceUrl)).status, 200);
-  assert.equal((await call(createRemoteAuth(options(fixture, authDir, creds), log), fixture.resourceUrl)).status, 200);
+  assert.equal((await call(createRemoteOAuth(options(fixture, authDir, creds), log), fixture.resourceUrl)).status, 200);
+  assert.equal((await call(createRemoteOAuth(options(fixture, authDir, creds), log), fixture.resourceUrl)).status, 200);
   assert.equal(fixture.stats.clientCredentialGrants - before.clientCredentialGrants, 1);
   assert.equal(fixture.stats.authorizations, before.authorizations);
   assert.ok(!log.text.includes('Open this URL'));
@@ -240,19 +240,19 @@ test('client credentials: a token without a browser, stored for the next run', a
 
 test('logout forgets the server: the next run signs in again', async () => {
   const authDir = tempDir();
-  await call(createRemoteAuth(options(fixture, authDir), new RecordingLogger()), fixture.resourceUrl);
+  await call(createRemoteOAuth(options(fixture, authDir), new RecordingLogger()), fixture.resourceUrl);
   assert.equal(await logout(fixture.resourceUrl, authDir), true);
   assert.ok(!existsSync(serverDir(fixture.resourceUrl, authDir)));
   assert.equal(await logout(fixture.resourceUrl, authDir), false);
   const before = snapshot();
-  assert.equal((await call(createRemoteAuth(options(fixture, authDir), new RecordingLogger()), fixture.resourceUrl)).status, 200);
+  assert.equal((await call(createRemoteOAuth(options(fixture, authDir), new RecordingLogger()), fixture.resourceUrl)).status, 200);
   assert.equal(fixture.stats.authorizations - before.authorizations, 1);
   assert.equal(fixture.stats.registrations - before.registrations, 1);
 });
 
 test('signing out revokes the refresh and access tokens at the authorization server (RFC 7009), then forgets the server', async () => {
   const authDir = tempDir();
-  await call(createRemoteAuth(options(fixture, authDir), new RecordingLogger()), fixture.resourceUrl);
+  await call(createRemoteOAuth(options(fixture, authDir), new RecordingLogger()), fixture.resourceUrl);
   const stored = JSON.parse(readFileSync(join(serverDir(fixture.resourceUrl, authDir), 'tokens.json'), 'utf8')) as { access_token: string };
   const revokedBefore = fixture.stats.revocations.length;
   const log = new RecordingLogger();
@@ -268,7 +268,7 @@ test('signing out revokes the refresh and access tokens at the authorization ser
 
 test('signing out still forgets the tokens when the authorization server cannot be reached', async () => {
   const authDir = tempDir();
-  await call(createRemoteAuth(options(fixture, authDir), new RecordingLogger()), fixture.resourceUrl);
+  await call(createRemoteOAuth(options(fixture, authDir), new RecordingLogger()), fixture.resourceUrl);
   const file = join(serverDir(fixture.resourceUrl, authDir), 'tokens.json');
   const tokens = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   writeFileSync(file, JSON.stringify({ ...tokens, issuer: 'http://127.0.0.1:1/' }));

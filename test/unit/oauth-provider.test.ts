@@ -4,19 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { BridgeOAuthProvider } from '../../src/oauth/provider.js';
-import { AuthStore } from '../../src/oauth/store.js';
-import type { AuthOptions } from '../../src/oauth/types.js';
+import { OAuthStore } from '../../src/oauth/store.js';
+import type { OAuthOptions } from '../../src/oauth/types.js';
 import { RecordingLogger } from '../helpers/oauth.js';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-function setup(extra: Partial<AuthOptions> = {}): { provider: BridgeOAuthProvider; store: AuthStore; log: RecordingLogger } {
+function setup(extra: Partial<OAuthOptions> = {}): { provider: BridgeOAuthProvider; store: OAuthStore; log: RecordingLogger } {
   const authDir = mkdtempSync(join(tmpdir(), 'mcp-bridge-provider-'));
   dirs.push(authDir);
-  const options: AuthOptions = { serverUrl: 'https://mcp.example/mcp', authDir, clientCredentials: false, noBrowser: true, callbackPort: 33418, ...extra };
+  const options: OAuthOptions = { serverUrl: 'https://mcp.example/mcp', authDir, clientCredentials: false, noBrowser: true, callbackPort: 33418, ...extra };
   const log = new RecordingLogger();
-  const store = new AuthStore(options.serverUrl, authDir, log);
+  const store = new OAuthStore(options.serverUrl, authDir, log);
   return { provider: new BridgeOAuthProvider(options, store, log), store, log };
 }
 

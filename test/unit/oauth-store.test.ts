@@ -5,7 +5,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { acquireLock } from '../../src/oauth/lock.js';
-import { AuthStore, clientFileName, defaultAuthDir, serverDir } from '../../src/oauth/store.js';
+import { OAuthStore, clientFileName, defaultAuthDir, serverDir } from '../../src/oauth/store.js';
 import { RecordingLogger } from '../helpers/oauth.js';
 
 const root = mkdtempSync(join(tmpdir(), 'mcp-bridge-store-'));
@@ -30,7 +30,7 @@ test('one directory per server URL: host and port for people, a hash of the whol
 
 test('tokens: stored atomically 0600 in a 0700 directory (also one that existed wider), with expires_at from expires_in', async () => {
   const authDir = fresh();
-  const store = new AuthStore('https://h/mcp', authDir, new RecordingLogger());
+  const store = new OAuthStore('https://h/mcp', authDir, new RecordingLogger());
   mkdirSync(store.dir, { recursive: true, mode: 0o755 });
   chmodSync(store.dir, 0o755);
   const saved = await store.saveTokens({ access_token: 'a', token_type: 'Bearer', expires_in: 120 });
@@ -47,7 +47,7 @@ test('tokens: stored atomically 0600 in a 0700 directory (also one that existed 
 
 test('a corrupt file is reported once (without its content), read as absent, and replaced by the next save', async () => {
   const log = new RecordingLogger();
-  const store = new AuthStore('https://h/mcp', fresh(), log);
+  const store = new OAuthStore('https://h/mcp', fresh(), log);
   const issuer = 'https://as.example/';
   await store.saveClient(issuer, { client_id: 'c' });
   writeFileSync(join(store.dir, clientFileName(issuer)), '{"client_id": "c", "client_secret": "s3cr3t"');
@@ -65,7 +65,7 @@ test('a corrupt file is reported once (without its content), read as absent, and
 });
 
 test('client registrations are kept per authorization server: one never reads as the other', async () => {
-  const store = new AuthStore('https://h/mcp', fresh(), new RecordingLogger());
+  const store = new OAuthStore('https://h/mcp', fresh(), new RecordingLogger());
   await store.saveClient('https://as1.example/', { client_id: 'one' });
   await store.saveClient('https://as2.example/', { client_id: 'two' });
   assert.deepEqual(await store.readClient('https://as1.example/'), { client_id: 'one' });

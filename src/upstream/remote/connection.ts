@@ -1,7 +1,7 @@
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { EventSourceMessage } from 'eventsource-parser/stream';
 import type { ReadableStream } from 'node:stream/web';
-import type { RemoteAuth } from '../../oauth/types.js';
+import type { RemoteOAuth } from '../../oauth/types.js';
 import type { Logger } from '../../shared/log.js';
 import type { BackoffOptions } from './backoff.js';
 import { failureForError, RemoteFailure } from './failure.js';
@@ -15,7 +15,7 @@ export interface ConnectionOptions {
   readonly backoff: BackoffOptions;
   readonly log: Logger;
   /** OAuth for servers that require it: its headers go on every request. */
-  readonly auth?: RemoteAuth;
+  readonly auth?: RemoteOAuth;
 }
 
 /**

@@ -1,6 +1,6 @@
 // What the remote upstream of the reverse bridge is configured with: where the remote is, which
 // transport and protocol era to speak, credentials and retries. config/ builds it from the flags.
-import type { AuthOptions } from '../../oauth/types.js';
+import type { OAuthOptions } from '../../oauth/types.js';
 import type { BackoffOptions } from './backoff.js';
 
 /** Which HTTP transport a remote speaks; `auto` tries Streamable HTTP, then legacy SSE. */
@@ -23,5 +23,5 @@ export interface RemoteOptions {
   /** Retrying an unreachable remote and reopening broken streams. */
   readonly backoff: BackoffOptions;
   /** OAuth sign-in, unless off or a static credential is given. */
-  readonly auth: AuthOptions | undefined;
+  readonly auth: OAuthOptions | undefined;
 }

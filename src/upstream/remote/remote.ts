@@ -3,7 +3,7 @@ import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.
 import type { ProtocolEra, RemoteKind, RemoteOptions } from './options.js';
 import { isRequest, isResponse } from '../../shared/jsonrpc.js';
 import { BridgeError, rpcErrorResponse } from '../../shared/errors.js';
-import type { RemoteAuth } from '../../oauth/types.js';
+import type { RemoteOAuth } from '../../oauth/types.js';
 import type { Logger } from '../../shared/log.js';
 import { backoffDelay, pause } from './backoff.js';
 import { identityFrom, openModern } from './modern/discover.js';
@@ -64,7 +64,7 @@ export class RemoteTransport implements Transport {
     private readonly options: RemoteOptions,
     private readonly log: Logger,
     /** OAuth for servers that require it (default: none, only the configured headers). */
-    private readonly auth?: RemoteAuth,
+    private readonly auth?: RemoteOAuth,
   ) {
     this.kind = options.kind === 'sse' ? 'sse' : 'streamableHttp';
     this.detecting = options.kind === 'auto';
