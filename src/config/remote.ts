@@ -38,6 +38,6 @@ export function remoteOptions(raw: RawOptions, env: NodeJS.ProcessEnv): RemoteOp
   const headers = headersFrom(raw, env);
   const era = (raw.protocolEra ?? defaults.protocolEra) as ProtocolEra;
   if (!(protocolEras as readonly string[]).includes(era)) invalidConfig(`--protocolEra must be one of ${protocolEras.join(', ')}`);
-  if (kind === 'sse' && era === 'modern') invalidConfig('--sse speaks the legacy era only; use --url or --streamableHttp with --protocolEra modern');
+  if (kind === 'sse' && era === 'modern') invalidConfig('--sse speaks the session era only; use --url or --streamableHttp with --protocolEra modern');
   return { url, kind, era, headers, backoff: backoffFrom(raw), auth: oauthOptions(raw, env, url, headers) };
 }

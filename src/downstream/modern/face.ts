@@ -33,13 +33,13 @@ export async function openModernFace(gateway: Gateway, upstream: UpstreamFactory
     const supported = Array.isArray(era.discover.supportedVersions) ? (era.discover.supportedVersions as string[]) : [];
     return new ModernPassthrough(upstream, supported, options.keepaliveMs, log);
   }
-  const legacy = sessionEraHandler(gateway, { initialize: era.initialize, ...options }, log);
+  const sessionEra = sessionEraHandler(gateway, { initialize: era.initialize, ...options }, log);
   return {
     serve: async (request, body, res) => {
-      const refusal = await legacy.paramRefusal(request, body);
+      const refusal = await sessionEra.paramRefusal(request, body);
       if (refusal) return writeRpcError(res, 400, (body as { id?: unknown }).id, refusal);
-      await writeWebResponse(await legacy.handler.fetch(request, { parsedBody: body }), res);
+      await writeWebResponse(await sessionEra.handler.fetch(request, { parsedBody: body }), res);
     },
-    close: () => legacy.close(),
+    close: () => sessionEra.close(),
   };
 }

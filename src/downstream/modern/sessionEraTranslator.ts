@@ -206,9 +206,9 @@ export class SessionEraTranslator {
 /** The session-era client capabilities to declare for a 2026-07-28 client's envelope. */
 function sessionEraCapabilities(declared: unknown): Params {
   const capabilities = (declared ?? {}) as Params;
-  const legacy: Params = {};
-  for (const name of ['elicitation', 'sampling', 'roots', 'experimental']) if (capabilities[name] !== undefined) legacy[name] = capabilities[name];
-  return legacy;
+  const sessionEra: Params = {};
+  for (const name of ['elicitation', 'sampling', 'roots', 'experimental']) if (capabilities[name] !== undefined) sessionEra[name] = capabilities[name];
+  return sessionEra;
 }
 
 /** The client capabilities the inputs need and the envelope does not declare, or undefined when all are there. */

@@ -180,8 +180,8 @@ export class ModernConnection implements RemoteConnection {
 }
 
 function withoutModernFields(result: Json): Json {
-  const { resultType: _type, ttlMs: _ttl, cacheScope: _scope, ...legacy } = result;
-  return legacy;
+  const { resultType: _type, ttlMs: _ttl, cacheScope: _scope, ...sessionEra } = result;
+  return sessionEra;
 }
 
 function isInputRequired(answer: JSONRPCMessage): boolean {
