@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 import module from 'node:module';
 import type { Bridge } from '../modes/forward.js';
-import type { BridgeConfig, ForwardConfig, ReverseConfig } from '../config/index.js';
+import type { BridgeConfig, ForwardConfig, GatewayConfig, ReverseConfig } from '../config/index.js';
 import type { Logger } from '../shared/log.js';
 
 // Node >= 22.1 keeps compiled code on disk (in os.tmpdir(), or $NODE_COMPILE_CACHE), so that later
 // launches skip most compiling: about 90 ms of a 540 ms start. It must be on before the rest is
 // loaded, hence the dynamic imports below. Node 20 has no such cache; this is then a no-op.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-const [{ hideBin }, { declareOptions, toRawOptions }, { buildConfig }, { durationWarnings }, { exposureWarning }, { BridgeError }, { createLogger }] = await Promise.all([
+const [{ hideBin }, { declareOptions, toRawOptions }, { buildConfig, unservedSettingWarnings }, { durationWarnings }, { exposureWarning }, { BridgeError }, { createLogger }] = await Promise.all([
   import('yargs/helpers'),
   import('./flags.js'),
   import('../config/index.js'),
@@ -38,7 +38,8 @@ async function readConfig(): Promise<{ config: BridgeConfig; authCommand: { logo
     const raw = toRawOptions(argv);
     const config = buildConfig(raw, process.env);
     if (authCommand && config.mode !== 'reverse') usageError('auth needs the remote: mcp-bridge auth --url https://host/mcp');
-    return { config, authCommand, warnings: durationWarnings(raw) };
+    const gatewayWarnings = config.mode === 'gateway' ? unservedSettingWarnings(config.file) : [];
+    return { config, authCommand, warnings: [...durationWarnings(raw), ...gatewayWarnings] };
   } catch (error) {
     if (error instanceof BridgeError) usageError(error.message);
     throw error;
@@ -102,6 +103,25 @@ async function runForward(config: ForwardConfig, log: Logger): Promise<void> {
   if (warning) log.warn(warning);
 }
 
+async function runGateway(config: GatewayConfig, log: Logger): Promise<void> {
+  const { startGateway } = await import('../modes/gateway.js');
+  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  try {
+    gateway = await startGateway(config, log);
+  } catch (error) {
+    log.error('could not start', { error: (error as Error).message });
+    process.exit(1);
+  }
+  handleSignals(gateway, log);
+  log.info(`listening on ${gateway.url}, serving ${gateway.servers.length} servers from ${config.file.path}`);
+  for (const server of gateway.servers) log.info(`${server.name}: ${server.streamableHttpUrl} (legacy SSE: ${server.sseUrl})`);
+  if (config.file.disabled.length > 0) log.info(`disabled in the file: ${config.file.disabled.join(', ')}`);
+  const clientConfig = { mcpServers: Object.fromEntries(gateway.servers.map((server) => [server.name, { url: server.streamableHttpUrl }])) };
+  log.info(`client config: ${JSON.stringify(clientConfig)}`);
+  const warning = exposureWarning(config.http.host, config.security);
+  if (warning) log.warn(warning);
+}
+
 async function main(): Promise<void> {
   const { config, authCommand, warnings } = await readConfig();
   const log = createLogger(config.log);
@@ -113,7 +133,7 @@ async function main(): Promise<void> {
   // A bug in one request must not take every other session down with it.
   process.on('uncaughtException', (error) => log.error('uncaught exception', { error: error.stack ?? error.message }));
   process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: String(reason) }));
-  await (config.mode === 'reverse' ? runReverse(config, log) : runForward(config, log));
+  await (config.mode === 'reverse' ? runReverse(config, log) : config.mode === 'gateway' ? runGateway(config, log) : runForward(config, log));
 }
 
 void main();

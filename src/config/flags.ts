@@ -34,6 +34,7 @@ export interface FlagSpec {
 /** The --help groups, in the order they are printed. */
 export const flagGroups = {
   server: 'MCP server (upstream):',
+  gateway: 'Gateway (every server of a config file, forward mode):',
   remote: 'Remote MCP server (reverse mode: offered on stdin/stdout):',
   oauth: 'OAuth for the remote (reverse mode):',
   http: 'HTTP (downstream):',
@@ -57,6 +58,11 @@ export const flags = {
   env: { kind: 'list', group: 'server', describe: 'KEY=VALUE for the server\'s environment (repeatable)' },
   passEnv: { kind: 'list', group: 'server', describe: 'Name of a gateway environment variable to pass to the server (repeatable)' },
   cwd: { kind: 'string', group: 'server', describe: 'Working directory of the server (default: the gateway\'s)' },
+
+  config: {
+    kind: 'string', group: 'gateway', defaultText: '$MCP_BRIDGE_CONFIG',
+    describe: 'Serve every server of this Claude Desktop / Cursor (mcpServers) or VS Code (servers) file, each under /servers/NAME/',
+  },
 
   url: { kind: 'string', group: 'remote', describe: 'Remote server URL; 2026-07-28 if it answers server/discover, else Streamable HTTP, else legacy SSE (default: $MCP_SERVER_URL)' },
   sse: { kind: 'string', group: 'remote', describe: 'Remote legacy HTTP+SSE server URL' },

@@ -1,28 +1,21 @@
 // buildConfig: the flags as the CLI read them (and the environment) into one validated, frozen
 // configuration, each part in the type of the component that takes it.
 import { parse as parseShellWords } from 'shell-quote';
+import type { SessionLimits } from '../core/sessions.js';
 import type { HttpConfig, SecurityConfig } from '../http/options.js';
 import type { ChildCommand, ChildrenConfig } from '../upstream/child/options.js';
 import type { RemoteOptions } from '../upstream/remote/options.js';
 import { childrenOptions } from './children.js';
 import { defaults, type RawOptions } from './flags.js';
-import { remoteOptions } from './remote.js';
+import { backoffFrom, remoteEra, remoteOptions } from './remote.js';
+import { gatewayConfig, type GatewayConfig } from './gateway.js';
+import type { ServingConfig } from './serving.js';
 import { isLoopbackHost, originsWithCors, securityOptions } from './security.js';
 import { logFormats, logLevels, type LogConfig } from '../shared/log.js';
 import { continuationLimits } from './modern.js';
 import type { ContinuationLimits } from '../downstream/modern/continuations.js';
 import { parseDurationFlag } from './durations.js';
 import { invalidConfig, parseBytes } from './units.js';
-
-/** Session lifetime and buffering. */
-export interface SessionConfig {
-  readonly idleTimeoutMs: number;
-  readonly eventStoreMaxEvents: number;
-  /** Give up on a request after this long without an answer or progress (0: never). */
-  readonly requestTimeoutMs: number;
-  /** Bytes a session may have queued toward its HTTP client before it is disconnected (default 8 MiB). */
-  readonly maxBufferBytes: number;
-}
 
 /** Forward mode: a stdio MCP server served over HTTP. */
 export interface ForwardConfig {
@@ -31,7 +24,7 @@ export interface ForwardConfig {
   readonly http: HttpConfig;
   /** Inbound API key, CORS, rate limit and session cap (security.ts). */
   readonly security: SecurityConfig;
-  readonly sessions: SessionConfig;
+  readonly sessions: SessionLimits;
   /** Paused 2026-07-28 calls (input_required) waiting for their retry. */
   readonly continuations: ContinuationLimits;
   /** Session mode, shared pool and prespawned children (children.ts). */
@@ -50,9 +43,12 @@ export interface ReverseConfig {
 }
 
 /** The one validated, frozen configuration every component takes its options from. */
-export type BridgeConfig = ForwardConfig | ReverseConfig;
+export type BridgeConfig = ForwardConfig | ReverseConfig | GatewayConfig;
 
 export type { RawOptions } from './flags.js';
+export type { GatewayConfig, GatewayServer } from './gateway.js';
+export { unservedSettingWarnings } from './gateway.js';
+export type { ServingConfig } from './serving.js';
 
 const loopbackHosts = ['127.0.0.1', 'localhost', '::1', '[::1]'];
 
@@ -156,6 +152,11 @@ export function buildConfig(raw: RawOptions, env: NodeJS.ProcessEnv = {}): Bridg
   const wantsRemote = raw.sse !== undefined || raw.streamableHttp !== undefined || raw.url !== undefined;
   const wantsChild = Boolean(raw.stdio || raw.command?.length);
   if (wantsRemote && wantsChild) invalidConfig('give either a stdio server (--stdio, --) or a remote one (--sse, --streamableHttp, --url), not both');
+  const configFile = raw.config ?? (wantsRemote || wantsChild ? undefined : env.MCP_BRIDGE_CONFIG || undefined);
+  if (configFile !== undefined) {
+    if (wantsRemote || wantsChild) invalidConfig('give either a config file (--config) or one server (--stdio, --, --url), not both');
+    return deepFreeze(gatewayConfig(configFile, servingConfig(raw, env), { era: remoteEra(raw), backoff: backoffFrom(raw) }, env));
+  }
   if (wantsRemote || (!wantsChild && env.MCP_SERVER_URL)) {
     return deepFreeze({
       mode: 'reverse',
@@ -168,16 +169,15 @@ export function buildConfig(raw: RawOptions, env: NodeJS.ProcessEnv = {}): Bridg
   return forwardConfig(raw, env);
 }
 
-function forwardConfig(raw: RawOptions, env: NodeJS.ProcessEnv): ForwardConfig {
+/** What every server of the forward side shares: HTTP, security, session limits, the children's limits and logging. */
+export function servingConfig(raw: RawOptions, env: NodeJS.ProcessEnv): ServingConfig {
   const eventStoreMaxEvents = raw.eventStoreSize ?? defaults.eventStoreSize;
   if (!Number.isInteger(eventStoreMaxEvents) || eventStoreMaxEvents < 0) invalidConfig('--eventStoreSize must be a whole number');
   const maxBufferBytes = parseBytes('maxSessionBufferBytes', raw.maxSessionBufferBytes ?? defaults.maxSessionBufferBytes);
   const security = securityOptions(raw, env);
   const http = httpConfig(raw);
-  return deepFreeze({
-    mode: 'forward',
-    child: {
-      ...childCommand(raw),
+  return {
+    childLimits: {
       cwd: raw.cwd,
       env: envPairs(raw.env),
       passEnv: raw.passEnv ?? [],
@@ -196,5 +196,10 @@ function forwardConfig(raw: RawOptions, env: NodeJS.ProcessEnv): ForwardConfig {
     continuations: continuationLimits(raw),
     children: childrenOptions(raw),
     log: logConfig(raw),
-  });
+  };
+}
+
+function forwardConfig(raw: RawOptions, env: NodeJS.ProcessEnv): ForwardConfig {
+  const { childLimits, ...serving } = servingConfig(raw, env);
+  return deepFreeze({ mode: 'forward', child: { ...childCommand(raw), ...childLimits }, ...serving });
 }

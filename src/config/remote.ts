@@ -18,13 +18,21 @@ function headersFrom(raw: RawOptions, env: NodeJS.ProcessEnv): Record<string, st
   return headers;
 }
 
-function backoffFrom(raw: RawOptions): BackoffOptions {
+/** The retry flags (--reconnectAttempts, --reconnectDelay, --reconnectMaxDelay) of every remote. */
+export function backoffFrom(raw: RawOptions): BackoffOptions {
   const attempts = raw.reconnectAttempts ?? defaults.reconnectAttempts;
   if (!Number.isInteger(attempts) || attempts < 0) invalidConfig('--reconnectAttempts must be a whole number');
   const initialDelayMs = parseDurationFlag('reconnectDelay', raw.reconnectDelay ?? defaults.reconnectDelay);
   const maxDelayMs = parseDurationFlag('reconnectMaxDelay', raw.reconnectMaxDelay ?? defaults.reconnectMaxDelay);
   if (initialDelayMs < 1 || maxDelayMs < initialDelayMs) invalidConfig('--reconnectDelay must be at least 1 ms and at most --reconnectMaxDelay');
   return { attempts, initialDelayMs, maxDelayMs };
+}
+
+/** `--protocolEra` (default auto). */
+export function remoteEra(raw: RawOptions): ProtocolEra {
+  const era = (raw.protocolEra ?? defaults.protocolEra) as ProtocolEra;
+  if (!(protocolEras as readonly string[]).includes(era)) invalidConfig(`--protocolEra must be one of ${protocolEras.join(', ')}`);
+  return era;
 }
 
 /** The remote of the reverse mode, from --sse / --streamableHttp / --url or MCP_SERVER_URL, with its credentials. */
@@ -36,8 +44,7 @@ export function remoteOptions(raw: RawOptions, env: NodeJS.ProcessEnv): RemoteOp
   if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) invalidConfig(`the remote URL "${url}" is not an http(s) URL`);
   const kind = flag === 'sse' ? 'sse' : flag === 'streamableHttp' ? 'streamableHttp' : 'auto';
   const headers = headersFrom(raw, env);
-  const era = (raw.protocolEra ?? defaults.protocolEra) as ProtocolEra;
-  if (!(protocolEras as readonly string[]).includes(era)) invalidConfig(`--protocolEra must be one of ${protocolEras.join(', ')}`);
+  const era = remoteEra(raw);
   if (kind === 'sse' && era === 'modern') invalidConfig('--sse speaks the session era only; use --url or --streamableHttp with --protocolEra modern');
   return { url, kind, era, headers, backoff: backoffFrom(raw), auth: oauthOptions(raw, env, url, headers) };
 }

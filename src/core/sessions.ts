@@ -2,6 +2,18 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Logger } from '../shared/log.js';
 import type { CloseReason, Relay } from './relay.js';
 
+/** Session lifetime and buffering, for every session of a server. */
+export interface SessionLimits {
+  /** Close a session after this long without client activity. */
+  readonly idleTimeoutMs: number;
+  /** Events kept per Streamable HTTP session for resumption (0: none). */
+  readonly eventStoreMaxEvents: number;
+  /** Give up on a request after this long without an answer or progress (0: never). */
+  readonly requestTimeoutMs: number;
+  /** Bytes a session may have queued toward its HTTP client before it is disconnected (default 8 MiB). */
+  readonly maxBufferBytes: number;
+}
+
 /** Which downstream transport a session speaks. */
 export type SessionKind = 'sse' | 'streamableHttp' | 'stateless';
 

@@ -40,6 +40,7 @@ export const catalogue = {
   TOO_MANY_SESSIONS: { status: 503, rpc: wire.ConnectionClosed, message: 'Service Unavailable: too many sessions' },
   DUPLICATE_REQUEST_ID: { status: 409, rpc: wire.InvalidRequest, message: 'Conflict: a request with this id is still in flight in this session' },
   NOT_FOUND: { status: 404, rpc: wire.ConnectionClosed, message: 'Not Found' },
+  SERVER_NOT_FOUND: { status: 404, rpc: wire.ConnectionClosed, message: 'Not Found: no such server in the gateway' },
   METHOD_NOT_ALLOWED: { status: 405, rpc: wire.ConnectionClosed, message: 'Method Not Allowed' },
   SHUTTING_DOWN: { status: 503, rpc: wire.ConnectionClosed, message: 'Service Unavailable: the gateway is shutting down' },
   INTERNAL: { status: 500, rpc: wire.InternalError, message: 'Internal error' },

@@ -57,8 +57,9 @@ const allowed: Record<string, readonly string[]> = {
   downstream: ['shared', 'core'],
   upstream: ['shared', 'core', 'oauth'],
   example: [],
-  config: ['shared', 'core', 'http', 'downstream', 'upstream', 'oauth'],
-  modes: ['shared', 'core', 'http', 'downstream', 'upstream', 'oauth', 'metrics', 'config'],
+  servers: ['shared', 'core', 'downstream', 'upstream', 'oauth', 'http'],
+  config: ['shared', 'core', 'http', 'downstream', 'upstream', 'oauth', 'servers'],
+  modes: ['shared', 'core', 'http', 'downstream', 'upstream', 'oauth', 'metrics', 'config', 'servers'],
   cli: ['shared', 'config', 'modes', 'core'],
 };
 

@@ -1,0 +1,108 @@
+// Gateway mode's configuration: the config file's servers, each merged with the gateway-wide flags and
+// its own overrides (the file's "mcp-bridge" section) into the settings its upstream and routes take.
+import type { ServedServerConfig } from '../servers/served.js';
+import type { ChildUpstreamConfig } from '../upstream/child/options.js';
+import type { RemoteKind, RemoteOptions } from '../upstream/remote/options.js';
+import { childrenOptions } from './children.js';
+import { parseDurationFlag } from './durations.js';
+import { BridgeError } from '../shared/errors.js';
+import { gatewaySectionKey, readGatewayFile, type FileServer, type GatewayFile } from './file.js';
+import type { ServerOverrides } from './fileSchema.js';
+import type { ServingConfig } from './serving.js';
+
+/** One server of the file, ready to serve: a stdio server with its children's settings, or a remote one with how to reach it. */
+export type GatewayServer =
+  | { readonly name: string; readonly kind: 'stdio'; readonly served: ServedServerConfig & ChildUpstreamConfig }
+  | { readonly name: string; readonly kind: 'remote'; readonly served: ServedServerConfig; readonly remote: RemoteOptions };
+
+/** Gateway mode: every server of a config file, each on its own routes under /servers/NAME/. */
+export interface GatewayConfig extends Omit<ServingConfig, 'childLimits'> {
+  readonly mode: 'gateway';
+  /** The file as read at start. */
+  readonly file: GatewayFile;
+  readonly servers: readonly GatewayServer[];
+  /** What the servers are built from again when the file changes. */
+  readonly serving: ServingConfig;
+  /** Retries and era of remote entries (the reverse mode's flags). */
+  readonly remoteDefaults: Pick<RemoteOptions, 'era' | 'backoff'>;
+}
+
+/** Per-server settings the gateway reads but does not act on yet; named in a start-up warning. */
+const notYetServed = ['childIdleTimeout', 'maxInFlight', 'maxQueued', 'passthrough', 'prefix', 'tools', 'prompts', 'resources'] as const;
+
+/** Start-up warnings for per-server settings of the file that this version does not apply yet (they stay in the file for later). */
+export function unservedSettingWarnings(file: GatewayFile): string[] {
+  return file.servers.flatMap((server) => {
+    const given = notYetServed.filter((key) => server.overrides[key] !== undefined);
+    return given.length > 0 ? [`${file.path}: ${gatewaySectionKey}.servers.${server.name}: ${given.join(', ')} not applied yet by this version; ignored`] : [];
+  });
+}
+
+function served(serving: ServingConfig, overrides: ServerOverrides): ServedServerConfig {
+  return {
+    sessions: {
+      ...serving.sessions,
+      ...(overrides.sessionTimeout !== undefined && { idleTimeoutMs: parseDurationFlag('sessionTimeout', overrides.sessionTimeout) }),
+      ...(overrides.requestTimeout !== undefined && { requestTimeoutMs: parseDurationFlag('requestTimeout', overrides.requestTimeout) }),
+    },
+    continuations: serving.continuations,
+    keepaliveMs: serving.http.keepaliveMs,
+    jsonResponse: serving.http.jsonResponse,
+    maxBodyBytes: serving.http.maxBodyBytes,
+    maxSessions: serving.security.maxSessions,
+  };
+}
+
+function stdioServer(server: Extract<FileServer, { kind: 'stdio' }>, serving: ServingConfig): GatewayServer {
+  const { entry, overrides, name } = server;
+  const given = (['sessionMode', 'pool', 'prespawn', 'headStart'] as const).some((key) => overrides[key] !== undefined);
+  const children = given
+    ? childrenOptions({ sessionMode: overrides.sessionMode ?? serving.children.sessionMode, pool: overrides.pool, prespawn: overrides.prespawn, headStart: overrides.headStart })
+    : serving.children;
+  const child = {
+    ...serving.childLimits,
+    command: entry.command,
+    args: entry.args,
+    shell: false,
+    cwd: entry.cwd ?? serving.childLimits.cwd,
+    env: { ...serving.childLimits.env, ...entry.env, ...overrides.env },
+    passEnv: [...serving.childLimits.passEnv, ...(overrides.passEnv ?? [])],
+  };
+  return { name, kind: 'stdio', served: { ...served(serving, overrides), child, children } };
+}
+
+const remoteKinds: Record<string, RemoteKind> = { sse: 'sse', http: 'streamableHttp', 'streamable-http': 'streamableHttp', streamableHttp: 'streamableHttp' };
+
+function remoteServer(server: Extract<FileServer, { kind: 'remote' }>, serving: ServingConfig, remoteDefaults: GatewayConfig['remoteDefaults']): GatewayServer {
+  const { entry, overrides, name } = server;
+  const kind = entry.type ? remoteKinds[entry.type]! : 'auto';
+  // The gateway never waits on a browser: a remote entry brings its credentials in its headers.
+  const remote: RemoteOptions = { url: entry.url, kind, era: kind === 'sse' ? 'legacy' : remoteDefaults.era, headers: entry.headers, backoff: remoteDefaults.backoff, auth: undefined };
+  return { name, kind: 'remote', served: served(serving, overrides), remote };
+}
+
+/**
+ * The servers of `file`, each merged with the gateway-wide settings and its overrides. Throws
+ * CONFIG_INVALID naming the file and, for every server whose overrides are refused, the server.
+ */
+export function gatewayServers(file: GatewayFile, serving: ServingConfig, remoteDefaults: GatewayConfig['remoteDefaults']): GatewayServer[] {
+  const problems: string[] = [];
+  const servers = file.servers.flatMap((server) => {
+    try {
+      return [server.kind === 'stdio' ? stdioServer(server, serving) : remoteServer(server, serving, remoteDefaults)];
+    } catch (error) {
+      if (!(error instanceof BridgeError)) throw error;
+      problems.push(`  ${gatewaySectionKey}.servers.${server.name}: ${error.detail ?? error.message}`);
+      return [];
+    }
+  });
+  if (problems.length > 0) throw new BridgeError('CONFIG_INVALID', `${file.path}: invalid config file\n${problems.join('\n')}`);
+  return servers;
+}
+
+/** Reads `path` and builds gateway mode's configuration from it and the flags. */
+export function gatewayConfig(path: string, serving: ServingConfig, remoteDefaults: GatewayConfig['remoteDefaults'], env: NodeJS.ProcessEnv): GatewayConfig {
+  const file = readGatewayFile(path, env);
+  const { childLimits: _limits, ...shared } = serving;
+  return { mode: 'gateway', ...shared, file, servers: gatewayServers(file, serving, remoteDefaults), serving, remoteDefaults };
+}
