@@ -37,9 +37,9 @@ function withGroups(parser: Argv): Argv {
 export function declareOptions(argv: string[]): Argv {
   return withGroups(yargs(argv))
     .scriptName('mcp-bridge')
-    .usage('Serve a stdio MCP server over HTTP (legacy SSE and Streamable HTTP) on one port,\n' +
+    .usage('Serve stdio MCP servers over HTTP (legacy SSE and Streamable HTTP) on one port,\n' +
       'or offer a remote MCP server as a local stdio server.\n\n' +
-      'Usage:\n  $0 --stdio "command args" [options]\n  $0 [options] -- command args\n  $0 --url https://host/mcp [options]\n  $0 auth --url https://host/mcp [--logout]')
+      'Usage:\n  $0 --stdio "command args" [options]\n  $0 --config claude_desktop_config.json [options]\n  $0 [options] -- command args\n  $0 --url https://host/mcp [options]\n  $0 auth --url https://host/mcp [--logout]')
     .parserConfiguration({ 'populate--': true, 'duplicate-arguments-array': true })
     .command('auth', 'Sign in to the remote given with --url now and exit (with --logout: revoke its tokens at the authorization server and forget them)')
     .options(yargsOptions())
