@@ -43,6 +43,8 @@ async function bundle(outfile) {
     outfile,
     bundle: true,
     platform: 'node',
+    // ES module builds first: some packages' CommonJS builds (jsonc-parser's UMD) require their parts dynamically, which a bundle cannot follow.
+    mainFields: ['module', 'main'],
     format: 'cjs',
     target,
     plugins: [topLevelAwaitInEntry],

@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 import module from 'node:module';
 import type { Bridge } from '../modes/forward.js';
-import type { BridgeConfig, ForwardConfig, GatewayConfig, ReverseConfig } from '../config/index.js';
+import type { ForwardConfig, GatewayStart, ReverseConfig } from '../config/index.js';
+import type { GatewayConfig } from '../config/gateway.js';
 import type { Logger } from '../shared/log.js';
 
 // Node >= 22.1 keeps compiled code on disk (in os.tmpdir(), or $NODE_COMPILE_CACHE), so that later
 // launches skip most compiling: about 90 ms of a 540 ms start. It must be on before the rest is
 // loaded, hence the dynamic imports below. Node 20 has no such cache; this is then a no-op.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-const [{ hideBin }, { declareOptions, toRawOptions }, { buildConfig, unservedSettingWarnings }, { durationWarnings }, { exposureWarning }, { BridgeError }, { createLogger }] = await Promise.all([
+const [{ hideBin }, { declareOptions, toRawOptions }, { buildConfig }, { durationWarnings }, { exposureWarning }, { BridgeError }, { createLogger }] = await Promise.all([
   import('yargs/helpers'),
   import('./flags.js'),
   import('../config/index.js'),
@@ -28,17 +29,24 @@ function usageError(message: string): never {
   process.exit(USAGE_ERROR);
 }
 
+/** Gateway mode: reads and validates the config file (its modules load in this mode only). */
+async function readGatewayConfig(start: GatewayStart): Promise<GatewayConfig> {
+  const { gatewayConfig } = await import('../config/gateway.js');
+  return gatewayConfig(start, process.env);
+}
+
 /** The validated config, whether the `auth` command was given (with its --logout), and the warnings about implausible durations. */
-async function readConfig(): Promise<{ config: BridgeConfig; authCommand: { logout: boolean } | undefined; warnings: string[] }> {
+async function readConfig(): Promise<{ config: ForwardConfig | ReverseConfig | GatewayConfig; authCommand: { logout: boolean } | undefined; warnings: string[] }> {
   const parser = declareOptions(hideBin(process.argv)).fail((message, error) => usageError(message ?? error?.message ?? 'invalid arguments'));
   const argv = await parser.parseAsync();
   const authCommand = argv._[0] === 'auth' ? { logout: Boolean(argv.logout) } : undefined;
   if (argv._.length > (authCommand ? 1 : 0)) usageError(`unknown command "${String(argv._[authCommand ? 1 : 0])}"`);
   try {
     const raw = toRawOptions(argv);
-    const config = buildConfig(raw, process.env);
+    const flags = buildConfig(raw, process.env);
+    const config = flags.mode === 'gateway' ? await readGatewayConfig(flags) : flags;
     if (authCommand && config.mode !== 'reverse') usageError('auth needs the remote: mcp-bridge auth --url https://host/mcp');
-    const gatewayWarnings = config.mode === 'gateway' ? unservedSettingWarnings(config.file) : [];
+    const gatewayWarnings = config.mode === 'gateway' ? (await import('../config/gateway.js')).unservedSettingWarnings(config.file) : [];
     return { config, authCommand, warnings: [...durationWarnings(raw), ...gatewayWarnings] };
   } catch (error) {
     if (error instanceof BridgeError) usageError(error.message);

@@ -8,6 +8,7 @@ import { parseDurationFlag } from './durations.js';
 import { BridgeError } from '../shared/errors.js';
 import { gatewaySectionKey, readGatewayFile, type FileServer, type GatewayFile } from './file.js';
 import type { ServerOverrides } from './fileSchema.js';
+import type { GatewayStart } from './index.js';
 import type { ServingConfig } from './serving.js';
 
 /** One server of the file, ready to serve: a stdio server with its children's settings, or a remote one with how to reach it. */
@@ -100,9 +101,9 @@ export function gatewayServers(file: GatewayFile, serving: ServingConfig, remote
   return servers;
 }
 
-/** Reads `path` and builds gateway mode's configuration from it and the flags. */
-export function gatewayConfig(path: string, serving: ServingConfig, remoteDefaults: GatewayConfig['remoteDefaults'], env: NodeJS.ProcessEnv): GatewayConfig {
-  const file = readGatewayFile(path, env);
-  const { childLimits: _limits, ...shared } = serving;
-  return { mode: 'gateway', ...shared, file, servers: gatewayServers(file, serving, remoteDefaults), serving, remoteDefaults };
+/** Reads the config file of `start` and builds gateway mode's configuration from it and the flags; throws CONFIG_INVALID. */
+export function gatewayConfig(start: GatewayStart, env: NodeJS.ProcessEnv): GatewayConfig {
+  const file = readGatewayFile(start.configFile, env);
+  const { childLimits: _limits, ...shared } = start.serving;
+  return { ...shared, mode: 'gateway', file, servers: gatewayServers(file, start.serving, start.remoteDefaults), serving: start.serving, remoteDefaults: start.remoteDefaults };
 }

@@ -8,7 +8,6 @@ import type { RemoteOptions } from '../upstream/remote/options.js';
 import { childrenOptions } from './children.js';
 import { defaults, type RawOptions } from './flags.js';
 import { backoffFrom, remoteEra, remoteOptions } from './remote.js';
-import { gatewayConfig, type GatewayConfig } from './gateway.js';
 import type { ServingConfig } from './serving.js';
 import { isLoopbackHost, originsWithCors, securityOptions } from './security.js';
 import { logFormats, logLevels, type LogConfig } from '../shared/log.js';
@@ -43,11 +42,21 @@ export interface ReverseConfig {
 }
 
 /** The one validated, frozen configuration every component takes its options from. */
-export type BridgeConfig = ForwardConfig | ReverseConfig | GatewayConfig;
+export type BridgeConfig = ForwardConfig | ReverseConfig | GatewayStart;
+
+/**
+ * Gateway mode as the flags give it: the config file's path and what its servers share. The file
+ * itself is read by config/gateway.ts (gatewayConfig), loaded only in this mode (JSON with comments, zod).
+ */
+export interface GatewayStart {
+  readonly mode: 'gateway';
+  readonly configFile: string;
+  readonly serving: ServingConfig;
+  /** Retries and era of remote entries (the reverse mode's flags). */
+  readonly remoteDefaults: Pick<RemoteOptions, 'era' | 'backoff'>;
+}
 
 export type { RawOptions } from './flags.js';
-export type { GatewayConfig, GatewayServer } from './gateway.js';
-export { unservedSettingWarnings } from './gateway.js';
 export type { ServingConfig } from './serving.js';
 
 const loopbackHosts = ['127.0.0.1', 'localhost', '::1', '[::1]'];
@@ -155,7 +164,7 @@ export function buildConfig(raw: RawOptions, env: NodeJS.ProcessEnv = {}): Bridg
   const configFile = raw.config ?? (wantsRemote || wantsChild ? undefined : env.MCP_BRIDGE_CONFIG || undefined);
   if (configFile !== undefined) {
     if (wantsRemote || wantsChild) invalidConfig('give either a config file (--config) or one server (--stdio, --, --url), not both');
-    return deepFreeze(gatewayConfig(configFile, servingConfig(raw, env), { era: remoteEra(raw), backoff: backoffFrom(raw) }, env));
+    return deepFreeze({ mode: 'gateway', configFile, serving: servingConfig(raw, env), remoteDefaults: { era: remoteEra(raw), backoff: backoffFrom(raw) } });
   }
   if (wantsRemote || (!wantsChild && env.MCP_SERVER_URL)) {
     return deepFreeze({

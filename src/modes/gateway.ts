@@ -1,6 +1,6 @@
 // Gateway mode: every server of a config file on one port, each on its own routes
 // (/servers/NAME/mcp, /sse, /message), with GET /servers, one /readyz for all and one metrics registry.
-import type { GatewayConfig, GatewayServer } from '../config/index.js';
+import type { GatewayConfig, GatewayServer } from '../config/gateway.js';
 import type { UpstreamFactory } from '../core/gateway.js';
 import { listen } from '../http/server.js';
 import type { BridgeMetrics } from '../metrics/metrics.js';
