@@ -29,6 +29,14 @@ function usageError(message: string): never {
   process.exit(USAGE_ERROR);
 }
 
+/** Forward mode: a server command that cannot be run is a usage error now, not a failure in every session. */
+async function checkCommand(config: ForwardConfig): Promise<void> {
+  const { resolveCommand } = await import('../upstream/child/executable.js');
+  if (resolveCommand(config.child) !== undefined) return;
+  const where = config.child.command.includes('/') ? `(from ${config.child.cwd ?? process.cwd()})` : 'on PATH';
+  usageError(`the MCP server command "${config.child.command}" was not found ${where}, or is not executable`);
+}
+
 /** Gateway mode: reads and validates the config file (its modules load in this mode only). */
 async function readGatewayConfig(start: GatewayStart): Promise<GatewayConfig> {
   const { gatewayConfig } = await import('../config/gateway.js');
@@ -45,6 +53,7 @@ async function readConfig(): Promise<{ config: ForwardConfig | ReverseConfig | G
     const raw = toRawOptions(argv);
     const flags = buildConfig(raw, process.env);
     const config = flags.mode === 'gateway' ? await readGatewayConfig(flags) : flags;
+    if (config.mode === 'forward') await checkCommand(config);
     if (authCommand && config.mode !== 'reverse') usageError('auth needs the remote: mcp-bridge auth --url https://host/mcp');
     const gatewayWarnings = config.mode === 'gateway' ? (await import('../config/gateway.js')).unservedSettingWarnings(config.file) : [];
     return { config, authCommand, warnings: [...durationWarnings(raw), ...gatewayWarnings] };
@@ -124,6 +133,11 @@ async function runGateway(config: GatewayConfig, log: Logger): Promise<void> {
   log.info(`listening on ${gateway.url}, serving ${gateway.servers.length} servers from ${config.file.path}`);
   for (const server of gateway.servers) log.info(`${server.name}: ${server.streamableHttpUrl} (legacy SSE: ${server.sseUrl})`);
   if (config.file.disabled.length > 0) log.info(`disabled in the file: ${config.file.disabled.join(', ')}`);
+  // Unlike --stdio, one server that cannot run must not keep the others from serving: said, and reported by /readyz.
+  const { resolveCommand } = await import('../upstream/child/executable.js');
+  for (const server of config.servers) {
+    if (server.kind === 'stdio' && resolveCommand(server.served.child) === undefined) log.warn(`${server.name}: the command "${server.served.child.command}" was not found, or is not executable`);
+  }
   const clientConfig = { mcpServers: Object.fromEntries(gateway.servers.map((server) => [server.name, { url: server.streamableHttpUrl }])) };
   log.info(`client config: ${JSON.stringify(clientConfig)}`);
   const warning = exposureWarning(config.http.host, config.security);

@@ -36,7 +36,8 @@ export interface ProcessExit {
 export interface ChildObserver {
   spawned(): void;
   firstMessage(): void;
-  startFailed(detail: string): void;
+  /** `cannotSpawn`: the command itself could not be run (ENOENT, EACCES), so no later start will do better by itself. */
+  startFailed(detail: string, cannotSpawn?: boolean): void;
   /** A spawned process ended (whoever ended it). */
   exited(exit: ProcessExit): void;
   /** The bridge restarts a shared server that ended (shared session mode). */
@@ -50,7 +51,7 @@ export function allChildObservers(...observers: Partial<ChildObserver>[]): Child
   return {
     spawned: () => observers.forEach((o) => o.spawned?.()),
     firstMessage: () => observers.forEach((o) => o.firstMessage?.()),
-    startFailed: (detail) => observers.forEach((o) => o.startFailed?.(detail)),
+    startFailed: (detail, cannotSpawn) => observers.forEach((o) => o.startFailed?.(detail, cannotSpawn)),
     exited: (exit) => observers.forEach((o) => o.exited?.(exit)),
     restarted: () => observers.forEach((o) => o.restarted?.()),
     bytes: (direction, count) => observers.forEach((o) => o.bytes?.(direction, count)),
@@ -80,8 +81,8 @@ export class LateChildObserver implements ChildObserver {
   firstMessage(): void {
     this.tell((o) => o.firstMessage?.());
   }
-  startFailed(detail: string): void {
-    this.tell((o) => o.startFailed?.(detail));
+  startFailed(detail: string, cannotSpawn?: boolean): void {
+    this.tell((o) => o.startFailed?.(detail, cannotSpawn));
   }
   exited(exit: ProcessExit): void {
     this.tell((o) => o.exited?.(exit));

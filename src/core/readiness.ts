@@ -20,6 +20,7 @@ export class StartReadiness implements Pick<ChildObserver, 'firstMessage' | 'sta
   private failures = 0;
   private lastFailureAt = 0;
   private lastFailure = '';
+  private cannotSpawn = false;
   private readonly failureThreshold: number;
   private readonly coolDownMs: number;
 
@@ -30,17 +31,21 @@ export class StartReadiness implements Pick<ChildObserver, 'firstMessage' | 'sta
 
   firstMessage(): void {
     this.failures = 0;
+    this.cannotSpawn = false;
   }
 
-  startFailed(detail: string): void {
+  /** A command that cannot be spawned at all makes the bridge unready at once; other failed starts count toward the threshold. */
+  startFailed(detail: string, cannotSpawn = false): void {
     this.failures++;
+    this.cannotSpawn = cannotSpawn;
     this.lastFailureAt = Date.now();
     this.lastFailure = detail;
   }
 
   /** Undefined when ready; otherwise why not, for the /readyz answer. */
   get notReadyReason(): string | undefined {
-    if (this.failures < this.failureThreshold || Date.now() - this.lastFailureAt > this.coolDownMs) return undefined;
+    if ((this.failures < this.failureThreshold && !this.cannotSpawn) || Date.now() - this.lastFailureAt > this.coolDownMs) return undefined;
+    if (this.cannotSpawn) return `the MCP server command cannot be run: ${this.lastFailure}`;
     return `the MCP server failed to start ${this.failures} times in a row; last: ${this.lastFailure}`;
   }
 }

@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** True while a process with this pid exists and is not a zombie. */
 export function isAlive(pid: number): boolean {
@@ -34,3 +36,15 @@ export function descendants(pid: number): number[] {
   }
   return found.filter(isAlive);
 }
+
+/**
+ * A command that passes the bridge's start-up check (an executable file) but cannot be spawned:
+ * its `#!` names an interpreter that does not exist, so every spawn fails with ENOENT. Written
+ * once per test run into the system's temporary folder.
+ */
+export const unspawnableCommand: string = (() => {
+  const path = join(tmpdir(), `mcp-bridge-unspawnable-${process.pid}`);
+  writeFileSync(path, '#!/nonexistent/mcp-bridge-interpreter\n', { mode: 0o755 });
+  process.once('exit', () => rmSync(path, { force: true }));
+  return path;
+})();

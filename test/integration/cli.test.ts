@@ -53,6 +53,16 @@ describe('the command line', () => {
     assert.match(stderr, /Unknown argument/i);
   });
 
+  test('a server command that does not exist exits 2 at once with a clear message, before listening', () => {
+    const { status, stderr } = runCli(['--stdio', 'mcp-bridge-no-such-cmd --flag']);
+    assert.equal(status, 2);
+    assert.match(stderr, /the MCP server command "mcp-bridge-no-such-cmd" was not found on PATH, or is not executable/);
+    assert.doesNotMatch(stderr, /listening/);
+    const relative = runCli(['--stdio', './no/such/server.js', '--cwd', '/tmp']);
+    assert.equal(relative.status, 2);
+    assert.match(relative.stderr, /"\.\/no\/such\/server\.js" was not found \(from \/tmp\)/);
+  });
+
   test('a missing server command is a usage error with exit code 2', () => {
     const { status, stderr } = runCli([]);
     assert.equal(status, 2);

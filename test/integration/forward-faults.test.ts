@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { startBridge } from '../helpers/bridge.js';
 import { callTool, messagesOf, openLegacySseSession, openStreamableSession, post } from '../helpers/http.js';
 import { assertHealthyClientWorks, faultServer, withBridge } from '../helpers/faults.js';
-import { isAlive } from '../helpers/processes.js';
+import { isAlive, unspawnableCommand } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
 
 describe('faults in the MCP server never lose a request or harm another session', () => {
@@ -31,8 +31,8 @@ describe('faults in the MCP server never lose a request or harm another session'
       await assertHealthyClientWorks(bridge.url);
     }));
 
-  test('a command that cannot start gives the client an error and the gateway keeps serving', () =>
-    withBridge(['--stdio', '/nonexistent/mcp-server --flag'], async (bridge) => {
+  test('a command that cannot be spawned gives the client an error and the gateway keeps serving', () =>
+    withBridge(['--stdio', `${unspawnableCommand} --flag`], async (bridge) => {
       const response = await post(`${bridge.url}/mcp`, { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } });
       assert.equal(response.status, 502);
       const [answer] = await messagesOf(response);

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { startBridge } from '../helpers/bridge.js';
 import { initializeRequest, post } from '../helpers/http.js';
 import { fixtureCommand } from '../helpers/paths.js';
-import { isAlive } from '../helpers/processes.js';
+import { isAlive, unspawnableCommand } from '../helpers/processes.js';
 import { connectClient } from '../helpers/sdkClients.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -49,7 +49,7 @@ test('--no-headStart spawns no child until a session opens', async () => {
 });
 
 test('a head start that cannot be spawned leaves the gateway serving: the first session gets the usual 502 CHILD_START_FAILED', async () => {
-  const bridge = await startBridge(['--stdio', '/nonexistent/mcp-server']);
+  const bridge = await startBridge(['--stdio', unspawnableCommand]);
   try {
     await waitFor(() => bridge.stderr().includes('could not be started'), { what: 'the head start to fail' });
     for (let id = 1; id <= 2; id++) {

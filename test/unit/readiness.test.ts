@@ -19,6 +19,14 @@ test('readiness turns unready only after the threshold of consecutive failed sta
   assert.equal(readiness.notReadyReason, undefined);
 });
 
+test('a command that cannot be spawned at all makes readiness unready at its first failure, saying so; a first message clears it', () => {
+  const readiness = new StartReadiness({ failureThreshold: 3 });
+  readiness.startFailed('spawn /x ENOENT', true);
+  assert.match(readiness.notReadyReason ?? '', /^the MCP server command cannot be run: spawn \/x ENOENT$/);
+  readiness.firstMessage();
+  assert.equal(readiness.notReadyReason, undefined);
+});
+
 test('after the cool-down readiness lets one more attempt in, and a further failure makes it unready again', async () => {
   const readiness = new StartReadiness({ failureThreshold: 1, coolDownMs: 50 });
   readiness.startFailed('boom');

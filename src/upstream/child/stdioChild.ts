@@ -181,7 +181,7 @@ export class StdioChildTransport implements Transport {
     if (this.spawned) this.observer.exited?.({ code: exit.code, signal: exit.signal });
     if (exit.startError) {
       this.log.error('the MCP server could not be started', { error: exit.startError.message });
-      this.observer.startFailed?.(exit.startError.message);
+      this.observer.startFailed?.(exit.startError.message, true);
     } else {
       this.log.info('child exited', { pid: this.child?.pid, code: exit.code, signal: exit.signal });
       // Ending by itself before saying anything is a failed start (a bad flag, a missing module).
