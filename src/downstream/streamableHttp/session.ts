@@ -85,6 +85,8 @@ export class StreamableHttpSessionTransport implements Transport {
     const data = jsonText(message);
     if (!channel) {
       if (answered !== undefined) throw new Error(`no request ${JSON.stringify(answered)} awaits an answer in this session`);
+      // A server request no open stream can carry would wait for ever: refused here, the relay answers the server at once.
+      if (isRequest(message) && !this.standalone?.isOpen) throw new Error('the client has no stream open (no GET stream, nothing in flight) to carry a server request');
       return this.standalone?.event(data, this.options.events.store(standaloneStreamId, data));
     }
     if (answered !== undefined) this.settle(channel, answered);
