@@ -31,10 +31,9 @@ function usageError(message: string): never {
 
 /** Forward mode: a server command that cannot be run is a usage error now, not a failure in every session. */
 async function checkCommand(config: ForwardConfig): Promise<void> {
-  const { resolveCommand } = await import('../upstream/child/executable.js');
-  if (resolveCommand(config.child) !== undefined) return;
-  const where = config.child.command.includes('/') ? `(from ${config.child.cwd ?? process.cwd()})` : 'on PATH';
-  usageError(`the MCP server command "${config.child.command}" was not found ${where}, or is not executable`);
+  const { commandProblem } = await import('../modes/forward.js');
+  const problem = commandProblem(config.child);
+  if (problem) usageError(problem);
 }
 
 /** Gateway mode: reads and validates the config file (its modules load in this mode only). */
@@ -134,9 +133,10 @@ async function runGateway(config: GatewayConfig, log: Logger): Promise<void> {
   for (const server of gateway.servers) log.info(`${server.name}: ${server.streamableHttpUrl} (legacy SSE: ${server.sseUrl})`);
   if (config.file.disabled.length > 0) log.info(`disabled in the file: ${config.file.disabled.join(', ')}`);
   // Unlike --stdio, one server that cannot run must not keep the others from serving: said, and reported by /readyz.
-  const { resolveCommand } = await import('../upstream/child/executable.js');
+  const { commandProblem } = await import('../modes/forward.js');
   for (const server of config.servers) {
-    if (server.kind === 'stdio' && resolveCommand(server.served.child) === undefined) log.warn(`${server.name}: the command "${server.served.child.command}" was not found, or is not executable`);
+    const problem = server.kind === 'stdio' ? commandProblem(server.served.child) : undefined;
+    if (problem) log.warn(`${server.name}: ${problem}`);
   }
   const clientConfig = { mcpServers: Object.fromEntries(gateway.servers.map((server) => [server.name, { url: server.streamableHttpUrl }])) };
   log.info(`client config: ${JSON.stringify(clientConfig)}`);

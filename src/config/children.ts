@@ -1,6 +1,7 @@
 // The session-mode flags (--sessionMode, --pool, --prespawn, --headStart) into ChildrenConfig.
 import { sessionModes, type ChildrenConfig, type SessionMode } from '../upstream/child/options.js';
 import { defaults, type RawOptions } from './flags.js';
+import { parseDurationFlag } from './durations.js';
 import { invalidConfig } from './units.js';
 
 // Bounds that keep a typo from spawning a thousand processes.
@@ -21,5 +22,7 @@ export function childrenOptions(raw: RawOptions): ChildrenConfig {
   if (sessionMode === 'per-session' && raw.pool !== undefined) invalidConfig('--pool needs --sessionMode shared');
   if (sessionMode === 'shared' && prespawn > 0) invalidConfig('--prespawn is for --sessionMode per-session (shared children are always running)');
   const headStart = sessionMode === 'per-session' && (raw.headStart ?? defaults.headStart);
-  return { sessionMode, pool, prespawn, headStart };
+  const childIdleTimeoutMs = parseDurationFlag('childIdleTimeout', raw.childIdleTimeout ?? defaults.childIdleTimeout);
+  const maxChildren = count('maxChildren', raw.maxChildren ?? defaults.maxChildren, 0, 100_000);
+  return { sessionMode, pool, prespawn, headStart, childIdleTimeoutMs, maxChildren };
 }

@@ -145,6 +145,15 @@ export const flags = {
     describe: 'With --sessionMode per-session: spawn one child at launch for the first session (--no-headStart: none until a session opens)',
   },
 
+  childIdleTimeout: {
+    kind: 'duration', group: 'children', default: '60s', bare: 'ms', times: 'how long a quiet session keeps its server process', minMs: SECOND,
+    describe: 'With --sessionMode per-session: stop the server process of a session with no open stream, nothing in flight and no subscriptions after this long; the session stays and its next request starts a process again (0: never)',
+  },
+  maxChildren: {
+    kind: 'number', group: 'children', default: 0,
+    describe: 'With --sessionMode per-session: server processes alive at most; the least recently used quiet sessions are stopped first, 503 TOO_MANY_CHILDREN when none is quiet (0: no bound)',
+  },
+
   continuationTtl: {
     kind: 'duration', group: 'modern', default: '10m', bare: 's', times: 'how long a paused call waits for its retry', maxMs: 24 * HOUR,
     describe: 'How long a call paused on input_required waits for the client\'s retry before it is cancelled',

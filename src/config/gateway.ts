@@ -29,7 +29,7 @@ export interface GatewayConfig extends Omit<ServingConfig, 'childLimits'> {
 }
 
 /** Per-server settings the gateway reads but does not act on yet; named in a start-up warning. */
-const notYetServed = ['childIdleTimeout', 'maxInFlight', 'maxQueued', 'passthrough', 'prefix', 'tools', 'prompts', 'resources'] as const;
+const notYetServed = ['maxInFlight', 'maxQueued', 'passthrough', 'prefix', 'tools', 'prompts', 'resources'] as const;
 
 /** Start-up warnings for per-server settings of the file that this version does not apply yet (they stay in the file for later). */
 export function unservedSettingWarnings(file: GatewayFile): string[] {
@@ -56,9 +56,16 @@ function served(serving: ServingConfig, overrides: ServerOverrides): ServedServe
 
 function stdioServer(server: Extract<FileServer, { kind: 'stdio' }>, serving: ServingConfig): GatewayServer {
   const { entry, overrides, name } = server;
-  const given = (['sessionMode', 'pool', 'prespawn', 'headStart'] as const).some((key) => overrides[key] !== undefined);
+  const given = (['sessionMode', 'pool', 'prespawn', 'headStart', 'childIdleTimeout'] as const).some((key) => overrides[key] !== undefined);
   const children = given
-    ? childrenOptions({ sessionMode: overrides.sessionMode ?? serving.children.sessionMode, pool: overrides.pool, prespawn: overrides.prespawn, headStart: overrides.headStart })
+    ? childrenOptions({
+      sessionMode: overrides.sessionMode ?? serving.children.sessionMode,
+      pool: overrides.pool,
+      prespawn: overrides.prespawn,
+      headStart: overrides.headStart,
+      childIdleTimeout: overrides.childIdleTimeout ?? serving.children.childIdleTimeoutMs,
+      maxChildren: serving.children.maxChildren,
+    })
     : serving.children;
   const child = {
     ...serving.childLimits,

@@ -9,6 +9,8 @@ import { Session, SessionRegistry, type SessionKind } from './sessions.js';
 export interface Upstream {
   transport: Transport;
   explainClose(): CloseReason;
+  /** Told the session's client transport once the session exists (hibernating children watch its streams). */
+  watch?(downstream: Transport): void;
 }
 
 /** Makes a fresh upstream (e.g. spawns a stdio child) for each new session. */
@@ -65,6 +67,7 @@ export class Gateway {
       requestTimeoutMs: this.options.requestTimeoutMs,
       observer: this.options.observer,
     });
+    upstream.watch?.(downstream);
     const session = new Session(id, kind, downstream, relay, log, this.options.idleTimeoutMs);
     this.sessions.add(session);
     log.info('session opened');
@@ -72,8 +75,10 @@ export class Gateway {
     try {
       await relay.start();
     } catch (error) {
-      await session.close({ code: 'CHILD_START_FAILED', detail: (error as Error).message });
-      throw new BridgeError('CHILD_START_FAILED', (error as Error).message);
+      // A refusal of the catalogue (TOO_MANY_CHILDREN) keeps its code; anything else is a failed start.
+      const refusal = error instanceof BridgeError ? error : new BridgeError('CHILD_START_FAILED', (error as Error).message);
+      await session.close({ code: refusal.code, detail: refusal.detail });
+      throw refusal;
     }
     return session;
   }

@@ -6,7 +6,8 @@ import { listen } from '../http/server.js';
 import type { BridgeMetrics } from '../metrics/metrics.js';
 import { closeServerChildren, loadEndpointModules, serveServer, startServerChildren, type ServedServerConfig, type ServerChildren } from '../servers/served.js';
 import type { Logger } from '../shared/log.js';
-import type { ChildUpstreamConfig } from '../upstream/child/options.js';
+import { resolveCommand } from '../upstream/child/executable.js';
+import type { ChildCommand, ChildUpstreamConfig } from '../upstream/child/options.js';
 
 /** A running forward bridge. */
 export interface Bridge {
@@ -17,6 +18,13 @@ export interface Bridge {
   metrics: BridgeMetrics;
   /** Stops accepting, closes every session and child, then the HTTP server. */
   close(): Promise<void>;
+}
+
+/** Why a stdio server's command cannot be run, or undefined when it resolves to an executable (see resolveCommand). */
+export function commandProblem(child: ChildCommand): string | undefined {
+  if (resolveCommand(child) !== undefined) return undefined;
+  const where = child.command.includes('/') ? `(from ${child.cwd ?? process.cwd()})` : 'on PATH';
+  return `the MCP server command "${child.command}" was not found ${where}, or is not executable`;
 }
 
 /** The forward config as one served server's settings. */

@@ -38,6 +38,7 @@ export const catalogue = {
   UNAUTHORIZED: { status: 401, rpc: wire.ConnectionClosed, message: 'Unauthorized: a valid API key is required' },
   RATE_LIMITED: { status: 429, rpc: wire.ConnectionClosed, message: 'Too Many Requests: rate limit exceeded' },
   TOO_MANY_SESSIONS: { status: 503, rpc: wire.ConnectionClosed, message: 'Service Unavailable: too many sessions' },
+  TOO_MANY_CHILDREN: { status: 503, rpc: wire.ConnectionClosed, message: 'Service Unavailable: every MCP server process allowed is busy' },
   DUPLICATE_REQUEST_ID: { status: 409, rpc: wire.InvalidRequest, message: 'Conflict: a request with this id is still in flight in this session' },
   NOT_FOUND: { status: 404, rpc: wire.ConnectionClosed, message: 'Not Found' },
   SERVER_NOT_FOUND: { status: 404, rpc: wire.ConnectionClosed, message: 'Not Found: no such server in the gateway' },

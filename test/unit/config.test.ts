@@ -46,7 +46,7 @@ test('a bare number keeps each duration flag\'s unit: ms for --sessionTimeout (a
   assert.deepEqual(reverse({ url: 'http://h', reconnectDelay: '100', reconnectMaxDelay: '2000' }).remote.backoff, { attempts: 6, initialDelayMs: 100, maxDelayMs: 2000 });
   assert.deepEqual(
     Object.fromEntries(Object.entries(durationFlags).map(([flag, spec]) => [flag, spec.bare])),
-    { sessionTimeout: 'ms', requestTimeout: 'ms', killGrace: 'ms', reconnectDelay: 'ms', reconnectMaxDelay: 'ms', keepalive: 's', continuationTtl: 's' },
+    { sessionTimeout: 'ms', requestTimeout: 'ms', killGrace: 'ms', childIdleTimeout: 'ms', reconnectDelay: 'ms', reconnectMaxDelay: 'ms', keepalive: 's', continuationTtl: 's' },
   );
 });
 

@@ -37,9 +37,9 @@ test('a client gets the version it asked for when the shared server speaks it, e
 });
 
 test('session modes: per-session with a head start by default; --pool needs shared, --prespawn needs per-session', () => {
-  assert.deepEqual(childrenOptions({}), { sessionMode: 'per-session', pool: 1, prespawn: 0, headStart: true });
-  assert.deepEqual(childrenOptions({ headStart: false }), { sessionMode: 'per-session', pool: 1, prespawn: 0, headStart: false });
-  assert.deepEqual(childrenOptions({ sessionMode: 'shared', pool: 3 }), { sessionMode: 'shared', pool: 3, prespawn: 0, headStart: false });
+  assert.deepEqual(childrenOptions({}), { sessionMode: 'per-session', pool: 1, prespawn: 0, headStart: true, childIdleTimeoutMs: 60_000, maxChildren: 0 });
+  assert.deepEqual(childrenOptions({ headStart: false }), { sessionMode: 'per-session', pool: 1, prespawn: 0, headStart: false, childIdleTimeoutMs: 60_000, maxChildren: 0 });
+  assert.deepEqual(childrenOptions({ sessionMode: 'shared', pool: 3 }), { sessionMode: 'shared', pool: 3, prespawn: 0, headStart: false, childIdleTimeoutMs: 60_000, maxChildren: 0 });
   assert.throws(() => childrenOptions({ pool: 2 }), BridgeError);
   assert.throws(() => childrenOptions({ sessionMode: 'shared', prespawn: 2 }), BridgeError);
   assert.throws(() => childrenOptions({ sessionMode: 'shared', pool: 0 }), BridgeError);

@@ -77,6 +77,13 @@ export class StreamableHttpSessionTransport implements Transport {
     return undefined;
   }
 
+  /** True while the client holds a stream the server could write to: the GET stream, or a POST's stream still open. */
+  get holdsStream(): boolean {
+    if (this.standalone?.isOpen) return true;
+    for (const channel of this.channelOfRequest.values()) if (channel.sse?.isOpen) return true;
+    return false;
+  }
+
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     if (this.closed) throw new Error('the session is closed');
     const answered = isResponse(message) ? message.id : undefined;

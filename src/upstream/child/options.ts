@@ -33,6 +33,10 @@ export interface ChildrenConfig {
   readonly prespawn: number;
   /** Per-session mode: one child spawned at launch for the first session, not replaced (default true). */
   readonly headStart: boolean;
+  /** Per-session mode: stop a quiet session's child after this long, keeping the session (default 60 s; 0: never). */
+  readonly childIdleTimeoutMs: number;
+  /** Per-session mode: live children at most, parking the least recently used quiet sessions first (default 0: no bound). */
+  readonly maxChildren: number;
 }
 
 /** The part of the forward config the child upstreams take: the command and the session mode. */
