@@ -2,7 +2,7 @@ import { createRemoteOAuth } from '../oauth/remoteAuth.js';
 import type { ReverseConfig } from '../config/index.js';
 import { Relay } from '../core/relay.js';
 import { StdioClientSide } from '../downstream/stdio.js';
-import type { Logger } from '../shared/log.js';
+import { shownUrl, type Logger } from '../shared/log.js';
 import { RemoteTransport } from '../upstream/remote/remote.js';
 
 /** A running reverse bridge: a remote MCP server offered on stdin/stdout. */
@@ -29,6 +29,6 @@ export async function startReverseBridge(
     requestTimeoutMs: config.requestTimeoutMs,
   });
   await relay.start();
-  log.info('relaying stdio to the remote MCP server', { url: new URL(config.remote.url).origin, transport: config.remote.kind });
+  log.info('relaying stdio to the remote MCP server', { url: shownUrl(config.remote.url), transport: config.remote.kind });
   return { closed: relay.closed, close: () => relay.close({ code: 'SESSION_CLOSED', detail: 'the bridge is shutting down' }) };
 }

@@ -87,3 +87,11 @@ export function createLogger({ level = 'info', format = 'pretty' }: { level?: Lo
 
 /** A logger that writes nothing; for components used without one. */
 export const silentLogger: Logger = createLogger({ level: 'none' });
+
+/** A URL as logs show it: whole, but without the credentials it may carry (user:password@). */
+export function shownUrl(url: string | URL): string {
+  const shown = new URL(url);
+  shown.username = '';
+  shown.password = '';
+  return shown.href;
+}

@@ -1,5 +1,6 @@
 import { Agent, fetch, type RequestInit, type Response } from 'undici';
 import type { BridgeErrorCode } from '../../shared/errors.js';
+import { mediaTypeOf } from '../../shared/mediaType.js';
 
 /**
  * How a call to the remote failed, which decides what the bridge does next:
@@ -29,6 +30,9 @@ export class RemoteFailure extends Error {
     readonly status?: number,
     /** The server's `WWW-Authenticate` challenge on a 401/403, for OAuth discovery and step-up. */
     readonly wwwAuthenticate?: string | null,
+    /** The media type of an error answer, and its body (truncated) for debug logs only. */
+    readonly contentType?: string,
+    readonly body?: string,
   ) {
     super(message);
     this.name = 'RemoteFailure';
@@ -40,11 +44,19 @@ const notDelivered = new Set([429, 502, 503, 504]);
 // Errors a connection attempt fails with before any byte of the request is sent.
 const connectErrors = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
-/** Classifies an HTTP error status; a 404 means a lost session only when the request named one. */
+// How servers word a 400 for a session they do not know (the SDK's "No valid session ID provided",
+// legacy SSE servers' "No transport found for sessionId"): real servers answer a stale session so after a restart.
+const staleSession = /session|transport/i;
+
+/**
+ * Classifies an HTTP error status. A 404, or a 400 that speaks of the session, means a lost session
+ * when the request named one; 499 (the server closed the request as it shut down) means the call may have run.
+ */
 export function failureForStatus(status: number, hadSession: boolean, detail: string, wwwAuthenticate?: string | null): RemoteFailure {
   const message = `HTTP ${status}${detail ? `: ${detail.slice(0, 200)}` : ''}`;
   if (status === 401 || status === 403) return new RemoteFailure('unauthorized', message, status, wwwAuthenticate);
-  if (status === 404 && hadSession) return new RemoteFailure('sessionLost', message, status);
+  if (hadSession && (status === 404 || (status === 400 && staleSession.test(detail)))) return new RemoteFailure('sessionLost', message, status);
+  if (status === 499) return new RemoteFailure('broken', message, status);
   if (notDelivered.has(status)) return new RemoteFailure('unreachable', message, status);
   return new RemoteFailure('rejected', message, status);
 }
@@ -69,9 +81,18 @@ export async function fetchRemote(url: URL, init: RequestInit): Promise<Response
   }
 }
 
-/** Throws the classified failure for a non-2xx response, after reading a little of its body for the message. */
+// Bodies kept for the debug log at most.
+const MAX_BODY_CHARS = 500;
+
+/**
+ * Throws the classified failure for a non-2xx response. Its message stays one line: a plain-text or
+ * JSON body's first 200 characters, nothing of an HTML page (a web server's 404, say) but its media type.
+ */
 export async function ensureOk(response: Response, hadSession: boolean): Promise<Response> {
   if (response.ok) return response;
-  const text = await response.text().catch(() => '');
-  throw failureForStatus(response.status, hadSession, text, response.headers.get('www-authenticate'));
+  const text = (await response.text().catch(() => '')).slice(0, 64 * 1024);
+  const contentType = mediaTypeOf(response.headers.get('content-type'));
+  const detail = contentType === 'text/html' ? `(${contentType})` : text.replace(/\s+/g, ' ').trim();
+  const failure = failureForStatus(response.status, hadSession, detail, response.headers.get('www-authenticate'));
+  throw new RemoteFailure(failure.kind, failure.message, failure.status, failure.wwwAuthenticate, contentType, text.slice(0, MAX_BODY_CHARS));
 }

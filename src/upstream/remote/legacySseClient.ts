@@ -6,6 +6,9 @@ import { ensureOk, failureForError, fetchRemote, RemoteFailure } from './failure
 
 // How long a server may take to announce its message endpoint after the stream opens.
 const ENDPOINT_TIMEOUT_MS = 30_000;
+// How long a POST may wait for its HTTP answer: a legacy SSE server answers 202 at once (the result comes
+// on the stream, however long the tool runs); one that restarted may never answer a POST to the old session.
+const POST_ANSWER_TIMEOUT_MS = 10_000;
 
 /**
  * A legacy HTTP+SSE session (spec 2024-11-05): `GET` the SSE URL, wait for the `endpoint` event,
@@ -28,16 +31,21 @@ export class LegacySseConnection extends ConnectionBase implements RemoteConnect
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (!this.endpoint) throw new RemoteFailure('unreachable', 'the event stream is not open');
-    const response = await ensureOk(
-      await fetchRemote(this.endpoint, {
+    const timeout = AbortSignal.timeout(POST_ANSWER_TIMEOUT_MS);
+    let response;
+    try {
+      response = await fetchRemote(this.endpoint, {
         method: 'POST',
         headers: await this.requestHeaders({ 'content-type': 'application/json' }),
         body: JSON.stringify(message),
-        signal: this.sendAborter.signal,
-      }),
-      true,
-    );
-    await response.body?.cancel();
+        signal: AbortSignal.any([this.sendAborter.signal, timeout]),
+      });
+    } catch (error) {
+      // No answer at all: the server did not take the message, and its session is as good as gone.
+      if (timeout.aborted) throw new RemoteFailure('sessionLost', `the server did not answer the POST within ${POST_ANSWER_TIMEOUT_MS / 1000} s`);
+      throw error;
+    }
+    await (await ensureOk(response, true)).body?.cancel();
   }
 
   async close(endSession: boolean): Promise<void> {
@@ -107,7 +115,8 @@ export class LegacySseConnection extends ConnectionBase implements RemoteConnect
 
   private down(failure: RemoteFailure): void {
     if (this.closed) return;
-    this.stop(false);
+    // POSTs still waiting on the old session will never be answered: they end now, and are sent to the new one.
+    this.stop(true);
     this.ondown?.(failure);
   }
 }

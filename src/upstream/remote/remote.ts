@@ -4,7 +4,7 @@ import type { ProtocolEra, RemoteKind, RemoteOptions } from './options.js';
 import { isRequest, isResponse } from '../../shared/jsonrpc.js';
 import { BridgeError, rpcErrorResponse } from '../../shared/errors.js';
 import type { RemoteOAuth } from '../../oauth/types.js';
-import type { Logger } from '../../shared/log.js';
+import { shownUrl, type Logger } from '../../shared/log.js';
 import { backoffDelay, pause } from './backoff.js';
 import { identityFrom, openModern } from './modern/discover.js';
 import { Handshake } from './handshake.js';
@@ -33,6 +33,9 @@ const MAX_SESSION_RESTARTS = 2;
 const MAX_SIGN_INS = 2;
 // How long closing waits for messages still being sent.
 const FLUSH_TIMEOUT_MS = 2_000;
+// How long a request waits for an unreachable remote before it is answered with an error (desktop clients
+// give up connecting after 15 to 60 s); the bounded retries go on, so a later request finds the remote up.
+const FIRST_ANSWER_MS = 10_000;
 
 /**
  * A remote MCP server as one Transport that relays raw messages (no SDK Client in between, so
@@ -89,16 +92,18 @@ export class RemoteTransport implements Transport {
     let restarts = 0;
     let signIns = 0;
     for (;;) {
-      const live = await this.ready().catch((error: unknown) => this.fail(error));
+      const live = await (isRequest(message) ? this.readyWithin(FIRST_ANSWER_MS) : this.ready()).catch((error: unknown) => this.fail(error));
       if (isRequest(message)) live.sending.add(message.id);
       try {
         await live.connection.send(message);
+        if (this.detecting) this.log.info('connected to the remote MCP server', { url: shownUrl(this.options.url), transport: this.kind });
         this.detecting = false;
         if (isRequest(message)) this.accepted(live, message.id);
         return;
       } catch (error) {
         if (isRequest(message)) live.sending.delete(message.id);
-        const failure = failureForError(error);
+        // A POST cut short because its session was declared lost meanwhile was not taken: it goes to the new session.
+        const failure = live.lost && failureForError(error).kind === 'broken' ? live.lost : failureForError(error);
         if (this.fallBackToLegacySse(failure, live)) continue;
         if (failure.kind === 'sessionLost' && restarts++ < MAX_SESSION_RESTARTS) {
           this.sessionLost(live, failure);
@@ -138,6 +143,22 @@ export class RemoteTransport implements Transport {
       throw error;
     });
     return this.current;
+  }
+
+  /** The live session, or REMOTE_UNREACHABLE after `ms` while connecting goes on in the background. */
+  private async readyWithin(ms: number): Promise<Live> {
+    const connecting = this.ready();
+    connecting.catch(() => {}); // a later request sees the outcome
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new BridgeError('REMOTE_UNREACHABLE', `no answer from ${this.options.url} within ${ms / 1000} s; still retrying`)), ms);
+      timer.unref();
+    });
+    try {
+      return await Promise.race([connecting, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async connectWithRetries(): Promise<Live> {
@@ -190,7 +211,8 @@ export class RemoteTransport implements Transport {
       throw error;
     }
     if (this.stopping.signal.aborted) await connection.close(true);
-    this.log.info('connected to the remote MCP server', { transport: this.kind });
+    // While detecting, Streamable HTTP is only chosen once the remote takes the first message (said there, once).
+    if (!this.detecting) this.log.info('connected to the remote MCP server', { url: shownUrl(this.options.url), transport: this.kind });
     return live;
   }
 
@@ -250,7 +272,8 @@ export class RemoteTransport implements Transport {
 
   private fallBackToLegacySse(failure: RemoteFailure, live: Live): boolean {
     if (!this.detecting || failure.kind !== 'rejected' || !legacySseFallbackStatuses.has(failure.status ?? 0)) return false;
-    this.log.info('the remote refused Streamable HTTP; falling back to legacy SSE', { status: failure.status });
+    this.log.info('the remote refused Streamable HTTP; trying legacy SSE', { status: failure.status, contentType: failure.contentType });
+    if (failure.body) this.log.debug('the refusal\'s body', { body: failure.body });
     this.detecting = false;
     this.kind = 'sse';
     this.current = undefined;
