@@ -8,6 +8,8 @@ import { waitFor } from './wait.js';
 export interface RemoteServerOptions {
   /** `--strict`: legacy SSE sessions refuse every request but `initialize` until initialized. */
   strict?: boolean;
+  /** `--stale`: answer an unknown session with 400 as real servers do, or (legacy SSE) never answer its POST. */
+  stale?: '400' | 'hang';
 }
 
 interface Launched {
@@ -20,7 +22,7 @@ interface Launched {
 
 /** Spawns the fixture on `port` and waits for its "listening on URL" line; throws with its stderr if it exits first. */
 async function launch(port: number, options: RemoteServerOptions): Promise<Launched> {
-  const args = [fixturePath('remote-server'), '--port', String(port), ...(options.strict ? ['--strict'] : [])];
+  const args = [fixturePath('remote-server'), '--port', String(port), ...(options.strict ? ['--strict'] : []), ...(options.stale ? ['--stale', options.stale] : [])];
   const proc = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   proc.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
