@@ -62,6 +62,8 @@ export class RemoteTransport implements Transport {
   private readonly stopping = new AbortController();
   private readonly sending = new Set<Promise<void>>();
   private closing: Promise<void> | undefined;
+  /** Ends the current backoff wait early. */
+  private wake: AbortController | undefined;
 
   constructor(
     private readonly options: RemoteOptions,
@@ -147,6 +149,8 @@ export class RemoteTransport implements Transport {
 
   /** The live session, or REMOTE_UNREACHABLE after `ms` while connecting goes on in the background. */
   private async readyWithin(ms: number): Promise<Live> {
+    // A new request while connecting waits in backoff tries at once (each try still counts toward the attempts).
+    this.wake?.abort();
     const connecting = this.ready();
     connecting.catch(() => {}); // a later request sees the outcome
     let timer: NodeJS.Timeout | undefined;
@@ -190,7 +194,8 @@ export class RemoteTransport implements Transport {
   private async waitToRetry(attempt: number, failure: RemoteFailure): Promise<void> {
     const delayMs = backoffDelay(attempt, this.options.backoff);
     this.log.warn('could not reach the remote MCP server; retrying', { attempt: attempt + 1, of: this.options.backoff.attempts, delayMs, error: failure.message });
-    await pause(delayMs, this.stopping.signal);
+    this.wake = new AbortController();
+    await pause(delayMs, AbortSignal.any([this.stopping.signal, this.wake.signal]));
   }
 
   private async connect(): Promise<Live> {
