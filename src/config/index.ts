@@ -1,9 +1,8 @@
 // buildConfig: the flags as the CLI read them (and the environment) into one validated, frozen
 // configuration, each part in the type of the component that takes it.
 import { parse as parseShellWords } from 'shell-quote';
-import type { SessionLimits } from '../core/sessions.js';
-import type { HttpConfig, SecurityConfig } from '../http/options.js';
-import type { ChildCommand, ChildrenConfig } from '../upstream/child/options.js';
+import type { HttpConfig } from '../http/options.js';
+import type { ChildCommand } from '../upstream/child/options.js';
 import type { RemoteOptions } from '../upstream/remote/options.js';
 import { childrenOptions } from './children.js';
 import { defaults, type RawOptions } from './flags.js';
@@ -12,23 +11,13 @@ import type { ServingConfig } from './serving.js';
 import { isLoopbackHost, originsWithCors, securityOptions } from './security.js';
 import { logFormats, logLevels, type LogConfig } from '../shared/log.js';
 import { continuationLimits } from './modern.js';
-import type { ContinuationLimits } from '../downstream/modern/continuations.js';
 import { parseDurationFlag } from './durations.js';
 import { invalidConfig, parseBytes } from './units.js';
 
-/** Forward mode: a stdio MCP server served over HTTP. */
-export interface ForwardConfig {
+/** Forward mode: a stdio MCP server served over HTTP, with the settings every served server shares. */
+export interface ForwardConfig extends Omit<ServingConfig, 'childLimits'> {
   readonly mode: 'forward';
   readonly child: ChildCommand;
-  readonly http: HttpConfig;
-  /** Inbound API key, CORS, rate limit and session cap (security.ts). */
-  readonly security: SecurityConfig;
-  readonly sessions: SessionLimits;
-  /** Paused 2026-07-28 calls (input_required) waiting for their retry. */
-  readonly continuations: ContinuationLimits;
-  /** Session mode, shared pool and prespawned children (children.ts). */
-  readonly children: ChildrenConfig;
-  readonly log: LogConfig;
 }
 
 /** Reverse mode: a remote MCP server offered on our stdin/stdout. */

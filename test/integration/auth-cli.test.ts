@@ -5,14 +5,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startOAuthFixture, type OAuthFixture } from '../fixtures/oauth-server.js';
 import { browse, recordedVisit, signInUrl } from '../helpers/oauth.js';
 import { cliPath, fixturePath } from '../helpers/paths.js';
-import { isAlive } from '../helpers/processes.js';
+import { freePort, isAlive } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
 
 interface AuthRun {
@@ -32,15 +31,6 @@ function startAuth(args: string[], env: NodeJS.ProcessEnv): AuthRun {
   proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   return { stderr: () => stderr, exited, kill: () => void (proc.exitCode === null && proc.signalCode === null && proc.kill('SIGKILL')) };
-}
-
-/** A port of 127.0.0.1 that was free a moment ago (the fixed callback port of a pre-registered client). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 describe('mcp-bridge auth: how the user gets to the sign-in page', { timeout: 90_000 }, () => {

@@ -3,13 +3,12 @@
 // shutting down mid-call, an unreachable remote, and the published server-everything restarted over both transports.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { cliPath, repoRoot } from '../helpers/paths.js';
-import { isAlive } from '../helpers/processes.js';
+import { freePort, isAlive } from '../helpers/processes.js';
 import { RemoteServer } from '../helpers/remoteServer.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -33,15 +32,6 @@ async function close(session: { client: Client; pid: number }): Promise<void> {
 async function echoPid(client: Client): Promise<number> {
   const result = await client.callTool({ name: 'echo', arguments: { text: 'who serves me' } });
   return (result.structuredContent as { pid: number }).pid;
-}
-
-/** A free TCP port on 127.0.0.1, for servers that take a fixed one. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 const variants = [
