@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// The `mcp-bridge` command: parses the arguments, picks the mode (forward, reverse, gateway, auth)
+// and runs it until a signal or the end of stdin stops it.
 import module from 'node:module';
 import type { Bridge } from '../modes/forward.js';
 import type { ForwardConfig, GatewayStart, ReverseConfig } from '../config/index.js';

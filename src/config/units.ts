@@ -1,3 +1,5 @@
+// Value parsers shared by every option: durations with units, byte sizes, and the one
+// CONFIG_INVALID error they all throw.
 import { BridgeError } from '../shared/errors.js';
 
 /** Throws the CONFIG_INVALID error every option parser reports a bad value with. */

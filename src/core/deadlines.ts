@@ -1,3 +1,5 @@
+// Per-request deadlines for `--requestTimeout`, kept by the relay for the requests it has in
+// flight.
 import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
 
 /**

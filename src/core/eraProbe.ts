@@ -1,3 +1,5 @@
+// Finds out which era a stdio server speaks (2026-07-28 `server/discover` or a session-era
+// `initialize`) before the bridge decides how to serve it.
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Upstream, UpstreamFactory } from './gateway.js';
 import type { Logger } from '../shared/log.js';

@@ -1,3 +1,5 @@
+// The core's session owner: the Upstream contract, and the Gateway that opens a relay between a new
+// downstream session and a fresh upstream.
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { BridgeError } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';

@@ -1,3 +1,5 @@
+// Request id remapping for shared servers: client ids become unique bridge ids and come back with
+// their original type, for both directions of requests.
 import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
 
 /** A request as a shared server sees it: who sent it, and the id and progress token it had there. */

@@ -1,3 +1,5 @@
+// The observer interfaces the core calls (relay events, child lifecycle); metrics and readiness
+// implement them, the core never imports either.
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { BridgeErrorCode } from '../shared/errors.js';
 

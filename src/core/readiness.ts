@@ -1,3 +1,5 @@
+// Start-up readiness for `/readyz`: ready after the server's first message, failing at once when
+// its command cannot be run.
 import type { ChildObserver } from './observers.js';
 
 /** Options for StartReadiness. */

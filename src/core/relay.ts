@@ -1,3 +1,5 @@
+// The relay joining one downstream session to its upstream: moves JSON-RPC messages both ways and
+// answers every request exactly once, also when a side goes away.
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { BridgeError, catalogue, rpcErrorResponse, type BridgeErrorCode } from '../shared/errors.js';

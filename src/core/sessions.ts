@@ -1,3 +1,5 @@
+// Live sessions: the generic Session record, the registry that bounds and expires them, and the
+// limits they share.
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Logger } from '../shared/log.js';
 import type { CloseReason, Relay } from './relay.js';

@@ -1,3 +1,5 @@
+// Bounds the bytes one session has queued toward its HTTP client (`--maxSessionBuffer`), across all
+// of its open responses.
 import type { ServerResponse } from 'node:http';
 import type { SessionKind } from '../core/sessions.js';
 import type { Logger } from '../shared/log.js';

@@ -1,3 +1,5 @@
+// Helpers every HTTP downstream shares: finding a client's session by id, refusing duplicate
+// request ids, reading query parameters.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';

@@ -1,3 +1,5 @@
+// One server-sent event stream to an HTTP client: frames, keep-alives, backpressure and the byte
+// budget, for every SSE-speaking downstream.
 import type { ServerResponse } from 'node:http';
 
 /** Response headers of every event stream we open (no caching, no proxy buffering). */

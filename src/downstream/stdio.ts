@@ -1,3 +1,4 @@
+// Our own stdin/stdout as the downstream of the reverse bridge (the desktop client's side).
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { once } from 'node:events';

@@ -1,3 +1,5 @@
+// The inbound API key check (`--apiKey`): Bearer or X-API-Key, compared in constant time, 401 with
+// a challenge otherwise.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';

@@ -1,3 +1,5 @@
+// Reads POST bodies as JSON-RPC with a size bound, and turns body errors into JSON-RPC answers
+// instead of HTML pages.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { isJsonRpcMessage } from '../shared/jsonrpc.js';
 import { writeJsonError } from '../shared/errors.js';

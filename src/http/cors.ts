@@ -1,3 +1,4 @@
+// CORS for browser MCP clients (`--cors`): the headers they send and must be able to read.
 import cors from 'cors';
 import type { CorsOrigins } from './options.js';
 

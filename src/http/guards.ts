@@ -1,3 +1,4 @@
+// The DNS-rebinding guard: checks Host and Origin against the allowed lists.
 import type { NextFunction, Request, Response } from 'express';
 import { writeJsonError } from '../shared/errors.js';
 

@@ -1,3 +1,5 @@
+// The `/metrics` handler and the counter of rejected requests, behind the narrow interfaces the
+// HTTP app needs.
 import type { RequestHandler } from 'express';
 import { errorCodeOf } from '../shared/errors.js';
 

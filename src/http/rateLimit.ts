@@ -1,3 +1,5 @@
+// Per-client-IP request limit (`--rateLimit`), a fixed window in memory, answered with 429 and
+// Retry-After.
 import { rateLimit } from 'express-rate-limit';
 import type { RateLimitConfig } from './options.js';
 import { writeJsonError } from '../shared/errors.js';

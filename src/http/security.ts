@@ -1,3 +1,5 @@
+// Assembles the security middleware of every protected route: CORS, then the rate limit, then the
+// API key.
 import type { RequestHandler } from 'express';
 import type { SecurityConfig } from './options.js';
 import type { Logger } from '../shared/log.js';

@@ -1,3 +1,4 @@
+// Binds the HTTP server to host and port and stops it, closing idle keep-alive connections.
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 

@@ -1,3 +1,5 @@
+// Prometheus metrics (prom-client): observes the relay and the children and serves the text
+// exposition.
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { SessionKind } from '../core/sessions.js';

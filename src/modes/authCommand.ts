@@ -1,3 +1,5 @@
+// `mcp-bridge auth`: signs in to (or out of) a remote MCP server ahead of time, so a reverse bridge
+// starts with tokens.
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { createRemoteOAuth } from '../oauth/remoteAuth.js';
 import { signOut } from '../oauth/revoke.js';

@@ -1,3 +1,4 @@
+// Composes reverse mode: a remote MCP server (upstream) offered on our stdin/stdout (downstream).
 import { createRemoteOAuth } from '../oauth/remoteAuth.js';
 import type { ReverseConfig } from '../config/index.js';
 import { Relay } from '../core/relay.js';

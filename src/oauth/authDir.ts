@@ -1,3 +1,4 @@
+// Where OAuth tokens and registrations are stored by default, per platform.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 

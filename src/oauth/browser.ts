@@ -1,3 +1,5 @@
+// Opens the authorization URL in the user's browser without a shell, per platform, or says why it
+// cannot.
 import { spawn } from 'node:child_process';
 import { parse as parseShellWords } from 'shell-quote';
 import type { Logger } from '../shared/log.js';

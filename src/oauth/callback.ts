@@ -1,3 +1,4 @@
+// The local redirect listener that receives the authorization code at the end of a browser sign-in.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../shared/log.js';

@@ -1,3 +1,4 @@
+// The OAuth client-credentials grant for machine sign-in, with tokens kept in the shared store.
 import {
   ClientCredentialsProvider,
   createPrivateKeyJwtAuth,

@@ -1,3 +1,5 @@
+// A file lock so that several mcp-bridge processes do not sign in or refresh tokens for one server
+// at the same time.
 import { randomBytes } from 'node:crypto';
 import { link, open, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';

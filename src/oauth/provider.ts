@@ -1,3 +1,5 @@
+// The SDK OAuthClientProvider of the reverse bridge: client registration, tokens from the store,
+// and the interactive sign-in.
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type {

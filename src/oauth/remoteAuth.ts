@@ -1,3 +1,5 @@
+// The outbound OAuth client of reverse mode: reads a remote's 401 challenge and gets tokens for it
+// (RemoteOAuth).
 import { extractWWWAuthenticateParams } from '@modelcontextprotocol/client';
 import type { Logger } from '../shared/log.js';
 import { openBrowser } from './browser.js';

@@ -1,3 +1,4 @@
+// Signing out: revokes the stored tokens at the authorization server (RFC 7009) and forgets them.
 import {
   createPrivateKeyJwtAuth,
   discoverAuthorizationServerMetadata,

@@ -1,3 +1,4 @@
+// One interactive sign-in: browser, callback listener and code exchange, with a time bound.
 import { auth, validateAuthorizationResponseIssuer, type AuthOptions as SdkAuthOptions } from '@modelcontextprotocol/client';
 import type { Logger } from '../shared/log.js';
 import { startCallbackListener } from './callback.js';

@@ -1,3 +1,5 @@
+// The on-disk OAuth store: tokens and client registrations per server, written atomically with
+// private permissions.
 import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';

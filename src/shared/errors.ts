@@ -1,3 +1,5 @@
+// The one error catalogue: every string code the bridge answers with, its JSON-RPC code, HTTP
+// status and message.
 import type { ErrorCode, JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { HEADER_MISMATCH } from './modernWire.js';
 

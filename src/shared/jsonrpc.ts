@@ -1,3 +1,4 @@
+// Small JSON-RPC 2.0 helpers: structural checks and message kinds, shared by every layer.
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 
 type Json = Record<string, unknown>;

@@ -1,3 +1,4 @@
+// Logging (winston) to stderr, in pretty or JSON form, and how URLs are shown in logs.
 import winston from 'winston';
 
 /** Log levels accepted by `--logLevel`; `none` silences everything. */

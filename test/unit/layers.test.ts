@@ -86,3 +86,11 @@ test('express stays under http/, prom-client under metrics/, winston in shared/l
   assert.deepEqual(misplaced, []);
 });
 
+
+test('every source file opens with a header comment saying what it holds', () => {
+  const bare = files.filter((file) => {
+    const opening = readFileSync(join(srcRoot, file), 'utf8').replace(/^#!.*\n/, '').trimStart();
+    return !opening.startsWith('//') && !opening.startsWith('/*');
+  });
+  assert.deepEqual(bare, [], `files without a header comment: ${bare.join(', ')}`);
+});

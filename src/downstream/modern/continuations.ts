@@ -1,3 +1,5 @@
+// The bounded store of paused 2026-07-28 calls waiting for their input-response retry (multi
+// round-trip requests).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createRequestStateCodec, type RequestStateCodec } from '@modelcontextprotocol/server';
 

@@ -1,3 +1,5 @@
+// The 2026-07-28 side of `/mcp`: classifies a POST as modern and serves it through the face chosen
+// for the server's era.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import type { Gateway, UpstreamFactory } from '../../core/gateway.js';

@@ -1,3 +1,5 @@
+// One 2026-07-28 HTTP exchange against a session-era server: the request, its input rounds and the
+// HTTP status of its answer.
 import type { ServerResponse } from 'node:http';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { ProtocolErrorCode, SUBSCRIPTION_ID_META_KEY } from '@modelcontextprotocol/server';

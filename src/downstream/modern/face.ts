@@ -1,3 +1,5 @@
+// Chooses how 2026-07-28 requests are served: passed through to a modern stdio server, or
+// translated for a session-era one.
 import type { ServerResponse } from 'node:http';
 import type { Gateway, UpstreamFactory } from '../../core/gateway.js';
 import type { Logger } from '../../shared/log.js';

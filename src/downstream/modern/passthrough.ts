@@ -1,3 +1,5 @@
+// 2026-07-28 requests passed unchanged to one shared 2026-07-28 stdio server, with ids remapped so
+// that concurrent clients never meet.
 import type { ServerResponse } from 'node:http';
 import { classifyInboundRequest, PROTOCOL_VERSION_META_KEY, ProtocolErrorCode, SUBSCRIPTION_ID_META_KEY } from '@modelcontextprotocol/server';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';

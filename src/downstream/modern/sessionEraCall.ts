@@ -1,3 +1,5 @@
+// One 2026-07-28 call run on a session-era server: the server's own requests become input_required
+// rounds, and input responses answer them.
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { RpcAnswer, VirtualSessionTransport } from './virtualSession.js';
 

@@ -1,3 +1,5 @@
+// Serves 2026-07-28 requests from a session-era server: the capabilities it can offer and the
+// handler that translates each request.
 import { Server, createMcpHandler, type McpHttpHandler, type RequestMethod } from '@modelcontextprotocol/server';
 import type { Gateway } from '../../core/gateway.js';
 import type { Logger } from '../../shared/log.js';

@@ -1,3 +1,5 @@
+// Translates 2026-07-28 requests into calls on virtual session-era sessions, keeping paused calls
+// until their input responses arrive.
 import { randomUUID } from 'node:crypto';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import {

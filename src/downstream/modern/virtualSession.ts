@@ -1,3 +1,5 @@
+// A session-era session the bridge opens itself (no HTTP client behind it), used to run 2026-07-28
+// requests on a session-era server.
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { isRequest, isResponse } from '../../shared/jsonrpc.js';

@@ -1,3 +1,5 @@
+// Converts between Node's request/response and web-standard Request/Response for the SDK's v2
+// handlers.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';

@@ -1,3 +1,4 @@
+// Legacy SSE (2024-11-05): `GET /sse` opens a session and `POST /message` delivers to it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Gateway } from '../../core/gateway.js';

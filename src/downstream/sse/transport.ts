@@ -1,3 +1,4 @@
+// The transport of one legacy SSE session: its event stream out, its POSTed messages in.
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';

@@ -1,3 +1,5 @@
+// Session-era Streamable HTTP on `/mcp`: opens sessions on initialize and routes POST, GET and
+// DELETE to them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Gateway } from '../../core/gateway.js';

@@ -1,3 +1,5 @@
+// The bounded per-session event store that lets a Streamable HTTP client resume a stream with
+// `Last-Event-ID`.
 interface StoredEvent {
   streamId: string;
   /** The message as sent: its JSON text. */

@@ -1,3 +1,5 @@
+// The transport of one Streamable HTTP session: answer streams per POST, the standalone GET stream,
+// and resumption.
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';

@@ -1,3 +1,5 @@
+// The pool of shared stdio children (`--sessionMode shared`, `--pool N`): spreads sessions over
+// children and restarts the ones that die.
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { ChildCommand } from './options.js';
 import type { UpstreamFactory } from '../../core/gateway.js';

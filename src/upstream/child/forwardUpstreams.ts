@@ -1,3 +1,5 @@
+// Builds forward mode's upstreams for its `--sessionMode`: per-session children, shared pool,
+// prespawn and hibernation.
 import type { ChildUpstreamConfig } from './options.js';
 import type { UpstreamFactory } from '../../core/gateway.js';
 import type { ChildObserver } from '../../core/observers.js';

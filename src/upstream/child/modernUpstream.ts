@@ -1,3 +1,5 @@
+// The upstream that runs 2026-07-28 requests' virtual sessions: a shared child or prespawned
+// per-session ones.
 import type { ChildUpstreamConfig } from './options.js';
 import type { UpstreamFactory } from '../../core/gateway.js';
 import type { ChildObserver } from '../../core/observers.js';

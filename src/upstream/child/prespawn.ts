@@ -1,3 +1,5 @@
+// Children spawned ahead of their sessions (`--prespawn`), so a new session does not wait for a
+// server to start.
 import type { ChildCommand } from './options.js';
 import type { UpstreamFactory } from '../../core/gateway.js';
 import type { ChildObserver } from '../../core/observers.js';

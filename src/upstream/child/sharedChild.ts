@@ -1,3 +1,5 @@
+// One stdio child shared by many sessions: initializes once, remaps ids and routes each answer and
+// server request to its session.
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { ChildCommand } from './options.js';
 import { IdMap } from '../../core/idMap.js';

@@ -1,3 +1,5 @@
+// A session's transport onto the shared pool: what the session sees as its own server, multiplexed
+// on a shared child.
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { isNotification, isRequest } from '../../shared/jsonrpc.js';

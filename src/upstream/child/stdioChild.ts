@@ -1,3 +1,5 @@
+// A stdio MCP server as a child process: spawn, newline-delimited JSON both ways, stderr to the
+// log, and how its exit is explained.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';

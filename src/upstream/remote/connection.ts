@@ -1,3 +1,5 @@
+// What every connection to a remote MCP server shares: options, the RemoteConnection contract and
+// its HTTP plumbing.
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { EventSourceMessage } from 'eventsource-parser/stream';
 import type { ReadableStream } from 'node:stream/web';

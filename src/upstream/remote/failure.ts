@@ -1,3 +1,5 @@
+// How a call to a remote failed (unreachable, broken, unauthorized, session lost, rejected) and
+// what each means for retries.
 import { Agent, fetch, type RequestInit, type Response } from 'undici';
 import type { BridgeErrorCode } from '../../shared/errors.js';
 import { mediaTypeOf } from '../../shared/mediaType.js';

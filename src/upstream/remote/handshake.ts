@@ -1,3 +1,5 @@
+// Remembers the desktop client's initialize so a new remote session can be opened again after the
+// old one was lost.
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { isResponse } from '../../shared/jsonrpc.js';
 import type { Logger } from '../../shared/log.js';

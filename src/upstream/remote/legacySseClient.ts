@@ -1,3 +1,5 @@
+// A connection to a legacy SSE (2024-11-05) remote: the SSE GET, the endpoint event, and POSTs to
+// it.
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { ReadableStream } from 'node:stream/web';
 import { backoffDelay, pause } from './backoff.js';

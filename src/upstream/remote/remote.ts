@@ -1,3 +1,5 @@
+// The remote upstream of reverse mode: one remote session at a time, reconnecting with backoff, and
+// every request answered once.
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { ProtocolEra, RemoteKind, RemoteOptions } from './options.js';

@@ -1,3 +1,4 @@
+// Reads a server-sent event stream (eventsource-parser) into JSON-RPC messages.
 import type { ReadableStream } from 'node:stream/web';
 import { EventSourceParserStream, type EventSourceMessage } from 'eventsource-parser/stream';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';

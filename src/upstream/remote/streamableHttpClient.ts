@@ -1,3 +1,5 @@
+// A connection to a session-era Streamable HTTP remote: POSTs with their answer streams, the GET
+// stream and resumption.
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { ReadableStream } from 'node:stream/web';
 import type { Response } from 'undici';

@@ -1,3 +1,5 @@
+// A 2026-07-28 remote offered to a session-era desktop client: initialize answered locally,
+// requests sent one by one.
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { isNotification, isResponse } from '../../../shared/jsonrpc.js';
 import { BridgeError, rpcErrorResponse } from '../../../shared/errors.js';

@@ -1,3 +1,5 @@
+// Asks a remote whether it speaks 2026-07-28 (`server/discover`) and opens the modern connection
+// when it does.
 import { ProtocolErrorCode } from '@modelcontextprotocol/client';
 import type { Logger } from '../../../shared/log.js';
 import { ModernConnection } from './connection.js';

@@ -1,3 +1,4 @@
+// The HTTP side of a 2026-07-28 remote: one POST per request, JSON or event-stream answers.
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { ReadableStream } from 'node:stream/web';
 import type { Response } from 'undici';

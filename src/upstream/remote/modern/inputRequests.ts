@@ -1,3 +1,5 @@
+// Relays a 2026-07-28 remote's input requests to the desktop client as ordinary server requests and
+// retries the call with the answers.
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { isResponse } from '../../../shared/jsonrpc.js';
 import { BridgeError } from '../../../shared/errors.js';

@@ -1,3 +1,5 @@
+// Resource subscriptions of a session-era client, kept over a 2026-07-28 remote's subscription
+// streams.
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { BridgeError } from '../../../shared/errors.js';
 import type { Logger } from '../../../shared/log.js';

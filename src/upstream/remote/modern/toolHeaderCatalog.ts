@@ -1,3 +1,5 @@
+// What the remote's tools/list said about `x-mcp-header` annotations, so tool calls carry the
+// headers it asks for.
 import type { Logger } from '../../../shared/log.js';
 import { scanHeaderDeclarations, type HeaderDeclaration } from '../../../shared/customHeaders.js';
 import { paramHeaders } from './mcpHeaders.js';
