@@ -46,5 +46,5 @@ export function remoteOptions(raw: RawOptions, env: NodeJS.ProcessEnv): RemoteOp
   const headers = headersFrom(raw, env);
   const era = remoteEra(raw);
   if (kind === 'sse' && era === 'modern') invalidConfig('--sse speaks the session era only; use --url or --streamableHttp with --protocolEra modern');
-  return { url, kind, era, headers, backoff: backoffFrom(raw), auth: oauthOptions(raw, env, url, headers) };
+  return { url, kind, era, headers, backoff: backoffFrom(raw), oauth: oauthOptions(raw, env, url, headers) };
 }

@@ -16,7 +16,7 @@ const SIGN_IN_ID = 'mcp-bridge-sign-in';
  * effort) and forgets the server's tokens and client registrations instead. Resolves true on success.
  */
 export async function runAuthCommand(config: ReverseConfig, log: Logger, { logout: forget }: { logout: boolean }): Promise<boolean> {
-  const auth = config.remote.auth;
+  const auth = config.remote.oauth;
   if (!auth) {
     log.error('OAuth is off for this remote (--no-oauth, or a static Authorization credential is set)');
     return false;

@@ -21,7 +21,7 @@ export async function startReverseBridge(
   input: NodeJS.ReadableStream = process.stdin,
   output: NodeJS.WritableStream = process.stdout,
 ): Promise<ReverseBridge> {
-  const auth = config.remote.auth && createRemoteOAuth(config.remote.auth, log);
+  const auth = config.remote.oauth && createRemoteOAuth(config.remote.oauth, log);
   const remote = new RemoteTransport(config.remote, log, auth);
   const local = new StdioClientSide(input, output, config.maxLineBytes, log);
   const relay = new Relay(local, remote, log, {

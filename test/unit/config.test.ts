@@ -152,16 +152,16 @@ test('--maxSessionBufferBytes: 8 MiB by default, bounding both the client backlo
 });
 
 test('OAuth is on for a remote without a static credential, off with one or with --no-oauth', () => {
-  const auth = reverse({ url: 'https://h/mcp' }, { MCP_BRIDGE_AUTH_DIR: '/tmp/auth-here' }).remote.auth;
+  const auth = reverse({ url: 'https://h/mcp' }, { MCP_BRIDGE_AUTH_DIR: '/tmp/auth-here' }).remote.oauth;
   assert.deepEqual(
     { serverUrl: auth?.serverUrl, authDir: auth?.authDir, callbackPort: auth?.callbackPort, noBrowser: auth?.noBrowser, clientCredentials: auth?.clientCredentials },
     { serverUrl: 'https://h/mcp', authDir: '/tmp/auth-here', callbackPort: 33418, noBrowser: false, clientCredentials: false },
   );
-  assert.equal(reverse({ url: 'https://h/mcp', oauth: false }).remote.auth, undefined);
-  assert.equal(reverse({ url: 'https://h/mcp', oauth2Bearer: 't' }).remote.auth, undefined);
-  assert.equal(reverse({ url: 'https://h/mcp' }, { MCP_API_KEY: 'k' }).remote.auth, undefined);
-  assert.equal(reverse({ url: 'https://h/mcp', header: ['authorization: Basic x'] }).remote.auth, undefined);
-  assert.equal(reverse({ url: 'https://h/mcp', clientId: 'c' }, { MCP_BRIDGE_CLIENT_SECRET: 's' }).remote.auth?.clientSecret, 's');
+  assert.equal(reverse({ url: 'https://h/mcp', oauth: false }).remote.oauth, undefined);
+  assert.equal(reverse({ url: 'https://h/mcp', oauth2Bearer: 't' }).remote.oauth, undefined);
+  assert.equal(reverse({ url: 'https://h/mcp' }, { MCP_API_KEY: 'k' }).remote.oauth, undefined);
+  assert.equal(reverse({ url: 'https://h/mcp', header: ['authorization: Basic x'] }).remote.oauth, undefined);
+  assert.equal(reverse({ url: 'https://h/mcp', clientId: 'c' }, { MCP_BRIDGE_CLIENT_SECRET: 's' }).remote.oauth?.clientSecret, 's');
   for (const raw of [{ clientSecret: 's' }, { clientCredentials: true }, { callbackPort: 70000 }, { clientMetadataUrl: 'ftp://x' }, { clientMetadataUrl: 'http://h/client.json' }, { clientMetadataUrl: 'https://h/' }]) {
     assert.throws(() => buildConfig({ url: 'https://h/mcp', ...raw } as RawOptions), (error: unknown) => error instanceof BridgeError && error.code === 'CONFIG_INVALID', JSON.stringify(raw));
   }

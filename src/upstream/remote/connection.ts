@@ -17,7 +17,7 @@ export interface ConnectionOptions {
   readonly backoff: BackoffOptions;
   readonly log: Logger;
   /** OAuth for servers that require it: its headers go on every request. */
-  readonly auth?: RemoteOAuth;
+  readonly oauth?: RemoteOAuth;
 }
 
 /**
@@ -69,7 +69,7 @@ export abstract class ConnectionBase {
 
   /** The configured headers, the OAuth token when signed in, then `extra`. */
   protected async requestHeaders(extra: Record<string, string>): Promise<Record<string, string>> {
-    const auth = (await this.options.auth?.headers()) ?? {};
+    const auth = (await this.options.oauth?.headers()) ?? {};
     return { ...this.options.headers, ...auth, ...extra };
   }
 

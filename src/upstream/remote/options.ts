@@ -23,5 +23,5 @@ export interface RemoteOptions {
   /** Retrying an unreachable remote and reopening broken streams. */
   readonly backoff: BackoffOptions;
   /** OAuth sign-in, unless off or a static credential is given. */
-  readonly auth: OAuthOptions | undefined;
+  readonly oauth: OAuthOptions | undefined;
 }

@@ -71,7 +71,7 @@ export class RemoteTransport implements Transport {
     private readonly options: RemoteOptions,
     private readonly log: Logger,
     /** OAuth for servers that require it (default: none, only the configured headers). */
-    private readonly auth?: RemoteOAuth,
+    private readonly oauth?: RemoteOAuth,
   ) {
     this.kind = options.kind === 'sse' ? 'sse' : 'streamableHttp';
     this.detecting = options.kind === 'auto';
@@ -184,9 +184,9 @@ export class RemoteTransport implements Transport {
 
   /** Lets OAuth react to a 401/403 (refresh, sign in, step up); true when a retry may now succeed. */
   private async signIn(failure: RemoteFailure): Promise<boolean> {
-    if (!this.auth) return false;
+    if (!this.oauth) return false;
     try {
-      return await this.auth.onUnauthorized(failure.status ?? 401, failure.wwwAuthenticate ?? null);
+      return await this.oauth.onUnauthorized(failure.status ?? 401, failure.wwwAuthenticate ?? null);
     } catch (error) {
       this.log.error('signing in to the remote MCP server failed', { error: (error as Error).message });
       return false;
@@ -201,7 +201,7 @@ export class RemoteTransport implements Transport {
   }
 
   private async connect(): Promise<Live> {
-    const options = { url: new URL(this.options.url), headers: this.options.headers, backoff: this.options.backoff, log: this.log, auth: this.auth };
+    const options = { url: new URL(this.options.url), headers: this.options.headers, backoff: this.options.backoff, log: this.log, oauth: this.oauth };
     const modern = this.era === 'legacy' ? undefined : await this.connectModern(options);
     if (modern) return modern;
     const connection = this.kind === 'sse' ? new LegacySseConnection(options) : new StreamableHttpConnection(options);
@@ -293,7 +293,7 @@ export class RemoteTransport implements Transport {
     if (error instanceof BridgeError) throw error;
     const failure = failureForError(error);
     if (failure.kind === 'unauthorized') {
-      const hint = this.auth ? 'signing in did not help' : 'check --header, --oauth2Bearer or MCP_API_KEY';
+      const hint = this.oauth ? 'signing in did not help' : 'check --header, --oauth2Bearer or MCP_API_KEY';
       this.log.error(`the remote MCP server refused our credentials; ${hint}`, { status: failure.status });
     } else if (failure.kind === 'unreachable') {
       this.log.error('giving up on the remote MCP server for this message', { retries: this.options.backoff.attempts, error: failure.message });
