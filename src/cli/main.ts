@@ -130,7 +130,12 @@ async function runGateway(config: GatewayConfig, log: Logger): Promise<void> {
     log.error('could not start', { error: (error as Error).message });
     process.exit(1);
   }
-  handleSignals(gateway, log);
+  const running = gateway;
+  const reload = (): void => void running.reload().catch((error: Error) => log.error('reload failed', { error: error.message }));
+  process.on('SIGHUP', reload);
+  const { watchConfigFile } = await import('../config/watch.js');
+  const unwatch = watchConfigFile(config.file.path, reload, (error) => log.warn(`cannot watch ${config.file.path} (${error.message}); reload it with SIGHUP`));
+  handleSignals({ close: () => (unwatch(), running.close()) }, log);
   log.info(`listening on ${gateway.url}, serving ${gateway.servers.length} servers from ${config.file.path}`);
   for (const server of gateway.servers) log.info(`${server.name}: ${server.streamableHttpUrl} (legacy SSE: ${server.sseUrl})`);
   if (config.file.disabled.length > 0) log.info(`disabled in the file: ${config.file.disabled.join(', ')}`);

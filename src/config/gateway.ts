@@ -1,7 +1,7 @@
 // Gateway mode's configuration: the config file's servers, each merged with the gateway-wide flags and
 // its own overrides (the file's "mcp-bridge" section) into the settings its upstream and routes take.
+import type { GatewayServer } from '../servers/entry.js';
 import type { ServedServerConfig } from '../servers/served.js';
-import type { ChildUpstreamConfig } from '../upstream/child/options.js';
 import type { RemoteKind, RemoteOptions } from '../upstream/remote/options.js';
 import { childrenOptions } from './children.js';
 import { parseDurationFlag } from './durations.js';
@@ -10,11 +10,6 @@ import { gatewaySectionKey, readGatewayFile, type FileServer, type GatewayFile }
 import type { ServerOverrides } from './fileSchema.js';
 import type { GatewayStart } from './index.js';
 import type { ServingConfig } from './serving.js';
-
-/** One server of the file, ready to serve: a stdio server with its children's settings, or a remote one with how to reach it. */
-export type GatewayServer =
-  | { readonly name: string; readonly kind: 'stdio'; readonly served: ServedServerConfig & ChildUpstreamConfig }
-  | { readonly name: string; readonly kind: 'remote'; readonly served: ServedServerConfig; readonly remote: RemoteOptions };
 
 /** Gateway mode: every server of a config file, each on its own routes under /servers/NAME/. */
 export interface GatewayConfig extends Omit<ServingConfig, 'childLimits'> {
@@ -113,4 +108,10 @@ export function gatewayConfig(start: GatewayStart, env: NodeJS.ProcessEnv): Gate
   const file = readGatewayFile(start.configFile, env);
   const { childLimits: _limits, ...shared } = start.serving;
   return { ...shared, mode: 'gateway', file, servers: gatewayServers(file, start.serving, start.remoteDefaults), serving: start.serving, remoteDefaults: start.remoteDefaults };
+}
+
+/** Reads the file of a running gateway again and rebuilds its servers with the same flags; throws CONFIG_INVALID and leaves `previous` as it was. */
+export function reloadGatewayConfig(previous: GatewayConfig, env: NodeJS.ProcessEnv): GatewayConfig {
+  const file = readGatewayFile(previous.file.path, env);
+  return { ...previous, file, servers: gatewayServers(file, previous.serving, previous.remoteDefaults) };
 }

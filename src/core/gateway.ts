@@ -85,6 +85,16 @@ export class Gateway {
     return session;
   }
 
+  /** Stops taking new sessions while the live ones go on (a reload drains a server this way before closing it). */
+  stopAccepting(): void {
+    this.accepting = false;
+  }
+
+  /** Client requests awaiting an answer, over every session. */
+  get pendingRequests(): number {
+    return this.sessions.pendingRequests;
+  }
+
   /** Stops accepting sessions and closes every session, answering what is in flight. */
   async close(reason: CloseReason = { code: 'SHUTTING_DOWN' }): Promise<void> {
     this.accepting = false;

@@ -83,6 +83,13 @@ export class SessionRegistry {
     return this.sessions.get(id);
   }
 
+  /** Client requests awaiting an answer, over every session. */
+  get pendingRequests(): number {
+    let pending = 0;
+    for (const session of this.sessions.values()) pending += session.relay.pending;
+    return pending;
+  }
+
   /** Counts live sessions of one kind. */
   count(kind: SessionKind): number {
     let count = 0;

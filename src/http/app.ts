@@ -53,7 +53,7 @@ function methodNotAllowed(allow: string) {
 }
 
 /** One server's routes: legacy SSE, and Streamable HTTP with the era of each POST decided here, once, so it goes to one endpoint. */
-function routeServer(app: express.Express, server: ServerRoutes, guard: express.RequestHandler, body: express.RequestHandler[]): void {
+function routeServer(app: express.IRouter, server: ServerRoutes, guard: express.RequestHandler, body: express.RequestHandler[]): void {
   const { ssePath, messagePath, streamableHttpPath, sse, streamableHttp, modern } = server;
   app.get(ssePath, guard, (req, res) => sse.openStream(req, res));
   app.all(ssePath, methodNotAllowed('GET'));
@@ -67,6 +67,13 @@ function routeServer(app: express.Express, server: ServerRoutes, guard: express.
   app.get(streamableHttpPath, guard, (req, res) => streamableHttp.handle(req, res, undefined));
   app.delete(streamableHttpPath, guard, (req, res) => streamableHttp.handle(req, res, undefined));
   app.all(streamableHttpPath, methodNotAllowed('GET, POST, DELETE'));
+}
+
+/** A router serving one server's routes, to mount under a prefix that requests are dispatched to (gateway mode). */
+export function serverRouter(server: ServerRoutes, config: HttpConfig): express.Router {
+  const router = express.Router();
+  routeServer(router, server, hostOriginGuard(config), jsonRpcBody(config.maxBodyBytes));
+  return router;
 }
 
 /** Builds the express app: health probes, every server's legacy SSE and Streamable HTTP routes, and JSON errors for everything else (async: optional guards load on demand). */

@@ -60,6 +60,17 @@ export interface ServedServer {
   readonly sessionCount: number;
   /** Stops accepting, answers what is in flight, closes every session and child. */
   close(): Promise<void>;
+  /** Stops taking sessions, lets requests in flight finish for up to `graceMs`, then closes (answering what is left). */
+  drain(graceMs: number): Promise<void>;
+}
+
+/** How often a draining server looks whether its requests in flight have been answered. */
+const drainPollMs = 50;
+
+/** Resolves once `done()` holds or `graceMs` has passed. */
+async function until(done: () => boolean, graceMs: number): Promise<void> {
+  const deadline = Date.now() + graceMs;
+  while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, drainPollMs));
 }
 
 /** The modules the endpoints need, loaded once after the children have started (cold start). */
@@ -122,6 +133,12 @@ export function serveServer(children: ServerChildren, modules: EndpointModules, 
   const streamableHttp = new modules.StreamableHttpEndpoint(gateway, { keepaliveMs, jsonResponse, eventStoreMaxEvents, eventStoreMaxBytes, maxBufferBytes }, log);
   const modern = new modules.ModernEndpoint(modernGateway, plainUpstream, { continuations: config.continuations, keepaliveMs, maxBodyBytes }, log);
   let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      await modern.close();
+      await Promise.all([gateway.close(), modernGateway.close()]);
+      await closeServerChildren(children);
+    })());
   return {
     children,
     gateway,
@@ -132,12 +149,13 @@ export function serveServer(children: ServerChildren, modules: EndpointModules, 
     get sessionCount() {
       return children.liveSessions.count();
     },
-    close: () =>
-      (closing ??= (async () => {
-        await modern.close();
-        await Promise.all([gateway.close(), modernGateway.close()]);
-        await closeServerChildren(children);
-      })()),
+    close,
+    drain: async (graceMs) => {
+      gateway.stopAccepting();
+      modernGateway.stopAccepting();
+      await until(() => gateway.pendingRequests + modernGateway.pendingRequests === 0, graceMs);
+      await close();
+    },
   };
 }
 
