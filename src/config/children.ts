@@ -1,5 +1,7 @@
-// The session-mode flags (--sessionMode, --pool, --prespawn, --headStart) into ChildrenConfig.
+// The session-mode flags (--sessionMode, --pool, --prespawn, --headStart) into ChildrenConfig, and the
+// request queue of each child (--maxInFlight, --maxQueued) into its InFlightLimits.
 import { sessionModes, type ChildrenConfig, type SessionMode } from '../upstream/child/options.js';
+import type { InFlightLimits } from '../upstream/child/inFlightLimit.js';
 import { defaults, type RawOptions } from './flags.js';
 import { parseDurationFlag } from './durations.js';
 import { invalidConfig } from './units.js';
@@ -25,4 +27,11 @@ export function childrenOptions(raw: RawOptions): ChildrenConfig {
   const childIdleTimeoutMs = parseDurationFlag('childIdleTimeout', raw.childIdleTimeout ?? defaults.childIdleTimeout);
   const maxChildren = count('maxChildren', raw.maxChildren ?? defaults.maxChildren, 0, 100_000);
   return { sessionMode, pool, prespawn, headStart, childIdleTimeoutMs, maxChildren };
+}
+
+/** `--maxInFlight` and `--maxQueued` (or a server's overrides) as the child's limits; throws CONFIG_INVALID for a negative or fractional count. */
+export function inFlightLimits(maxInFlight: number, maxQueued: number): InFlightLimits {
+  if (!Number.isInteger(maxInFlight) || maxInFlight < 0) invalidConfig('--maxInFlight must be a whole number (0: no limit)');
+  if (!Number.isInteger(maxQueued) || maxQueued < 0) invalidConfig('--maxQueued must be a whole number');
+  return { maxInFlight, maxQueued };
 }

@@ -149,6 +149,14 @@ export const flags = {
     kind: 'duration', group: 'children', default: '60s', bare: 'ms', times: 'how long a quiet session keeps its server process', minMs: SECOND,
     describe: 'With --sessionMode per-session: stop the server process of a session with no open stream, nothing in flight and no subscriptions after this long; the session stays and its next request starts a process again (0: never)',
   },
+  maxInFlight: {
+    kind: 'number', group: 'children', default: 0,
+    describe: 'Requests in flight at once in each server process; the rest wait in arrival order (0: no limit)',
+  },
+  maxQueued: {
+    kind: 'number', group: 'children', default: 100,
+    describe: 'With --maxInFlight: requests waiting per server process at most; one more is answered at once with SERVER_BUSY',
+  },
   maxChildren: {
     kind: 'number', group: 'children', default: 0,
     describe: 'With --sessionMode per-session: server processes alive at most; the least recently used quiet sessions are stopped first, 503 TOO_MANY_CHILDREN when none is quiet (0: no bound)',

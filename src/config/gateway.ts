@@ -3,7 +3,8 @@
 import type { GatewayServer } from '../servers/entry.js';
 import type { ServedServerConfig } from '../servers/served.js';
 import type { RemoteKind, RemoteOptions } from '../upstream/remote/options.js';
-import { childrenOptions } from './children.js';
+import { defaultInFlightLimits } from '../upstream/child/inFlightLimit.js';
+import { childrenOptions, inFlightLimits } from './children.js';
 import { parseDurationFlag } from './durations.js';
 import { BridgeError } from '../shared/errors.js';
 import { gatewaySectionKey, readGatewayFile, type FileServer, type GatewayFile } from './file.js';
@@ -24,13 +25,21 @@ export interface GatewayConfig extends Omit<ServingConfig, 'childLimits'> {
 }
 
 /** Per-server settings the gateway reads but does not act on yet; named in a start-up warning. */
-const notYetServed = ['maxInFlight', 'maxQueued', 'passthrough', 'prefix', 'tools', 'prompts', 'resources'] as const;
+const notYetServed = ['passthrough', 'prefix', 'tools', 'prompts', 'resources'] as const;
+
+/** Per-server settings that only a stdio server's children take. */
+const stdioOnlySettings = ['maxInFlight', 'maxQueued', 'sessionMode', 'pool', 'prespawn', 'headStart', 'childIdleTimeout', 'env', 'passEnv'] as const;
 
 /** Start-up warnings for per-server settings of the file that this version does not apply yet (they stay in the file for later). */
 export function unservedSettingWarnings(file: GatewayFile): string[] {
   return file.servers.flatMap((server) => {
+    const where = `${file.path}: ${gatewaySectionKey}.servers.${server.name}`;
     const given = notYetServed.filter((key) => server.overrides[key] !== undefined);
-    return given.length > 0 ? [`${file.path}: ${gatewaySectionKey}.servers.${server.name}: ${given.join(', ')} not applied yet by this version; ignored`] : [];
+    const stdioOnly = server.kind === 'remote' ? stdioOnlySettings.filter((key) => server.overrides[key] !== undefined) : [];
+    return [
+      ...(given.length > 0 ? [`${where}: ${given.join(', ')} not applied yet by this version; ignored`] : []),
+      ...(stdioOnly.length > 0 ? [`${where}: ${stdioOnly.join(', ')} apply to stdio servers only; ignored for this remote server`] : []),
+    ];
   });
 }
 
@@ -70,6 +79,10 @@ function stdioServer(server: Extract<FileServer, { kind: 'stdio' }>, serving: Se
     cwd: entry.cwd ?? serving.childLimits.cwd,
     env: { ...serving.childLimits.env, ...entry.env, ...overrides.env },
     passEnv: [...serving.childLimits.passEnv, ...(overrides.passEnv ?? [])],
+    inFlight: inFlightLimits(
+      overrides.maxInFlight ?? serving.childLimits.inFlight?.maxInFlight ?? defaultInFlightLimits.maxInFlight,
+      overrides.maxQueued ?? serving.childLimits.inFlight?.maxQueued ?? defaultInFlightLimits.maxQueued,
+    ),
   };
   return { name, kind: 'stdio', served: { ...served(serving, overrides), child, children } };
 }

@@ -4,7 +4,7 @@ import { parse as parseShellWords } from 'shell-quote';
 import type { HttpConfig } from '../http/options.js';
 import type { ChildCommand } from '../upstream/child/options.js';
 import type { RemoteOptions } from '../upstream/remote/options.js';
-import { childrenOptions } from './children.js';
+import { childrenOptions, inFlightLimits } from './children.js';
 import { defaults, type RawOptions } from './flags.js';
 import { backoffFrom, remoteEra, remoteOptions } from './remote.js';
 import type { ServingConfig } from './serving.js';
@@ -182,6 +182,7 @@ export function servingConfig(raw: RawOptions, env: NodeJS.ProcessEnv): ServingC
       maxLineBytes: parseBytes('maxLineBytes', raw.maxLineBytes ?? defaults.maxLineBytes),
       killGraceMs: parseDurationFlag('killGrace', raw.killGrace ?? defaults.killGrace),
       maxBacklogBytes: maxBufferBytes,
+      inFlight: inFlightLimits(raw.maxInFlight ?? defaults.maxInFlight, raw.maxQueued ?? defaults.maxQueued),
     },
     http: { ...http, allowedOrigins: originsWithCors(http.allowedOrigins, security.cors) },
     security,

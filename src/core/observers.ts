@@ -26,6 +26,8 @@ export interface RelayObserver {
 
 /** How a spawned MCP server process ended. */
 export interface ProcessExit {
+  /** The process that ended. */
+  pid: number;
   code: number | null;
   signal: NodeJS.Signals | null;
 }
@@ -36,7 +38,7 @@ export interface ProcessExit {
  * that succeeded.
  */
 export interface ChildObserver {
-  spawned(): void;
+  spawned(pid: number): void;
   firstMessage(): void;
   /** `cannotSpawn`: the command itself could not be run (ENOENT, EACCES), so no later start will do better by itself. */
   startFailed(detail: string, cannotSpawn?: boolean): void;
@@ -46,17 +48,23 @@ export interface ChildObserver {
   restarted(): void;
   /** Bytes written to the process's stdin (client_to_server) or read from its stdout (server_to_client). */
   bytes(direction: Direction, count: number): void;
+  /** Requests waiting for a free slot of a child (`--maxInFlight`) grew or shrank by `delta`. */
+  queueChanged(delta: number): void;
+  /** A request waited `seconds` in the queue before going to its child. */
+  queueWaited(seconds: number): void;
 }
 
 /** A ChildObserver that tells each of `observers` everything. */
 export function allChildObservers(...observers: Partial<ChildObserver>[]): ChildObserver {
   return {
-    spawned: () => observers.forEach((o) => o.spawned?.()),
+    spawned: (pid) => observers.forEach((o) => o.spawned?.(pid)),
     firstMessage: () => observers.forEach((o) => o.firstMessage?.()),
     startFailed: (detail, cannotSpawn) => observers.forEach((o) => o.startFailed?.(detail, cannotSpawn)),
     exited: (exit) => observers.forEach((o) => o.exited?.(exit)),
     restarted: () => observers.forEach((o) => o.restarted?.()),
     bytes: (direction, count) => observers.forEach((o) => o.bytes?.(direction, count)),
+    queueChanged: (delta) => observers.forEach((o) => o.queueChanged?.(delta)),
+    queueWaited: (seconds) => observers.forEach((o) => o.queueWaited?.(seconds)),
   };
 }
 
@@ -77,8 +85,8 @@ export class LateChildObserver implements ChildObserver {
     for (const event of this.held.splice(0)) event(target);
   }
 
-  spawned(): void {
-    this.tell((o) => o.spawned?.());
+  spawned(pid: number): void {
+    this.tell((o) => o.spawned?.(pid));
   }
   firstMessage(): void {
     this.tell((o) => o.firstMessage?.());
@@ -94,6 +102,12 @@ export class LateChildObserver implements ChildObserver {
   }
   bytes(direction: Direction, count: number): void {
     this.tell((o) => o.bytes?.(direction, count));
+  }
+  queueChanged(delta: number): void {
+    this.tell((o) => o.queueChanged?.(delta));
+  }
+  queueWaited(seconds: number): void {
+    this.tell((o) => o.queueWaited?.(seconds));
   }
 
   private tell(event: (target: Partial<ChildObserver>) => void): void {

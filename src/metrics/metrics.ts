@@ -2,21 +2,11 @@
 // exposition.
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { SessionKind } from '../core/sessions.js';
 import type { ChildObserver, Direction, ProcessExit, RelayObserver, RequestOutcome } from '../core/observers.js';
 import { errorCodeLabel, exitCodeLabel, methodLabel } from './labels.js';
+import { registerSampledGauges, type MetricsSources } from './sampled.js';
 
-/** What the metrics read when scraped rather than being told. */
-export interface MetricsSources {
-  /** Live sessions of one transport. */
-  sessions(kind: SessionKind): number;
-  /** 1 while /readyz would answer 200. */
-  ready(): boolean;
-  /** Shared session mode: requests in flight on each shared child, by index (default: no such gauge). */
-  childLoads?(): number[];
-}
-
-const sessionKinds: readonly SessionKind[] = ['sse', 'streamableHttp', 'stateless'];
+export type { MetricsSources, ServerSample } from './sampled.js';
 
 // Seconds; MCP calls range from a quick ping to tool calls that run for minutes.
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
@@ -26,93 +16,85 @@ function messageKind(message: JSONRPCMessage): 'request' | 'notification' | 'res
   return 'id' in message && message.id !== undefined ? 'request' : 'notification';
 }
 
+/** The `server` label of a gateway's server, or none for the one server of --stdio. */
+type ServerLabels = { server?: string };
+
+/** What one server's relays and children report to: the metrics with its `server` label set. */
+export type ServerObserver = RelayObserver & ChildObserver;
+
 /**
  * The bridge's Prometheus metrics, in a registry of its own (never prom-client's global one, so
  * two bridges in one process do not clash), plus Node's default process metrics. It is the relays'
- * and the children's observer; the HTTP layer reports rejected requests with `rejected(reason)`.
+ * and the children's observer (forServer gives one per server of a gateway, with a `server` label);
+ * the HTTP layer reports rejected requests with `rejected(reason)`.
  */
-export class BridgeMetrics implements RelayObserver, ChildObserver {
+export class BridgeMetrics implements ServerObserver {
   readonly registry = new Registry();
 
-  private readonly children: Gauge;
-  private readonly childStarts: Counter;
-  private readonly childStartFailures: Counter;
-  private readonly childExits: Counter<'code' | 'signal'>;
-  private readonly messages: Counter<'direction' | 'kind'>;
-  private readonly byteCount: Counter<'direction'>;
-  private readonly errors: Counter<'source' | 'code'>;
-  private readonly latency: Histogram<'method'>;
+  private readonly children: Gauge<'server'>;
+  private readonly childStarts: Counter<'server'>;
+  private readonly childStartFailures: Counter<'server'>;
+  private readonly childExits: Counter<'code' | 'signal' | 'server'>;
+  private readonly restarts: Counter<'server'>;
+  private readonly messages: Counter<'direction' | 'kind' | 'server'>;
+  private readonly byteCount: Counter<'direction' | 'server'>;
+  private readonly errors: Counter<'source' | 'code' | 'server'>;
+  private readonly latency: Histogram<'method' | 'server'>;
+  private readonly queued: Gauge<'server'>;
+  private readonly queueWait: Histogram<'server'>;
   private readonly rejections: Counter<'reason'>;
-  private readonly restarts: Counter;
+  private readonly unnamed: ServerObserver;
 
   constructor(sources: MetricsSources, { defaultMetrics = true }: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
     if (defaultMetrics) collectDefaultMetrics({ register: this.registry });
-    new Gauge({
-      name: 'mcp_bridge_sessions',
-      help: 'Live client sessions by downstream transport',
-      labelNames: ['transport'],
-      registers,
-      collect() {
-        for (const kind of sessionKinds) this.set({ transport: kind }, sources.sessions(kind));
-      },
-    });
-    new Gauge({
-      name: 'mcp_bridge_ready',
-      help: '1 while /readyz answers 200, 0 while it answers 503',
-      registers,
-      collect() {
-        this.set(sources.ready() ? 1 : 0);
-      },
-    });
-    this.children = new Gauge({ name: 'mcp_bridge_children', help: 'MCP server processes alive', registers });
-    this.childStarts = new Counter({ name: 'mcp_bridge_child_starts_total', help: 'MCP server processes spawned', registers });
+    registerSampledGauges(this.registry, sources);
+    const server = ['server'] as const;
+    this.children = new Gauge({ name: 'mcp_bridge_children', help: 'MCP server processes alive', labelNames: server, registers });
+    this.childStarts = new Counter({ name: 'mcp_bridge_child_starts_total', help: 'MCP server processes spawned', labelNames: server, registers });
     this.childStartFailures = new Counter({
       name: 'mcp_bridge_child_start_failures_total',
       help: 'MCP server starts that failed: the command could not be spawned, or the process ended by itself before its first message',
+      labelNames: server,
       registers,
     });
     this.childExits = new Counter({
       name: 'mcp_bridge_child_exits_total',
       help: 'MCP server processes that ended, by exit code or by signal',
-      labelNames: ['code', 'signal'],
+      labelNames: ['code', 'signal', ...server],
       registers,
     });
-    this.restarts = new Counter({ name: 'mcp_bridge_child_restarts_total', help: 'Shared MCP server processes restarted by the bridge', registers });
-    if (sources.childLoads) {
-      const loads = sources.childLoads.bind(sources);
-      new Gauge({
-        name: 'mcp_bridge_child_in_flight',
-        help: 'Requests in flight on each shared MCP server (shared session mode), by child index',
-        labelNames: ['child'],
-        registers,
-        collect() {
-          loads().forEach((load, index) => this.set({ child: String(index) }, load));
-        },
-      });
-    }
+    this.restarts = new Counter({ name: 'mcp_bridge_child_restarts_total', help: 'Shared MCP server processes restarted by the bridge', labelNames: server, registers });
     this.messages = new Counter({
       name: 'mcp_bridge_messages_total',
       help: 'JSON-RPC messages relayed, by direction and kind (request, notification, response)',
-      labelNames: ['direction', 'kind'],
+      labelNames: ['direction', 'kind', ...server],
       registers,
     });
     this.byteCount = new Counter({
       name: 'mcp_bridge_bytes_total',
       help: "Bytes written to MCP servers' stdin (client_to_server) and read from their stdout (server_to_client)",
-      labelNames: ['direction'],
+      labelNames: ['direction', ...server],
       registers,
     });
     this.errors = new Counter({
       name: 'mcp_bridge_jsonrpc_errors_total',
       help: 'Client requests answered with a JSON-RPC error, by who answered (server or bridge) and error code',
-      labelNames: ['source', 'code'],
+      labelNames: ['source', 'code', ...server],
       registers,
     });
     this.latency = new Histogram({
       name: 'mcp_bridge_request_duration_seconds',
       help: 'Time from a client request reaching the bridge to its answer leaving it, by MCP method',
-      labelNames: ['method'],
+      labelNames: ['method', ...server],
+      buckets: latencyBuckets,
+      registers,
+    });
+    this.queued = new Gauge({ name: 'mcp_bridge_queued_requests', help: 'Requests waiting for a free slot of their MCP server process (--maxInFlight)', labelNames: server, registers });
+    this.queueWait = new Histogram({
+      name: 'mcp_bridge_queue_wait_seconds',
+      help: 'Time a request waited in the queue before going to its MCP server process (--maxInFlight)',
+      labelNames: server,
       buckets: latencyBuckets,
       registers,
     });
@@ -122,8 +104,35 @@ export class BridgeMetrics implements RelayObserver, ChildObserver {
       labelNames: ['reason'],
       registers,
     });
+    this.unnamed = this.forServer(undefined);
+  }
+
+  /** The observer of one server of a gateway: everything it reports carries `server="NAME"` (none for `undefined`). */
+  forServer(name: string | undefined): ServerObserver {
+    const base: ServerLabels = name === undefined ? {} : { server: name };
     // Both directions from the start, so that rate() has a series before the first byte moves.
-    for (const direction of ['client_to_server', 'server_to_client'] as const) this.byteCount.inc({ direction }, 0);
+    for (const direction of ['client_to_server', 'server_to_client'] as const) this.byteCount.inc({ ...base, direction }, 0);
+    return {
+      message: (direction, message) => this.messages.inc({ ...base, direction, kind: messageKind(message) }),
+      requestDone: (method, seconds, outcome) => {
+        this.latency.observe({ ...base, method: methodLabel(method) }, seconds);
+        if (outcome.errorCode !== undefined) this.errors.inc({ ...base, source: outcome.source, code: errorCodeLabel(outcome.errorCode) });
+      },
+      spawned: () => {
+        this.childStarts.inc(base);
+        this.children.inc(base);
+      },
+      firstMessage: () => {},
+      restarted: () => this.restarts.inc(base),
+      startFailed: () => this.childStartFailures.inc(base),
+      exited: ({ code, signal }: ProcessExit) => {
+        this.children.dec(base);
+        this.childExits.inc({ ...base, ...(signal ? { signal } : { code: code === null ? 'other' : exitCodeLabel(code) }) });
+      },
+      bytes: (direction, count) => this.byteCount.inc({ ...base, direction }, count),
+      queueChanged: (delta) => this.queued.inc(base, delta),
+      queueWaited: (seconds) => this.queueWait.observe(base, seconds),
+    };
   }
 
   /** The exposition format's content type, for the HTTP response. */
@@ -142,35 +151,31 @@ export class BridgeMetrics implements RelayObserver, ChildObserver {
   }
 
   message(direction: Direction, message: JSONRPCMessage): void {
-    this.messages.inc({ direction, kind: messageKind(message) });
+    this.unnamed.message(direction, message);
   }
-
   requestDone(method: string, seconds: number, outcome: RequestOutcome): void {
-    this.latency.observe({ method: methodLabel(method) }, seconds);
-    if (outcome.errorCode !== undefined) this.errors.inc({ source: outcome.source, code: errorCodeLabel(outcome.errorCode) });
+    this.unnamed.requestDone(method, seconds, outcome);
   }
-
-  spawned(): void {
-    this.childStarts.inc();
-    this.children.inc();
+  spawned(pid: number): void {
+    this.unnamed.spawned(pid);
   }
-
   firstMessage(): void {}
-
   restarted(): void {
-    this.restarts.inc();
+    this.unnamed.restarted();
   }
-
-  startFailed(): void {
-    this.childStartFailures.inc();
+  startFailed(detail: string): void {
+    this.unnamed.startFailed(detail);
   }
-
-  exited({ code, signal }: ProcessExit): void {
-    this.children.dec();
-    this.childExits.inc(signal ? { signal } : { code: code === null ? 'other' : exitCodeLabel(code) });
+  exited(exit: ProcessExit): void {
+    this.unnamed.exited(exit);
   }
-
   bytes(direction: Direction, count: number): void {
-    this.byteCount.inc({ direction }, count);
+    this.unnamed.bytes(direction, count);
+  }
+  queueChanged(delta: number): void {
+    this.unnamed.queueChanged(delta);
+  }
+  queueWaited(seconds: number): void {
+    this.unnamed.queueWaited(seconds);
   }
 }

@@ -39,7 +39,7 @@ async function serve(config: ForwardConfig, log: Logger, children: ServerChildre
   const [{ BridgeMetrics }, modules, { createApp }] = await Promise.all([import('../metrics/metrics.js'), loadEndpointModules(), import('../http/app.js')]);
   // A function, not the server itself: the server's gateways need the metrics as their observer first.
   const metrics: BridgeMetrics = new BridgeMetrics({
-    sessions: (kind) => server.sessions(kind),
+    servers: () => [{ sessions: (kind) => server.sessions(kind), childPids: () => children.liveChildren }],
     ready: () => server.gateway.isAccepting && children.readiness.notReadyReason === undefined,
     ...(config.children.sessionMode === 'shared' && { childLoads: () => children.upstreams.childLoads?.() ?? [] }),
   });

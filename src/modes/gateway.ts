@@ -37,7 +37,8 @@ export async function startGateway(initial: GatewayConfig, log: Logger): Promise
     return failing.length > 0 ? failing.join('; ') : undefined;
   };
   const metrics: BridgeMetrics = new BridgeMetrics({
-    sessions: (kind) => servers.allEntries.reduce((sum, { served }) => sum + served.sessions(kind), 0),
+    servers: () =>
+      servers.allEntries.map(({ server, served }) => ({ name: server.name, sessions: (kind) => served.sessions(kind), childPids: () => served.children.liveChildren })),
     ready: () => accepting && notReady() === undefined,
   });
   const route = ({ served }: RunningEntry) =>

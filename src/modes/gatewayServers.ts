@@ -19,7 +19,7 @@ export interface RoutedEntry extends RunningEntry {
 export interface ServingParts {
   modules: EndpointModules;
   baseUrl: string;
-  metrics: RelayObserver & Partial<ChildObserver>;
+  metrics: { forServer(name: string): RelayObserver & ChildObserver };
   route(entry: RunningEntry): ServerHandler;
   log: Logger;
 }
@@ -111,8 +111,9 @@ export class GatewayServers {
   }
 
   private routed(server: GatewayServer, children: ServerChildren): RoutedEntry {
-    children.metricsObserver.attach(this.parts.metrics);
-    const running = serveEntry(server, children, this.parts.modules, this.parts.baseUrl, this.parts.metrics, this.parts.log);
+    const metrics = this.parts.metrics.forServer(server.name);
+    children.metricsObserver.attach(metrics);
+    const running = serveEntry(server, children, this.parts.modules, this.parts.baseUrl, metrics, this.parts.log);
     return { ...running, router: this.parts.route(running) };
   }
 

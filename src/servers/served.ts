@@ -43,8 +43,8 @@ export interface ServerChildren {
   readonly metricsObserver: LateChildObserver;
   /** Counts the live sessions for `maxSessions`, once the gateways exist. */
   readonly liveSessions: { count: () => number };
-  /** Processes of this server alive now. */
-  readonly liveChildren: { readonly count: number };
+  /** Processes of this server alive now (each leads its process group). */
+  readonly liveChildren: ReadonlySet<number>;
 }
 
 /** A served server's endpoints and sessions. */
@@ -91,8 +91,8 @@ export async function loadEndpointModules(): Promise<EndpointModules> {
 function watchers(config: ServedServerConfig) {
   const readiness = new StartReadiness();
   const metricsObserver = new LateChildObserver();
-  const liveChildren = { count: 0 };
-  const counter: Partial<ChildObserver> = { spawned: () => void liveChildren.count++, exited: () => void liveChildren.count-- };
+  const liveChildren = new Set<number>();
+  const counter: Partial<ChildObserver> = { spawned: (pid) => void liveChildren.add(pid), exited: ({ pid }) => void liveChildren.delete(pid) };
   const observer = allChildObservers(metricsObserver, readiness, counter);
   const liveSessions = { count: () => 0 };
   const room = (): number => (config.maxSessions > 0 ? config.maxSessions - liveSessions.count() : Infinity);

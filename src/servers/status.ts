@@ -31,6 +31,6 @@ export function serverStatus(
     state,
     ...(error && { error }),
     sessions: served.sessionCount,
-    children: served.children.liveChildren.count,
+    children: served.children.liveChildren.size,
   };
 }

@@ -70,6 +70,7 @@ export const catalogue = {
     message: 'The remote MCP server needs input from the client that the client cannot give',
   },
   REMOTE_INPUT_FAILED: { status: 502, rpc: wire.InternalError, message: 'Gathering the input the remote MCP server asked for failed' },
+  SERVER_BUSY: { status: 503, rpc: wire.ConnectionClosed, message: 'The MCP server is busy: every request slot is taken and the queue is full; retry later' },
   SERVER_BACKLOGGED: { status: 503, rpc: wire.ConnectionClosed, message: 'The MCP server is not reading its input; the message was not delivered' },
   REQUEST_TIMEOUT: { status: 504, rpc: wire.RequestTimeout, message: 'The MCP server did not answer in time' },
   CONFIG_INVALID: { status: 500, rpc: wire.InternalError, message: 'Invalid configuration' },

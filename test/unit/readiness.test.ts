@@ -48,12 +48,12 @@ test('label values from clients and servers are bounded', () => {
 test('a late child observer replays what children reported before attach, in order, then forwards directly', () => {
   const late = new LateChildObserver();
   const seen: string[] = [];
-  late.spawned();
+  late.spawned(4242);
   late.bytes('server_to_client', 12);
   late.startFailed('ENOENT');
   late.attach({ spawned: () => seen.push('spawned'), bytes: (direction, count) => seen.push(`${direction} ${count}`), startFailed: (detail) => seen.push(`failed ${detail}`) });
   assert.deepEqual(seen, ['spawned', 'server_to_client 12', 'failed ENOENT']);
-  late.exited({ code: 0, signal: null });
-  late.spawned();
+  late.exited({ pid: 4242, code: 0, signal: null });
+  late.spawned(4242);
   assert.deepEqual(seen.slice(3), ['spawned'], 'events the target does not watch are skipped');
 });

@@ -1,5 +1,6 @@
 // What the stdio child side of the forward bridge is configured with: the command and its limits,
 // and how children map to sessions. config/ builds these; the child modules only read them.
+import type { InFlightLimits } from './inFlightLimit.js';
 
 /** How to start the stdio MCP server behind the bridge. */
 export interface ChildCommand {
@@ -16,6 +17,8 @@ export interface ChildCommand {
   readonly killGraceMs: number;
   /** Bytes that may wait for the server to read its stdin before messages are refused (--maxSessionBufferBytes). */
   readonly maxBacklogBytes: number;
+  /** Requests in flight per child and the queue behind them (--maxInFlight, --maxQueued; default: no limit). */
+  readonly inFlight?: InFlightLimits;
 }
 
 /** `--sessionMode`: a child per client session (the default), or children shared by every session. */

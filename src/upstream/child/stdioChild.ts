@@ -13,6 +13,7 @@ import { BridgeError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log.js';
 import { childEnvironment } from './childEnv.js';
 import { LineFramer } from '../../shared/lineFramer.js';
+import { InFlightLimit } from './inFlightLimit.js';
 
 /** How a child ended: its exit code and signal, or the error that kept it from starting. */
 export interface ChildExit {
@@ -45,6 +46,8 @@ export class StdioChildTransport implements Transport {
   private readonly exited: Promise<void>;
   private markExited!: () => void;
   private starting: Promise<void> | undefined;
+  /** Holds requests beyond `maxInFlight` (none without a limit). */
+  private readonly limit: InFlightLimit | undefined;
 
   constructor(
     private readonly options: ChildCommand,
@@ -54,6 +57,9 @@ export class StdioChildTransport implements Transport {
     private readonly observer: Partial<ChildObserver> = {},
   ) {
     this.exited = new Promise((resolve) => (this.markExited = resolve));
+    const limits = options.inFlight;
+    // A queued request failing to go out later is answered by onclose, as every request in flight is.
+    if (limits && limits.maxInFlight > 0) this.limit = new InFlightLimit(limits, (message) => void this.write(message).catch(() => {}), observer);
   }
 
   /** The child's pid once started. */
@@ -96,7 +102,7 @@ export class StdioChildTransport implements Transport {
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', () => {
         this.spawned = true;
-        this.observer.spawned?.();
+        this.observer.spawned?.(child.pid!);
         resolve();
       });
       child.once('error', reject);
@@ -108,8 +114,14 @@ export class StdioChildTransport implements Transport {
    * Writes one line to the child's stdin, honouring backpressure: while the pipe needs draining,
    * lines wait in order and resolve once handed to the pipe. With more than `maxBacklogBytes`
    * already waiting, the message is refused (SERVER_BACKLOGGED) instead of buffered without bound.
+   * With `maxInFlight`, a request beyond it waits its turn (or is refused, SERVER_BUSY, when the queue is full).
    */
   async send(message: JSONRPCMessage): Promise<void> {
+    if (this.limit && !this.limit.admit(message)) return;
+    return this.write(message);
+  }
+
+  private async write(message: JSONRPCMessage): Promise<void> {
     const stdin = this.child?.stdin;
     if (!stdin || this.exit || stdin.destroyed) throw new Error('MCP server process is not running');
     const data = Buffer.from(JSON.stringify(message) + '\n');
@@ -180,7 +192,7 @@ export class StdioChildTransport implements Transport {
     if (this.exit) return;
     this.exit = exit;
     // Counted for every process that existed, so the children gauge cannot drift.
-    if (this.spawned) this.observer.exited?.({ code: exit.code, signal: exit.signal });
+    if (this.spawned) this.observer.exited?.({ pid: this.child!.pid!, code: exit.code, signal: exit.signal });
     if (exit.startError) {
       this.log.error('the MCP server could not be started', { error: exit.startError.message });
       this.observer.startFailed?.(exit.startError.message, true);
@@ -195,6 +207,7 @@ export class StdioChildTransport implements Transport {
     this.markExited();
     for (const line of this.waiting.splice(0)) line.failed(new Error('MCP server process is not running'));
     this.waitingBytes = 0;
+    this.limit?.clear();
     this.onclose?.();
   }
 
@@ -217,6 +230,7 @@ export class StdioChildTransport implements Transport {
         this.answered = true;
         this.observer.firstMessage?.();
       }
+      this.limit?.observe(read.message);
       return this.onmessage?.(read.message);
     }
     if (read.kind === 'blank') return;
