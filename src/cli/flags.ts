@@ -39,9 +39,9 @@ export function declareOptions(argv: string[]): Argv {
     .scriptName('mcp-bridge')
     .usage('Serve stdio MCP servers over HTTP (legacy SSE and Streamable HTTP) on one port,\n' +
       'or offer a remote MCP server as a local stdio server.\n\n' +
-      'Usage:\n  $0 --stdio "command args" [options]\n  $0 --config claude_desktop_config.json [options]\n  $0 [options] -- command args\n  $0 --url https://host/mcp [options]\n  $0 auth --url https://host/mcp [--logout]')
+      'Usage:\n  $0 --stdio "command args" [options]\n  $0 --config claude_desktop_config.json [options]\n  $0 [options] -- command args\n  $0 --url https://host/mcp [options]\n  $0 auth --url https://host/mcp [--logout]\n  $0 auth --config FILE --server NAME [--logout]')
     .parserConfiguration({ 'populate--': true, 'duplicate-arguments-array': true })
-    .command('auth', 'Sign in to the remote given with --url now and exit (with --logout: revoke its tokens at the authorization server and forget them)')
+    .command('auth', 'Sign in to the remote given with --url (or --config FILE --server NAME) now and exit (with --logout: revoke its tokens at the authorization server and forget them)')
     .options(yargsOptions())
     .strict()
     .help()

@@ -44,18 +44,31 @@ async function readGatewayConfig(start: GatewayStart): Promise<GatewayConfig> {
   return gatewayConfig(start, process.env);
 }
 
-/** The validated config, whether the `auth` command was given (with its --logout), and the warnings about implausible durations. */
-async function readConfig(): Promise<{ config: ForwardConfig | ReverseConfig | GatewayConfig; authCommand: { logout: boolean } | undefined; warnings: string[] }> {
+/** What the `auth` command signs in to (or out of, with --logout). */
+interface AuthCommand {
+  logout: boolean;
+  remote: ReverseConfig['remote'];
+}
+
+/** The remote `auth` signs in to: reverse mode's, or a remote server of a gateway's file (`--server`). */
+async function authTarget(config: ReverseConfig | GatewayConfig, server: string | undefined): Promise<ReverseConfig['remote']> {
+  if (config.mode === 'reverse') return config.remote;
+  return (await import('../config/gateway.js')).signInTarget(config, server);
+}
+
+/** The validated config, the `auth` command if given, and the warnings about implausible durations. */
+async function readConfig(): Promise<{ config: ForwardConfig | ReverseConfig | GatewayConfig; authCommand: AuthCommand | undefined; warnings: string[] }> {
   const parser = declareOptions(hideBin(process.argv)).fail((message, error) => usageError(message ?? error?.message ?? 'invalid arguments'));
   const argv = await parser.parseAsync();
-  const authCommand = argv._[0] === 'auth' ? { logout: Boolean(argv.logout) } : undefined;
-  if (argv._.length > (authCommand ? 1 : 0)) usageError(`unknown command "${String(argv._[authCommand ? 1 : 0])}"`);
+  const wantsAuth = argv._[0] === 'auth';
+  if (argv._.length > (wantsAuth ? 1 : 0)) usageError(`unknown command "${String(argv._[wantsAuth ? 1 : 0])}"`);
   try {
     const raw = toRawOptions(argv);
     const flags = buildConfig(raw, process.env);
     const config = flags.mode === 'gateway' ? await readGatewayConfig(flags) : flags;
     if (config.mode === 'forward') await checkCommand(config);
-    if (authCommand && config.mode !== 'reverse') usageError('auth needs the remote: mcp-bridge auth --url https://host/mcp');
+    if (wantsAuth && config.mode === 'forward') usageError('auth needs the remote: mcp-bridge auth --url https://host/mcp, or mcp-bridge auth --config FILE --server NAME');
+    const authCommand = wantsAuth ? { logout: Boolean(argv.logout), remote: await authTarget(config as ReverseConfig | GatewayConfig, raw.server) } : undefined;
     const gatewayWarnings = config.mode === 'gateway' ? (await import('../config/gateway.js')).unservedSettingWarnings(config.file) : [];
     return { config, authCommand, warnings: [...durationWarnings(raw), ...gatewayWarnings] };
   } catch (error) {
@@ -155,9 +168,9 @@ async function main(): Promise<void> {
   const { config, authCommand, warnings } = await readConfig();
   const log = createLogger(config.log);
   for (const warning of warnings) log.warn(warning);
-  if (authCommand && config.mode === 'reverse') {
+  if (authCommand) {
     const { runAuthCommand } = await import('../modes/authCommand.js');
-    process.exit((await runAuthCommand(config, log, authCommand)) ? 0 : 1);
+    process.exit((await runAuthCommand(authCommand.remote, log, authCommand)) ? 0 : 1);
   }
   // A bug in one request must not take every other session down with it.
   process.on('uncaughtException', (error) => log.error('uncaught exception', { error: error.stack ?? error.message }));

@@ -31,6 +31,23 @@ export const remoteEntrySchema = z.looseObject({
 
 const filter = z.strictObject({ allow: z.array(z.string()).optional(), deny: z.array(z.string()).optional() });
 
+/**
+ * OAuth for a remote entry: `false` turns it off; otherwise a pre-registered client (as the reverse
+ * mode's flags of the same names), client credentials, and the scopes to ask for.
+ */
+export const oauthOverrideSchema = z.union([
+  z.literal(false),
+  z.strictObject({
+    clientId: z.string().min(1).optional(),
+    clientSecret: z.string().min(1).optional(),
+    clientInfoFile: z.string().min(1).optional(),
+    clientMetadataUrl: z.string().min(1).optional(),
+    clientCredentials: z.boolean().optional(),
+    authorizationServer: z.string().min(1).optional(),
+    scope: z.string().min(1).optional(),
+  }),
+]);
+
 /** Per-server settings of the gateway, which desktop clients never read (top-level `"mcp-bridge"`). */
 export const serverOverridesSchema = z.strictObject({
   sessionMode: z.enum(['per-session', 'shared']).optional(),
@@ -49,6 +66,7 @@ export const serverOverridesSchema = z.strictObject({
   tools: filter.optional(),
   prompts: filter.optional(),
   resources: filter.optional(),
+  oauth: oauthOverrideSchema.optional(),
 });
 
 /** The gateway's own top-level section. */
@@ -61,3 +79,4 @@ export type StdioEntry = z.infer<typeof stdioEntrySchema>;
 export type RemoteEntry = z.infer<typeof remoteEntrySchema>;
 export type ServerOverrides = z.infer<typeof serverOverridesSchema>;
 export type GatewaySection = z.infer<typeof gatewaySectionSchema>;
+export type OAuthOverride = z.infer<typeof oauthOverrideSchema>;

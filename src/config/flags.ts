@@ -98,6 +98,7 @@ export const flags = {
     kind: 'boolean', group: 'oauth', default: false,
     describe: 'With the auth command: revoke the tokens for --url at the authorization server (when it offers revocation), then forget them and the client registration',
   },
+  server: { kind: 'string', group: 'oauth', describe: 'With the auth command and --config: the remote server of the file to sign in to (or out of)' },
 
   port: { kind: 'number', group: 'http', default: 8000, describe: 'Port to listen on (0 picks a free one)' },
   host: { kind: 'string', group: 'http', default: '127.0.0.1', describe: 'Address to bind' },

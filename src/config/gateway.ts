@@ -5,6 +5,7 @@ import type { ServedServerConfig } from '../servers/served.js';
 import type { RemoteKind, RemoteOptions } from '../upstream/remote/options.js';
 import { defaultInFlightLimits } from '../upstream/child/inFlightLimit.js';
 import { childrenOptions, inFlightLimits } from './children.js';
+import { entryOAuth } from './gatewayOAuth.js';
 import { parseDurationFlag } from './durations.js';
 import { BridgeError } from '../shared/errors.js';
 import { gatewaySectionKey, readGatewayFile, type FileServer, type GatewayFile } from './file.js';
@@ -21,7 +22,7 @@ export interface GatewayConfig extends Omit<ServingConfig, 'childLimits'> {
   /** What the servers are built from again when the file changes. */
   readonly serving: ServingConfig;
   /** Retries and era of remote entries (the reverse mode's flags). */
-  readonly remoteDefaults: Pick<RemoteOptions, 'era' | 'backoff'>;
+  readonly remoteDefaults: GatewayStart['remoteDefaults'];
 }
 
 /** Per-server settings the gateway reads but does not act on yet; named in a start-up warning. */
@@ -36,7 +37,9 @@ export function unservedSettingWarnings(file: GatewayFile): string[] {
     const where = `${file.path}: ${gatewaySectionKey}.servers.${server.name}`;
     const given = notYetServed.filter((key) => server.overrides[key] !== undefined);
     const stdioOnly = server.kind === 'remote' ? stdioOnlySettings.filter((key) => server.overrides[key] !== undefined) : [];
+    const remoteOnly = server.kind === 'stdio' && server.overrides.oauth !== undefined;
     return [
+      ...(remoteOnly ? [`${where}: oauth applies to remote servers only; ignored for this stdio server`] : []),
       ...(given.length > 0 ? [`${where}: ${given.join(', ')} not applied yet by this version; ignored`] : []),
       ...(stdioOnly.length > 0 ? [`${where}: ${stdioOnly.join(', ')} apply to stdio servers only; ignored for this remote server`] : []),
     ];
@@ -89,11 +92,12 @@ function stdioServer(server: Extract<FileServer, { kind: 'stdio' }>, serving: Se
 
 const remoteKinds: Record<string, RemoteKind> = { sse: 'sse', http: 'streamableHttp', 'streamable-http': 'streamableHttp', streamableHttp: 'streamableHttp' };
 
-function remoteServer(server: Extract<FileServer, { kind: 'remote' }>, serving: ServingConfig, remoteDefaults: GatewayConfig['remoteDefaults']): GatewayServer {
+function remoteServer(server: Extract<FileServer, { kind: 'remote' }>, serving: ServingConfig, remoteDefaults: GatewayConfig['remoteDefaults'], file: GatewayFile, env: NodeJS.ProcessEnv): GatewayServer {
   const { entry, overrides, name } = server;
   const kind = entry.type ? remoteKinds[entry.type]! : 'auto';
-  // The gateway never waits on a browser: a remote entry brings its credentials in its headers.
-  const remote: RemoteOptions = { url: entry.url, kind, era: kind === 'sse' ? 'legacy' : remoteDefaults.era, headers: entry.headers, backoff: remoteDefaults.backoff, oauth: undefined };
+  // The gateway never waits on a browser: its OAuth only uses tokens signed in ahead of time (or client credentials).
+  const oauth = entryOAuth({ name, url: entry.url, headers: entry.headers }, overrides.oauth, remoteDefaults.oauth, file.path, env);
+  const remote: RemoteOptions = { url: entry.url, kind, era: kind === 'sse' ? 'legacy' : remoteDefaults.era, headers: entry.headers, backoff: remoteDefaults.backoff, oauth };
   return { name, kind: 'remote', served: served(serving, overrides), remote };
 }
 
@@ -101,11 +105,11 @@ function remoteServer(server: Extract<FileServer, { kind: 'remote' }>, serving: 
  * The servers of `file`, each merged with the gateway-wide settings and its overrides. Throws
  * CONFIG_INVALID naming the file and, for every server whose overrides are refused, the server.
  */
-export function gatewayServers(file: GatewayFile, serving: ServingConfig, remoteDefaults: GatewayConfig['remoteDefaults']): GatewayServer[] {
+export function gatewayServers(file: GatewayFile, serving: ServingConfig, remoteDefaults: GatewayConfig['remoteDefaults'], env: NodeJS.ProcessEnv): GatewayServer[] {
   const problems: string[] = [];
   const servers = file.servers.flatMap((server) => {
     try {
-      return [server.kind === 'stdio' ? stdioServer(server, serving) : remoteServer(server, serving, remoteDefaults)];
+      return [server.kind === 'stdio' ? stdioServer(server, serving) : remoteServer(server, serving, remoteDefaults, file, env)];
     } catch (error) {
       if (!(error instanceof BridgeError)) throw error;
       problems.push(`  ${gatewaySectionKey}.servers.${server.name}: ${error.detail ?? error.message}`);
@@ -120,11 +124,26 @@ export function gatewayServers(file: GatewayFile, serving: ServingConfig, remote
 export function gatewayConfig(start: GatewayStart, env: NodeJS.ProcessEnv): GatewayConfig {
   const file = readGatewayFile(start.configFile, env);
   const { childLimits: _limits, ...shared } = start.serving;
-  return { ...shared, mode: 'gateway', file, servers: gatewayServers(file, start.serving, start.remoteDefaults), serving: start.serving, remoteDefaults: start.remoteDefaults };
+  return { ...shared, mode: 'gateway', file, servers: gatewayServers(file, start.serving, start.remoteDefaults, env), serving: start.serving, remoteDefaults: start.remoteDefaults };
 }
 
 /** Reads the file of a running gateway again and rebuilds its servers with the same flags; throws CONFIG_INVALID and leaves `previous` as it was. */
 export function reloadGatewayConfig(previous: GatewayConfig, env: NodeJS.ProcessEnv): GatewayConfig {
   const file = readGatewayFile(previous.file.path, env);
-  return { ...previous, file, servers: gatewayServers(file, previous.serving, previous.remoteDefaults) };
+  return { ...previous, file, servers: gatewayServers(file, previous.serving, previous.remoteDefaults, env) };
+}
+
+/**
+ * The remote entry `name` of a gateway's file as `mcp-bridge auth --config FILE --server NAME` signs in
+ * to it: with a person at hand, so interactive. Throws CONFIG_INVALID naming what is wrong.
+ */
+export function signInTarget(config: GatewayConfig, name: string | undefined): RemoteOptions {
+  const names = config.servers.map((server) => server.name).join(', ');
+  if (name === undefined) throw new BridgeError('CONFIG_INVALID', `auth --config needs --server NAME, one of the file's servers: ${names}`);
+  const server = config.servers.find((candidate) => candidate.name === name);
+  if (!server) throw new BridgeError('CONFIG_INVALID', `${config.file.path} has no enabled server "${name}"; its servers: ${names}`);
+  if (server.kind !== 'remote') throw new BridgeError('CONFIG_INVALID', `server "${name}" is a stdio server; only remote servers sign in`);
+  if (!server.remote.oauth) throw new BridgeError('CONFIG_INVALID', `OAuth is off for server "${name}" (its entry sends an Authorization header, or its overrides say "oauth": false)`);
+  const { signInCommand: _, ...interactive } = server.remote.oauth;
+  return { ...server.remote, oauth: interactive };
 }

@@ -4,6 +4,7 @@ import { parse as parseShellWords } from 'shell-quote';
 import type { HttpConfig } from '../http/options.js';
 import type { ChildCommand } from '../upstream/child/options.js';
 import type { RemoteOptions } from '../upstream/remote/options.js';
+import { gatewayOAuthFlags, type GatewayOAuthFlags } from './gatewayOAuth.js';
 import { childrenOptions, inFlightLimits } from './children.js';
 import { defaults, type RawOptions } from './flags.js';
 import { backoffFrom, remoteEra, remoteOptions } from './remote.js';
@@ -42,7 +43,7 @@ export interface GatewayStart {
   readonly configFile: string;
   readonly serving: ServingConfig;
   /** Retries and era of remote entries (the reverse mode's flags). */
-  readonly remoteDefaults: Pick<RemoteOptions, 'era' | 'backoff'>;
+  readonly remoteDefaults: Pick<RemoteOptions, 'era' | 'backoff'> & { readonly oauth: GatewayOAuthFlags };
 }
 
 export type { RawOptions } from './flags.js';
@@ -153,7 +154,7 @@ export function buildConfig(raw: RawOptions, env: NodeJS.ProcessEnv = {}): Bridg
   const configFile = raw.config ?? (wantsRemote || wantsChild ? undefined : env.MCP_BRIDGE_CONFIG || undefined);
   if (configFile !== undefined) {
     if (wantsRemote || wantsChild) invalidConfig('give either a config file (--config) or one server (--stdio, --, --url), not both');
-    return deepFreeze({ mode: 'gateway', configFile, serving: servingConfig(raw, env), remoteDefaults: { era: remoteEra(raw), backoff: backoffFrom(raw) } });
+    return deepFreeze({ mode: 'gateway', configFile, serving: servingConfig(raw, env), remoteDefaults: { era: remoteEra(raw), backoff: backoffFrom(raw), oauth: gatewayOAuthFlags(raw) } });
   }
   if (wantsRemote || (!wantsChild && env.MCP_SERVER_URL)) {
     return deepFreeze({

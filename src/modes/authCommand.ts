@@ -3,20 +3,20 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { createRemoteOAuth } from '../oauth/remoteAuth.js';
 import { signOut } from '../oauth/revoke.js';
-import type { ReverseConfig } from '../config/index.js';
 import type { Logger } from '../shared/log.js';
+import type { RemoteOptions } from '../upstream/remote/options.js';
 import { RemoteTransport } from '../upstream/remote/remote.js';
 
 const SIGN_IN_ID = 'mcp-bridge-sign-in';
 
 /**
- * `mcp-bridge auth --url …`: signs in now (an initialize that meets the server's 401 runs the whole
+ * `mcp-bridge auth --url …` (or `--config FILE --server NAME`): signs in now (an initialize that meets the server's 401 runs the whole
  * OAuth flow) and ends the session, so a desktop client later starts with tokens in place.
  * With `--logout`, revokes the tokens at the authorization server when it offers that (RFC 7009, best
  * effort) and forgets the server's tokens and client registrations instead. Resolves true on success.
  */
-export async function runAuthCommand(config: ReverseConfig, log: Logger, { logout: forget }: { logout: boolean }): Promise<boolean> {
-  const auth = config.remote.oauth;
+export async function runAuthCommand(target: RemoteOptions, log: Logger, { logout: forget }: { logout: boolean }): Promise<boolean> {
+  const auth = target.oauth;
   if (!auth) {
     log.error('OAuth is off for this remote (--no-oauth, or a static Authorization credential is set)');
     return false;
@@ -26,7 +26,7 @@ export async function runAuthCommand(config: ReverseConfig, log: Logger, { logou
     log.info(removed ? 'signed out: tokens and client registration removed' : 'nothing stored for this server');
     return true;
   }
-  const remote = new RemoteTransport(config.remote, log, createRemoteOAuth(auth, log));
+  const remote = new RemoteTransport(target, log, createRemoteOAuth(auth, log));
   const answer = new Promise<JSONRPCMessage>((resolve) => (remote.onmessage = (message) => 'id' in message && message.id === SIGN_IN_ID && resolve(message)));
   try {
     await remote.start();

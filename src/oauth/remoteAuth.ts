@@ -56,6 +56,8 @@ class OAuthRemoteAuth implements RemoteOAuth {
   // The access token this object obtained last (sign-in, refresh or client credentials), and when.
   private lastObtained: { token: string; at: number } | undefined;
   private stepUps: number[] = [];
+  // False in gateway mode: only refreshes and client credentials, never a browser.
+  private readonly mayAskUser: boolean;
 
   constructor(
     private readonly options: OAuthOptions,
@@ -65,6 +67,7 @@ class OAuthRemoteAuth implements RemoteOAuth {
     this.provider = new BridgeOAuthProvider(options, this.store, log);
     this.provider.onRedirect = (url) => openBrowser(url.href, { noBrowser: options.noBrowser, log });
     this.signIn = new SignIn(options, this.store, this.provider, log);
+    this.mayAskUser = options.signInCommand === undefined;
   }
 
   async headers(): Promise<Record<string, string>> {
@@ -119,9 +122,10 @@ class OAuthRemoteAuth implements RemoteOAuth {
         const fresh = failed !== undefined && this.lastObtained?.token === failed && Date.now() - this.lastObtained.at < FRESH_MS;
         const run = { scope: challenge.scope, resourceMetadataUrl: challenge.resourceMetadataUrl };
         try {
-          return await this.authorize({ interactive: !fresh, ...run });
+          return await this.authorize({ interactive: !fresh && this.mayAskUser, ...run });
         } catch (error) {
           if (!(error instanceof InteractionRequiredError)) throw error;
+          if (!this.mayAskUser) return this.needsSignInAhead('a sign-in');
           if (this.movedFrom(current)) return this.authorize({ interactive: true, ...run });
           this.log.error('the remote MCP server refused the credentials it has just issued; not signing in again', { status });
           return false;
@@ -146,6 +150,7 @@ class OAuthRemoteAuth implements RemoteOAuth {
       this.log.error('the remote MCP server refused access (403 insufficient_scope) without naming a scope the token lacks', { scope: challenge.scope });
       return false;
     }
+    if (!this.mayAskUser) return this.needsSignInAhead(`a sign-in with more scope (${challenge.scope})`);
     const now = Date.now();
     this.stepUps = this.stepUps.filter((at) => now - at < STEP_UP_WINDOW_MS);
     if (this.stepUps.length >= MAX_STEP_UPS) {
@@ -157,6 +162,12 @@ class OAuthRemoteAuth implements RemoteOAuth {
     const scope = [...new Set([...scopes(current?.scope), ...scopes(challenge.scope), ...scopes(this.options.scope)])].join(' ') || undefined;
     this.log.info('the remote MCP server needs more scope; signing in again', { scope });
     return this.authorize({ interactive: true, scope, resourceMetadataUrl: challenge.resourceMetadataUrl, stepUp: true });
+  }
+
+  /** Where no person can sign in: the request fails, and the log tells the operator how to sign in ahead of time. */
+  private needsSignInAhead(what: string): boolean {
+    this.log.error(`the remote MCP server needs ${what}, which needs a person and a browser; sign in ahead of time, then retry`, { run: this.options.signInCommand });
+    return false;
   }
 
   /** One run of the SDK's auth() (see signIn.ts), remembering the token it obtained. */

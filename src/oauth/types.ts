@@ -24,6 +24,11 @@ export interface OAuthOptions {
    * Default: the one the remote server's protected resource metadata names, looked up at the first sign-in.
    */
   readonly authorizationServerUrl?: string;
+  /**
+   * Set where no person is at hand (gateway mode): a sign-in that needs a browser is never started;
+   * requests fail and the log names this command, which signs in ahead of time. Default: unset (interactive).
+   */
+  readonly signInCommand?: string;
 }
 
 /**

@@ -19,17 +19,19 @@ export function serverPaths(name: string): { ssePath: string; messagePath: strin
 }
 
 /** A remote entry's upstream: a remote session of its own for each client session (the reverse mode's remote clients). */
-async function remoteUpstream(server: Extract<GatewayServer, { kind: 'remote' }>): Promise<UpstreamFactory> {
+async function remoteUpstream(server: Extract<GatewayServer, { kind: 'remote' }>, log: Logger): Promise<UpstreamFactory> {
   const { RemoteTransport } = await import('../upstream/remote/remote.js');
-  return (log) => ({
-    transport: new RemoteTransport(server.remote, log),
+  // One OAuth client per server: every session's remote session shares its tokens and refreshes.
+  const oauth = server.remote.oauth && (await import('../oauth/remoteAuth.js')).createRemoteOAuth(server.remote.oauth, log);
+  return (sessionLog) => ({
+    transport: new RemoteTransport(server.remote, sessionLog, oauth),
     explainClose: () => ({ code: 'REMOTE_CONNECTION_LOST', detail: `the remote server ${server.name} closed the session` }),
   });
 }
 
 /** Phase one, on light modules only: a stdio server's warm children start, a remote server's upstream is made. */
 export async function startEntryChildren(server: GatewayServer, log: Logger): Promise<ServerChildren> {
-  return server.kind === 'stdio' ? startServerChildren(server.served, log) : remoteServerUpstreams(server.served, await remoteUpstream(server));
+  return server.kind === 'stdio' ? startServerChildren(server.served, log) : remoteServerUpstreams(server.served, await remoteUpstream(server, log));
 }
 
 /** Starts every server's children at once; when one start throws, stops the ones already started. */
