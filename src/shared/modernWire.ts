@@ -21,6 +21,13 @@ export function mcpNameOf(method: string, params: Record<string, unknown> | unde
 /** The first (and so far only) modern protocol revision. */
 export const MODERN_VERSION = '2026-07-28';
 
+/**
+ * Session-era requests that 2026-07-28 removed (SEP-2575): a 2026-07-28 request naming one is answered
+ * 404 Method not found, whatever sits behind the bridge (a remote client translating for session-era
+ * desktop clients would otherwise answer it).
+ */
+export const removedInModern: ReadonlySet<string> = new Set(['initialize', 'ping', 'logging/setLevel', 'resources/subscribe', 'resources/unsubscribe']);
+
 /** The `_meta` keys a modern request and result carry. */
 export const metaKeys = {
   protocolVersion: 'io.modelcontextprotocol/protocolVersion',

@@ -7,7 +7,7 @@ import type { Upstream, UpstreamFactory } from '../../core/gateway.js';
 import { isResponse } from '../../shared/jsonrpc.js';
 import { rpcError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log.js';
-import { bridgeClientInfo, modernEnvelope } from '../../shared/modernWire.js';
+import { bridgeClientInfo, MODERN_VERSION, modernEnvelope, removedInModern } from '../../shared/modernWire.js';
 import { ModernExchange } from './exchange.js';
 import { ParamHeaderGate } from './paramHeaderGate.js';
 import { checkStandardHeaders } from './headers.js';
@@ -59,7 +59,10 @@ export class ModernPassthrough {
     if (verdict.kind === 'legacy') return writeRpcError(res, 400, id, { code: ProtocolErrorCode.InvalidRequest, message: 'Not a 2026-07-28 request' });
     const message = verdict.message as Message;
     const refusal = this.refusal(request.headers, message) ?? (await this.gate.refusal(request.headers, message.method ?? '', message.params));
-    if (refusal) return writeRpcError(res, 400, id, refusal);
+    if (refusal) {
+      const { status = 400, ...error } = refusal as typeof refusal & { status?: number };
+      return writeRpcError(res, status, id, error);
+    }
     const upstream = await this.child();
     if (verdict.messageKind === 'notification') {
       await upstream.transport.send(verdict.message as JSONRPCMessage).catch(() => {});
@@ -82,7 +85,10 @@ export class ModernPassthrough {
    * body (HTTP is the bridge's business), and revisions the server did not list in discovery
    * (a stdio server checks the revision once per connection, not per request).
    */
-  private refusal(headers: Headers, message: Message): { code: number; message: string; data?: unknown } | undefined {
+  private refusal(headers: Headers, message: Message): { code: number; message: string; data?: unknown; status?: number } | undefined {
+    if (message.id !== undefined && removedInModern.has(message.method ?? '')) {
+      return { status: 404, code: ProtocolErrorCode.MethodNotFound, message: `Method not found: ${message.method} is not part of protocol revision ${MODERN_VERSION}` };
+    }
     const mismatch = checkStandardHeaders(headers, message.method ?? '', message.params);
     if (mismatch) return mismatch;
     const requested = (message.params?._meta as Params | undefined)?.[PROTOCOL_VERSION_META_KEY];
