@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { build, stop as stopEsbuild } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Era, EraOutcome, FetchOutcome } from '../fixtures/browser-page.js';
 import { fixturePath } from './paths.js';
@@ -29,7 +29,12 @@ export async function servePage(): Promise<PageServer> {
   const dir = mkdtempSync(join(tmpdir(), 'mcp-bridge-page-'));
   try {
     const outfile = join(dir, 'page.js');
-    await build({ entryPoints: [fixturePath('browser-page')], bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', outfile, logLevel: 'error' });
+    try {
+      await build({ entryPoints: [fixturePath('browser-page')], bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', outfile, logLevel: 'error' });
+    } finally {
+      // esbuild's API keeps a service process running for later builds: there are none.
+      await stopEsbuild();
+    }
     const script = readFileSync(outfile);
     const html = '<!doctype html><meta charset="utf-8"><title>mcp-bridge browser client</title><script src="/page.js"></script>';
     const server: Server = createServer((req, res) => {
@@ -55,7 +60,7 @@ export async function servePage(): Promise<PageServer> {
 /** A headless chromium and the processes it runs as. */
 export interface RunningBrowser {
   browser: Browser;
-  /** Closes the browser and waits until every one of its processes is gone. */
+  /** Closes the browser and waits until every process started since its launch is gone (call it after stopping the rest). */
   close(): Promise<void>;
 }
 
@@ -69,12 +74,14 @@ export async function launchChromium(): Promise<RunningBrowser> {
     executablePath: chromiumPath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  const processes = descendants(process.pid).filter((pid) => !before.has(pid));
+  const launched = descendants(process.pid).filter((pid) => !before.has(pid));
   return {
     browser,
     close: async () => {
       await browser.close();
-      await waitFor(() => processes.every((pid) => !isAlive(pid)), { what: "the browser's processes to end" });
+      // Renderers started later are the browser's descendants too: none may outlive it.
+      const left = () => [...launched.filter(isAlive), ...descendants(process.pid).filter((pid) => !before.has(pid))];
+      await waitFor(() => left().length === 0, { what: "the browser's processes to end" });
     },
   };
 }
