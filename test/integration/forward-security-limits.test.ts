@@ -87,6 +87,30 @@ describe('CORS is off unless asked for', () => {
   });
 });
 
+describe('--cors preflights allow the headers of every era', () => {
+  test('Mcp-Method, Mcp-Name and the requested Mcp-Param-* headers are allowed, any other requested header is not', async () => {
+    const bridge = await startBridge(['--cors', 'https://app.example', '--stdio', server]);
+    try {
+      const requested = 'content-type, mcp-protocol-version, mcp-method, mcp-name, mcp-param-region, Mcp-Param-Dry-Run, x-other, mcp-paramless';
+      const answer = await fetch(`${bridge.url}/mcp`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': requested },
+      });
+      assert.equal(answer.status, 204);
+      const allowed = (answer.headers.get('access-control-allow-headers') ?? '').toLowerCase().split(',');
+      for (const header of ['mcp-method', 'mcp-name', 'mcp-param-region', 'mcp-param-dry-run', 'mcp-protocol-version', 'mcp-session-id', 'last-event-id', 'authorization', 'x-api-key']) {
+        assert.ok(allowed.includes(header), header);
+      }
+      for (const header of ['x-other', 'mcp-paramless']) assert.ok(!allowed.includes(header), header);
+      // The answer depends on the requested headers, so a cache must not hand it to another preflight.
+      assert.match(answer.headers.get('vary') ?? '', /Access-Control-Request-Headers/i);
+      assert.deepEqual((answer.headers.get('access-control-expose-headers') ?? '').split(','), ['Mcp-Session-Id', 'WWW-Authenticate', 'Retry-After']);
+    } finally {
+      await stopCleanly(bridge);
+    }
+  });
+});
+
 describe('--rateLimit 3/s', () => {
   let bridge: RunningBridge;
   // Another loopback address as the source: a second client IP without listening beyond 127.0.0.1.
