@@ -68,6 +68,10 @@ export class PassthroughProxy {
       stripRemoteResponseHeaders(proxyRes.headers);
       // A remote that drops the connection mid-answer must not leave the client waiting on a stream that never ends.
       proxyRes.once('close', () => void (!proxyRes.complete && res.destroy()));
+      // The status and headers go to the client as soon as the remote sent them, not with the first chunk of
+      // the body: a client opening a stream (GET) waits for them before anything is sent on it. A microtask
+      // runs after http-proxy-3 has copied them, synchronously, right after this event.
+      queueMicrotask(() => void (!res.headersSent && !res.destroyed && res.flushHeaders()));
     });
     // A client that goes away mid-stream: http-proxy-3 already stops the remote request; nothing to answer.
     this.proxy.on('econnreset', () => undefined);

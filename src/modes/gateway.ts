@@ -16,7 +16,7 @@ import { GatewayServers, type ReloadSummary } from './gatewayServers.js';
 export interface RunningGateway {
   url: string;
   /** Each server's name and routes, in file order. */
-  readonly servers: { name: string; streamableHttpUrl: string; sseUrl: string }[];
+  readonly servers: { name: string; streamableHttpUrl: string; /** Undefined for a pass-through server (Streamable HTTP only). */ sseUrl: string | undefined }[];
   metrics: BridgeMetrics;
   /** Each server as GET /servers shows it (draining ones as `stopping`). */
   status(): ServerStatus[];
@@ -104,9 +104,9 @@ export async function startGateway(initial: GatewayConfig, log: Logger): Promise
   return {
     url: listening.url,
     get servers() {
-      return servers.entries.map(({ server }) => {
+      return servers.entries.map(({ server, passthrough }) => {
         const paths = serverPaths(server.name);
-        return { name: server.name, streamableHttpUrl: `${listening.url}${paths.streamableHttpPath}`, sseUrl: `${listening.url}${paths.ssePath}` };
+        return { name: server.name, streamableHttpUrl: `${listening.url}${paths.streamableHttpPath}`, sseUrl: passthrough ? undefined : `${listening.url}${paths.ssePath}` };
       });
     },
     metrics,
