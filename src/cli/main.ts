@@ -150,7 +150,7 @@ async function runGateway(config: GatewayConfig, log: Logger): Promise<void> {
   const unwatch = watchConfigFile(config.file.path, reload, (error) => log.warn(`cannot watch ${config.file.path} (${error.message}); reload it with SIGHUP`));
   handleSignals({ close: () => (unwatch(), running.close()) }, log);
   log.info(`listening on ${gateway.url}, serving ${gateway.servers.length} servers from ${config.file.path}`);
-  for (const server of gateway.servers) log.info(`${server.name}: ${server.streamableHttpUrl} (legacy SSE: ${server.sseUrl})`);
+  for (const server of gateway.servers) log.info(`${server.name}: ${server.streamableHttpUrl} (${server.sseUrl ? `legacy SSE: ${server.sseUrl}` : 'pass-through, Streamable HTTP only'})`);
   if (config.file.disabled.length > 0) log.info(`disabled in the file: ${config.file.disabled.join(', ')}`);
   // Unlike --stdio, one server that cannot run must not keep the others from serving: said, and reported by /readyz.
   const { commandProblem } = await import('../modes/forward.js');

@@ -26,10 +26,13 @@ export interface GatewayConfig extends Omit<ServingConfig, 'childLimits'> {
 }
 
 /** Per-server settings the gateway reads but does not act on yet; named in a start-up warning. */
-const notYetServed = ['passthrough', 'prefix', 'tools', 'prompts', 'resources'] as const;
+const notYetServed = ['prefix', 'tools', 'prompts', 'resources'] as const;
 
 /** Per-server settings that only a stdio server's children take. */
 const stdioOnlySettings = ['maxInFlight', 'maxQueued', 'sessionMode', 'pool', 'prespawn', 'headStart', 'childIdleTimeout', 'env', 'passEnv'] as const;
+
+/** Per-server settings of sessions the gateway keeps itself, which a pass-through server has none of (the remote keeps them). */
+const sessionSettings = ['sessionTimeout', 'requestTimeout', 'oauth'] as const;
 
 /** Start-up warnings for per-server settings of the file that this version does not apply yet (they stay in the file for later). */
 export function unservedSettingWarnings(file: GatewayFile): string[] {
@@ -38,12 +41,25 @@ export function unservedSettingWarnings(file: GatewayFile): string[] {
     const given = notYetServed.filter((key) => server.overrides[key] !== undefined);
     const stdioOnly = server.kind === 'remote' ? stdioOnlySettings.filter((key) => server.overrides[key] !== undefined) : [];
     const remoteOnly = server.kind === 'stdio' && server.overrides.oauth !== undefined;
+    const sessionOnly = server.overrides.passthrough === true ? sessionSettings.filter((key) => server.overrides[key] !== undefined) : [];
     return [
       ...(remoteOnly ? [`${where}: oauth applies to remote servers only; ignored for this stdio server`] : []),
       ...(given.length > 0 ? [`${where}: ${given.join(', ')} not applied yet by this version; ignored`] : []),
       ...(stdioOnly.length > 0 ? [`${where}: ${stdioOnly.join(', ')} apply to stdio servers only; ignored for this remote server`] : []),
+      ...(sessionOnly.length > 0 ? [`${where}: ${sessionOnly.join(', ')} do not apply to a pass-through server (the remote keeps its sessions, and its credentials come from the entry's headers); ignored`] : []),
     ];
   });
+}
+
+/**
+ * Why `passthrough: true` cannot apply to `server`, if so: only a remote Streamable HTTP server (type
+ * `http`, `streamable-http`, or none and so detected) is passed through; a stdio or legacy SSE one is not.
+ */
+function passthroughProblem(server: FileServer): string | undefined {
+  if (server.overrides.passthrough !== true) return undefined;
+  if (server.kind === 'stdio') return 'only a remote Streamable HTTP server ("url") can be passed through; this is a stdio server ("command")';
+  if (server.entry.type === 'sse') return 'only a remote Streamable HTTP server can be passed through; this one is legacy SSE ("type": "sse")';
+  return undefined;
 }
 
 function served(serving: ServingConfig, overrides: ServerOverrides): ServedServerConfig {
@@ -95,10 +111,12 @@ const remoteKinds: Record<string, RemoteKind> = { sse: 'sse', http: 'streamableH
 function remoteServer(server: Extract<FileServer, { kind: 'remote' }>, serving: ServingConfig, remoteDefaults: GatewayConfig['remoteDefaults'], file: GatewayFile, env: NodeJS.ProcessEnv): GatewayServer {
   const { entry, overrides, name } = server;
   const kind = entry.type ? remoteKinds[entry.type]! : 'auto';
+  const passthrough = overrides.passthrough === true;
   // The gateway never waits on a browser: its OAuth only uses tokens signed in ahead of time (or client credentials).
-  const oauth = entryOAuth({ name, url: entry.url, headers: entry.headers }, overrides.oauth, remoteDefaults.oauth, file.path, env);
+  // A pass-through entry forwards requests unchanged: only its headers (and the client's own credentials) go along.
+  const oauth = passthrough ? undefined : entryOAuth({ name, url: entry.url, headers: entry.headers }, overrides.oauth, remoteDefaults.oauth, file.path, env);
   const remote: RemoteOptions = { url: entry.url, kind, era: kind === 'sse' ? 'legacy' : remoteDefaults.era, headers: entry.headers, backoff: remoteDefaults.backoff, oauth };
-  return { name, kind: 'remote', served: served(serving, overrides), remote };
+  return { name, kind: 'remote', served: served(serving, overrides), remote, passthrough };
 }
 
 /**
@@ -108,6 +126,11 @@ function remoteServer(server: Extract<FileServer, { kind: 'remote' }>, serving: 
 export function gatewayServers(file: GatewayFile, serving: ServingConfig, remoteDefaults: GatewayConfig['remoteDefaults'], env: NodeJS.ProcessEnv): GatewayServer[] {
   const problems: string[] = [];
   const servers = file.servers.flatMap((server) => {
+    const refused = passthroughProblem(server);
+    if (refused) {
+      problems.push(`  ${gatewaySectionKey}.servers.${server.name}.passthrough: ${refused}`);
+      return [];
+    }
     try {
       return [server.kind === 'stdio' ? stdioServer(server, serving) : remoteServer(server, serving, remoteDefaults, file, env)];
     } catch (error) {

@@ -16,7 +16,7 @@ import { GatewayServers, type ReloadSummary } from './gatewayServers.js';
 export interface RunningGateway {
   url: string;
   /** Each server's name and routes, in file order. */
-  readonly servers: { name: string; streamableHttpUrl: string; sseUrl: string }[];
+  readonly servers: { name: string; streamableHttpUrl: string; /** Undefined for a pass-through server (Streamable HTTP only). */ sseUrl: string | undefined }[];
   metrics: BridgeMetrics;
   /** Each server as GET /servers shows it (draining ones as `stopping`). */
   status(): ServerStatus[];
@@ -30,7 +30,13 @@ export interface RunningGateway {
 export async function startGateway(initial: GatewayConfig, log: Logger): Promise<RunningGateway> {
   let config = initial;
   const children = await startAllChildren(config.servers, log);
-  const [{ BridgeMetrics }, modules, { createApp, serverRouter }] = await Promise.all([import('../metrics/metrics.js'), loadEndpointModules(), import('../http/app.js')]);
+  const [{ BridgeMetrics }, endpointModules, { createApp, serverRouter }, { PassthroughProxy, passthroughRouter }] = await Promise.all([
+    import('../metrics/metrics.js'),
+    loadEndpointModules(),
+    import('../http/app.js'),
+    import('../http/passthrough.js'),
+  ]);
+  const modules = { ...endpointModules, PassthroughProxy };
   let accepting = true;
   const notReady = (): string | undefined => {
     const failing = servers.entries.flatMap(({ server, served }) => (served.children.readiness.notReadyReason ? [`${server.name}: ${served.children.readiness.notReadyReason}`] : []));
@@ -41,8 +47,12 @@ export async function startGateway(initial: GatewayConfig, log: Logger): Promise
       servers.allEntries.map(({ server, served }) => ({ name: server.name, sessions: (kind) => served.sessions(kind), childPids: () => served.children.liveChildren })),
     ready: () => accepting && notReady() === undefined,
   });
-  const route = ({ served }: RunningEntry) =>
-    serverRouter({ ssePath: '/sse', messagePath: '/message', streamableHttpPath: '/mcp', sse: served.sse, streamableHttp: served.streamableHttp, modern: served.modern }, config.http);
+  // A pass-through server's client credentials are the gateway's key when it checks one: they stay here.
+  const passthroughOptions = { dropClientCredentials: config.security.apiKey !== undefined };
+  const route = ({ served, passthrough }: RunningEntry) =>
+    passthrough
+      ? passthroughRouter(passthrough, config.http, passthroughOptions)
+      : serverRouter({ ssePath: '/sse', messagePath: '/message', streamableHttpPath: '/mcp', sse: served.sse, streamableHttp: served.streamableHttp, modern: served.modern }, config.http);
   const servers = new GatewayServers({ modules, baseUrl: config.http.baseUrl ?? '', metrics, route, log });
   for (const server of config.servers) servers.serve(server, children.get(server.name)!);
   const status = (): ServerStatus[] => servers.allEntries.map(({ server, served }) => serverStatus(server, served, serverPaths(server.name)));
@@ -94,9 +104,9 @@ export async function startGateway(initial: GatewayConfig, log: Logger): Promise
   return {
     url: listening.url,
     get servers() {
-      return servers.entries.map(({ server }) => {
+      return servers.entries.map(({ server, passthrough }) => {
         const paths = serverPaths(server.name);
-        return { name: server.name, streamableHttpUrl: `${listening.url}${paths.streamableHttpPath}`, sseUrl: `${listening.url}${paths.ssePath}` };
+        return { name: server.name, streamableHttpUrl: `${listening.url}${paths.streamableHttpPath}`, sseUrl: passthrough ? undefined : `${listening.url}${paths.ssePath}` };
       });
     },
     metrics,

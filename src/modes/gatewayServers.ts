@@ -4,7 +4,8 @@
 import type { ChildObserver, RelayObserver } from '../core/observers.js';
 import type { ServerHandler } from '../http/dispatch.js';
 import { sameEntry, serveEntry, startEntryChildren, type GatewayServer, type RunningEntry } from '../servers/entry.js';
-import type { EndpointModules, ServerChildren } from '../servers/served.js';
+import type { GatewayModules } from '../servers/passthrough.js';
+import type { ServerChildren } from '../servers/served.js';
 import type { Logger } from '../shared/log.js';
 
 /** How long a removed or replaced server's requests in flight may take before it is closed anyway (30 s). */
@@ -17,7 +18,7 @@ export interface RoutedEntry extends RunningEntry {
 
 /** What the set needs to serve a server. */
 export interface ServingParts {
-  modules: EndpointModules;
+  modules: GatewayModules;
   baseUrl: string;
   metrics: { forServer(name: string): RelayObserver & ChildObserver };
   route(entry: RunningEntry): ServerHandler;

@@ -2,15 +2,24 @@
 // remote URL, with its merged settings) and how it is started, served and drained.
 import type { UpstreamFactory } from '../core/gateway.js';
 import type { RelayObserver } from '../core/observers.js';
+import type { PassthroughProxy } from '../http/passthrough.js';
 import type { Logger } from '../shared/log.js';
 import type { ChildUpstreamConfig } from '../upstream/child/options.js';
 import type { RemoteOptions } from '../upstream/remote/options.js';
-import { closeServerChildren, remoteServerUpstreams, serveServer, startServerChildren, type EndpointModules, type ServedServer, type ServedServerConfig, type ServerChildren } from './served.js';
+import { servePassthrough, type GatewayModules } from './passthrough.js';
+import { closeServerChildren, remoteServerUpstreams, serveServer, startServerChildren, type ServedServer, type ServedServerConfig, type ServerChildren } from './served.js';
 
 /** One server of the file, ready to serve: a stdio server with its children's settings, or a remote one with how to reach it. */
 export type GatewayServer =
   | { readonly name: string; readonly kind: 'stdio'; readonly served: ServedServerConfig & ChildUpstreamConfig }
-  | { readonly name: string; readonly kind: 'remote'; readonly served: ServedServerConfig; readonly remote: RemoteOptions };
+  | {
+    readonly name: string;
+    readonly kind: 'remote';
+    readonly served: ServedServerConfig;
+    readonly remote: RemoteOptions;
+    /** Opaque pass-through (Streamable HTTP only): requests go to the remote unchanged instead of through sessions of ours. */
+    readonly passthrough: boolean;
+  };
 
 /** The routes of one server of the gateway, relative to its origin. */
 export function serverPaths(name: string): { ssePath: string; messagePath: string; streamableHttpPath: string } {
@@ -50,12 +59,16 @@ export async function startAllChildren(servers: readonly GatewayServer[], log: L
 export interface RunningEntry {
   readonly server: GatewayServer;
   readonly served: ServedServer;
+  /** A pass-through server's proxy, which its routes forward to (undefined for every other server). */
+  readonly passthrough?: PassthroughProxy;
 }
 
 /** Phase two: serves a server whose children have started; SSE clients POST to `baseUrl` + its message path. */
-export function serveEntry(server: GatewayServer, children: ServerChildren, modules: EndpointModules, baseUrl: string, metrics: RelayObserver, log: Logger): RunningEntry {
-  const served = serveServer(children, modules, `${baseUrl}${serverPaths(server.name).messagePath}`, metrics, log.child({ server: server.name }));
-  return { server, served };
+export function serveEntry(server: GatewayServer, children: ServerChildren, modules: GatewayModules, baseUrl: string, metrics: RelayObserver, log: Logger): RunningEntry {
+  const messageUrl = `${baseUrl}${serverPaths(server.name).messagePath}`;
+  const serverLog = log.child({ server: server.name });
+  if (server.kind === 'remote' && server.passthrough) return { server, ...servePassthrough(server, children, modules, messageUrl, metrics, serverLog) };
+  return { server, served: serveServer(children, modules, messageUrl, metrics, serverLog) };
 }
 
 /** Whether two entries would run the same server the same way (a reload leaves such a server alone). */

@@ -67,8 +67,8 @@ export interface ServedServer {
 /** How often a draining server looks whether its requests in flight have been answered. */
 const drainPollMs = 50;
 
-/** Resolves once `done()` holds or `graceMs` has passed. */
-async function until(done: () => boolean, graceMs: number): Promise<void> {
+/** Resolves once `done()` holds or `graceMs` has passed (looking every 50 ms). */
+export async function until(done: () => boolean, graceMs: number): Promise<void> {
   const deadline = Date.now() + graceMs;
   while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, drainPollMs));
 }

@@ -6,6 +6,8 @@ import type { ServedServer } from './served.js';
 export interface ServerStatus {
   name: string;
   kind: 'stdio' | 'remote';
+  /** Present (true) for a remote served by opaque pass-through. */
+  passthrough?: true;
   routes: { mcp: string; sse: string; message: string };
   /** `failed` after repeated failed starts (retried by the next session after a cool-down), else `ready`. */
   state: 'ready' | 'failed' | 'stopping';
@@ -18,7 +20,7 @@ export interface ServerStatus {
 
 /** The status of one served server. */
 export function serverStatus(
-  server: { name: string; kind: 'stdio' | 'remote' },
+  server: { name: string; kind: 'stdio' | 'remote'; passthrough?: boolean },
   served: ServedServer,
   paths: { ssePath: string; messagePath: string; streamableHttpPath: string },
 ): ServerStatus {
@@ -27,6 +29,7 @@ export function serverStatus(
   return {
     name: server.name,
     kind: server.kind,
+    ...(server.passthrough && { passthrough: true as const }),
     routes: { mcp: paths.streamableHttpPath, sse: paths.ssePath, message: paths.messagePath },
     state,
     ...(error && { error }),
