@@ -26,6 +26,8 @@ export const catalogue = {
   PARSE_ERROR: { status: 400, rpc: wire.ParseError, message: 'Parse error: the body is not valid JSON' },
   INVALID_REQUEST: { status: 400, rpc: wire.InvalidRequest, message: 'Invalid Request: the body is not a JSON-RPC 2.0 message' },
   BODY_TOO_LARGE: { status: 413, rpc: wire.ConnectionClosed, message: 'Payload Too Large' },
+  // A message dropped for its size is still answered: the detail names the size, the limit and its flag.
+  MESSAGE_TOO_LARGE: { status: 413, rpc: wire.ConnectionClosed, message: 'Message too large' },
   NOT_ACCEPTABLE: { status: 406, rpc: wire.ConnectionClosed, message: 'Not Acceptable' },
   UNSUPPORTED_PROTOCOL_VERSION: { status: 400, rpc: wire.ConnectionClosed, message: 'Bad Request: unsupported MCP-Protocol-Version' },
   ALREADY_INITIALIZED: { status: 400, rpc: wire.InvalidRequest, message: 'Invalid Request: the session is already initialized' },
