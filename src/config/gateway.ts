@@ -93,7 +93,10 @@ function remoteServer(server: Extract<FileServer, { kind: 'remote' }>, serving: 
   const { entry, overrides, name } = server;
   const kind = entry.type ? remoteKinds[entry.type]! : 'auto';
   // The gateway never waits on a browser: a remote entry brings its credentials in its headers.
-  const remote: RemoteOptions = { url: entry.url, kind, era: kind === 'sse' ? 'legacy' : remoteDefaults.era, headers: entry.headers, backoff: remoteDefaults.backoff, oauth: undefined };
+  const remote: RemoteOptions = {
+    url: entry.url, kind, era: kind === 'sse' ? 'legacy' : remoteDefaults.era, headers: entry.headers, backoff: remoteDefaults.backoff, oauth: undefined,
+    maxMessageBytes: serving.childLimits.maxLineBytes,
+  };
   return { name, kind: 'remote', served: served(serving, overrides), remote };
 }
 

@@ -18,12 +18,13 @@ export interface SizeLimit {
 }
 
 /** The detail of MESSAGE_TOO_LARGE: `what` is `size`, over `limit`; raise its flag to let it through. */
-export function tooLargeDetail(what: string, size: number, limit: SizeLimit): string {
-  return `${what} is ${sizeText(size)}, over the ${sizeText(limit.bytes)} that --${limit.flag} allows; raise --${limit.flag} to let it through`;
+export function tooLargeDetail(what: string, size: number | undefined, limit: SizeLimit): string {
+  const is = size === undefined ? 'is' : `is ${sizeText(size)},`;
+  return `${what} ${is} over the ${sizeText(limit.bytes)} that --${limit.flag} allows; raise --${limit.flag} to let it through`;
 }
 
 /** A MESSAGE_TOO_LARGE error response to `id`. */
-export function tooLargeError(id: RequestId | null, what: string, size: number, limit: SizeLimit): JSONRPCMessage {
+export function tooLargeError(id: RequestId | null, what: string, size: number | undefined, limit: SizeLimit): JSONRPCMessage {
   return rpcErrorResponse(id, 'MESSAGE_TOO_LARGE', tooLargeDetail(what, size, limit));
 }
 
