@@ -66,6 +66,14 @@ export class OutboundBudget {
       watched.largest = Math.max(watched.largest, res.writableLength - before);
       return more;
     }) as ServerResponse['write'];
+    // A stream's last message often leaves with end(): not checked (nothing follows it), but measured.
+    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.end = ((...args: unknown[]): ServerResponse => {
+      const before = res.writableLength;
+      const ended = end(...args);
+      watched.largest = Math.max(before === 0 ? 0 : watched.largest, res.writableLength - before);
+      return ended;
+    }) as ServerResponse['end'];
   }
 
   private largestQueued(): number {

@@ -1,0 +1,73 @@
+/**
+ * Messages over the limits are answered, never silent: with --maxLineBytes 1MiB a 2 MiB result of an
+ * SDK server (id after result) is answered MESSAGE_TOO_LARGE at once, forward (per-session, shared)
+ * and reverse (remote answers, stdin lines); the session keeps working and memory stays bounded.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { withBridge } from '../helpers/faults.js';
+import { fixtureCommand } from '../helpers/paths.js';
+import { StreamableRawClient } from '../helpers/rawClients.js';
+import { RemoteServer } from '../helpers/remoteServer.js';
+import { StdioLineClient } from '../helpers/stdioLines.js';
+
+const MiB = 1024 * 1024;
+const LIMIT = ['--maxLineBytes', '1MiB'];
+const tooLarge = /Message too large: the (MCP server|remote MCP server)'s answer is 2 MiB, over the 1 MiB that --maxLineBytes allows; raise --maxLineBytes/;
+
+type Answer = { id?: unknown; result?: unknown; error?: { message: string; data?: { reason?: string } } };
+
+function assertTooLarge(message: unknown, id: unknown): void {
+  const answer = message as Answer;
+  assert.equal(answer.id, id);
+  assert.equal(answer.error?.data?.reason, 'MESSAGE_TOO_LARGE', JSON.stringify(answer).slice(0, 300));
+  assert.match(answer.error!.message, tooLarge);
+}
+
+describe('forward, --maxLineBytes 1MiB, an SDK server writing a 2 MiB result', () => {
+  for (const mode of ['per-session', 'shared'] as const) {
+    test(`${mode}: the call is answered MESSAGE_TOO_LARGE within 1 s with its own id, and the session keeps working`, (t) =>
+      withBridge([...LIMIT, '--sessionMode', mode, '--stdio', fixtureCommand('test-server')], async (bridge) => {
+        const client = new StreamableRawClient(bridge.url);
+        await client.initialize(0);
+        for (const id of ['big-1', 2]) {
+          const started = performance.now();
+          const answer = await client.request(id, 'tools/call', { name: 'blob', arguments: { bytes: 2 * MiB } });
+          const elapsed = performance.now() - started;
+          assertTooLarge(answer, id);
+          t.diagnostic(`answered in ${elapsed.toFixed(0)} ms`);
+          assert.ok(elapsed < 1000, `${elapsed} ms`);
+        }
+        const echo = await client.request(3, 'tools/call', { name: 'echo', arguments: { text: 'still here' } });
+        assert.equal((echo.result as { content: { text: string }[] }).content[0]!.text, 'still here');
+        assert.match(bridge.stderr(), /dropped an oversized line from the MCP server.*answered/);
+        assert.deepEqual(client.problems, []);
+        await client.close();
+      }, { maxGrowthMiB: 48, t }));
+  }
+});
+
+describe('reverse, --maxLineBytes 1MiB', () => {
+  for (const flag of ['--streamableHttp', '--sse'] as const) {
+    test(`${flag}: a 2 MiB remote answer is answered MESSAGE_TOO_LARGE, a 2 MiB stdin request too, and the session keeps working`, async () => {
+      const remote = await RemoteServer.start();
+      const client = new StdioLineClient([...LIMIT, flag, `${remote.url}${flag === '--sse' ? '/sse' : '/mcp'}`]);
+      try {
+        await client.initialize();
+        const started = performance.now();
+        assertTooLarge(await client.request('big', 'tools/call', { name: 'blob', arguments: { bytes: 2 * MiB } }), 'big');
+        assert.ok(performance.now() - started < 1000, `${performance.now() - started} ms`);
+        const request = (await client.request(5, 'tools/call', { name: 'echo', arguments: { text: 'e'.repeat(2 * MiB) } })) as Answer;
+        assert.equal(request.error?.data?.reason, 'MESSAGE_TOO_LARGE');
+        assert.match(request.error!.message, /the request is 2 MiB, over the 1 MiB that --maxLineBytes allows/);
+        const echo = await client.request(6, 'tools/call', { name: 'echo', arguments: { text: 'still here' } });
+        assert.equal((echo.result as { content: { text: string }[] }).content[0]!.text, 'still here');
+        assert.match(client.stderr, /dropped an oversized message from the remote MCP server/);
+        assert.match(client.stderr, /dropped an oversized line from the client/);
+      } finally {
+        await client.close();
+        await remote.stop();
+      }
+    });
+  }
+});
