@@ -124,13 +124,15 @@ export function writeJsonError(
   code: BridgeErrorCode,
   detail?: string,
   headers: Record<string, string> = {},
+  /** The id of the request answered, when it could be found (default null). */
+  id: RequestId | null = null,
 ): void {
   if (res.headersSent) {
     res.end();
     return;
   }
   writtenCodes.set(res, code);
-  const body = JSON.stringify(rpcErrorResponse(null, code, detail));
+  const body = JSON.stringify(rpcErrorResponse(id, code, detail));
   res.writeHead(catalogue[code].status, { 'Content-Type': 'application/json', ...headers }).end(body);
 }
 

@@ -42,8 +42,8 @@ describe('servers that hang, flood a line or crash', () => {
       await assertHealthyClientWorks(bridge.url);
     }, { t }));
 
-  test('a 20 MB line (over the default 16 MiB --maxLineBytes) is dropped, the call still answers, memory stays bounded', (t) =>
-    withBridge(faultServer(), async (bridge) => {
+  test('a 20 MB line (over --maxLineBytes 16MiB) is dropped, the call still answers, memory stays bounded', (t) =>
+    withBridge(['--maxLineBytes', '16MiB', ...faultServer()], async (bridge) => {
       const { headers } = await openStreamableSession(bridge.url);
       const [answer] = await messagesOf(await post(`${bridge.url}/mcp`, callTool(1, 'huge', { bytes: 20 * 1024 * 1024 }), headers));
       assert.deepEqual(answer!.result, { content: [{ type: 'text', text: 'after huge' }] });

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { withBridge } from '../helpers/faults.js';
 import { fixtureCommand } from '../helpers/paths.js';
+import { openLegacySseSession, openStreamableSession, post } from '../helpers/http.js';
 import { StreamableRawClient } from '../helpers/rawClients.js';
 import { RemoteServer } from '../helpers/remoteServer.js';
 import { StdioLineClient } from '../helpers/stdioLines.js';
@@ -70,4 +71,25 @@ describe('reverse, --maxLineBytes 1MiB', () => {
       }
     });
   }
+});
+
+describe('forward, a POST body over --maxBodyBytes 64KiB', () => {
+  test('a request in it is answered 413 with its own id (written after its params, as SDK clients do) over both transports; the session keeps working', (t) =>
+    withBridge(['--maxBodyBytes', '64KiB', '--stdio', fixtureCommand('test-server')], async (bridge) => {
+      const big = (id: string): string => JSON.stringify({ method: 'tools/call', params: { name: 'echo', arguments: { text: 'x'.repeat(256 * 1024) } }, jsonrpc: '2.0', id });
+      const { headers } = await openStreamableSession(bridge.url);
+      const legacy = await openLegacySseSession(bridge.url);
+      for (const [url, id, extra] of [[`${bridge.url}/mcp`, 'http-big', headers], [legacy.postUrl, 'sse-big', {}]] as const) {
+        const response = await post(url, big(id), extra);
+        assert.equal(response.status, 413);
+        const body = (await response.json()) as Answer;
+        assert.equal(body.id, id);
+        assert.equal(body.error?.data?.reason, 'BODY_TOO_LARGE');
+        assert.match(body.error!.message, /the body is 256.1 KiB, over the 64 KiB that --maxBodyBytes allows; raise --maxBodyBytes/);
+      }
+      const answer = await post(`${bridge.url}/mcp`, { jsonrpc: '2.0', id: 9, method: 'ping' }, headers);
+      assert.equal(answer.status, 200);
+      await answer.text();
+      legacy.close();
+    }, { t }));
 });
