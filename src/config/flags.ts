@@ -119,7 +119,10 @@ export const flags = {
   },
   keepalive: { kind: 'duration', group: 'limits', default: '15', bare: 's', times: 'the SSE keepalive interval', maxMs: HOUR, describe: 'SSE keepalive comment interval (0 disables)' },
   maxBodyBytes: { kind: 'bytes', group: 'limits', default: '4MiB', describe: 'Largest POST body accepted (413 beyond)' },
-  maxLineBytes: { kind: 'bytes', group: 'limits', default: '16MiB', describe: 'Largest line accepted from the server\'s stdout (dropped beyond)' },
+  maxLineBytes: {
+    kind: 'bytes', group: 'limits', default: '64MiB',
+    describe: 'Largest message accepted from a server (a stdout line, a remote\'s event or body) or, in reverse mode, a stdin line; beyond, dropped and answered with MESSAGE_TOO_LARGE',
+  },
   killGrace: {
     kind: 'duration', group: 'limits', default: '3s', bare: 'ms', times: 'the time between SIGTERM and SIGKILL', minMs: 100,
     describe: 'Time between SIGTERM and SIGKILL when stopping a server',
@@ -128,7 +131,7 @@ export const flags = {
   jsonResponse: { kind: 'boolean', group: 'limits', default: false, describe: 'Answer Streamable HTTP POSTs with JSON instead of an SSE stream' },
   maxSessionBufferBytes: {
     kind: 'bytes', group: 'limits', default: '8MiB',
-    describe: 'Bytes a session may queue toward its client (disconnected beyond) or toward its server\'s stdin (messages refused beyond)',
+    describe: 'Bytes a session may let pile up toward a client that stopped reading, besides the one message it is taking in (disconnected beyond), or toward its server\'s stdin (messages refused beyond)',
   },
 
   sessionMode: {

@@ -115,7 +115,10 @@ function remoteServer(server: Extract<FileServer, { kind: 'remote' }>, serving: 
   // The gateway never waits on a browser: its OAuth only uses tokens signed in ahead of time (or client credentials).
   // A pass-through entry forwards requests unchanged: only its headers (and the client's own credentials) go along.
   const oauth = passthrough ? undefined : entryOAuth({ name, url: entry.url, headers: entry.headers }, overrides.oauth, remoteDefaults.oauth, file.path, env);
-  const remote: RemoteOptions = { url: entry.url, kind, era: kind === 'sse' ? 'legacy' : remoteDefaults.era, headers: entry.headers, backoff: remoteDefaults.backoff, oauth };
+  const remote: RemoteOptions = {
+    url: entry.url, kind, era: kind === 'sse' ? 'legacy' : remoteDefaults.era, headers: entry.headers, backoff: remoteDefaults.backoff, oauth,
+    maxMessageBytes: serving.childLimits.maxLineBytes,
+  };
   return { name, kind: 'remote', served: served(serving, overrides), remote, passthrough };
 }
 

@@ -4,7 +4,7 @@ import { oauthOptions } from './oauth.js';
 import type { BackoffOptions } from '../upstream/remote/backoff.js';
 import { protocolEras, type ProtocolEra, type RemoteOptions } from '../upstream/remote/options.js';
 import { parseDurationFlag } from './durations.js';
-import { invalidConfig } from './units.js';
+import { invalidConfig, parseBytes } from './units.js';
 
 function headersFrom(raw: RawOptions, env: NodeJS.ProcessEnv): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -46,5 +46,6 @@ export function remoteOptions(raw: RawOptions, env: NodeJS.ProcessEnv): RemoteOp
   const headers = headersFrom(raw, env);
   const era = remoteEra(raw);
   if (kind === 'sse' && era === 'modern') invalidConfig('--sse speaks the session era only; use --url or --streamableHttp with --protocolEra modern');
-  return { url, kind, era, headers, backoff: backoffFrom(raw), oauth: oauthOptions(raw, env, url, headers) };
+  const maxMessageBytes = parseBytes('maxLineBytes', raw.maxLineBytes ?? defaults.maxLineBytes);
+  return { url, kind, era, headers, backoff: backoffFrom(raw), oauth: oauthOptions(raw, env, url, headers), maxMessageBytes };
 }

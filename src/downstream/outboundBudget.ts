@@ -1,56 +1,92 @@
-// Bounds the bytes one session has queued toward its HTTP client (`--maxSessionBuffer`), across all
-// of its open responses.
+// Bounds the bytes one session lets pile up toward an HTTP client that stopped reading
+// (`--maxSessionBufferBytes`), across all of its open responses, without counting the one large
+// message a reading client is taking in.
 import type { ServerResponse } from 'node:http';
 import type { SessionKind } from '../core/sessions.js';
 import type { Logger } from '../shared/log.js';
 
+/** One watched response: the largest write still (partly) queued since its queue was last empty. */
+interface Watched {
+  largest: number;
+}
+
 /**
- * Bounds the bytes one session has queued toward its HTTP client, across all of its open responses
- * (`res.writableLength`: Node's buffer plus the socket's). Each write first checks the backlog
- * already queued: over `maxBytes`, the client is taken to have stopped reading, the write is
- * dropped, every watched response is destroyed (freeing its buffers) and `onOverflow` runs once.
- * A single message larger than the bound still goes out when the backlog is under it, so memory per
- * session stays below `maxBytes` plus one message.
+ * Bounds what one session lets pile up toward its HTTP client, over all of its open responses
+ * (`res.writableLength`: Node's buffer plus the socket's). The largest message queued since a
+ * response's queue was last empty is not counted: that is the message a reading client is taking
+ * in, however slowly, and it costs one message (at most --maxLineBytes) whatever the client does.
+ * Each write first checks the rest, the pile-up: over `maxBytes` the client has stopped reading
+ * (or fell that far behind its server), the write is dropped, every watched response is destroyed
+ * (freeing its buffers) and `onOverflow` runs once. Memory per session stays below `maxBytes`
+ * plus one message.
  */
 export class OutboundBudget {
-  private readonly responses = new Set<ServerResponse>();
+  private readonly responses = new Map<ServerResponse, Watched>();
   private overflowed = false;
 
   constructor(
     private readonly maxBytes: number,
-    private readonly onOverflow: (queuedBytes: number) => void,
+    private readonly onOverflow: (queuedBytes: number, largestMessage: number) => void,
   ) {}
 
   /** Bytes queued toward the client right now, over every open response. */
   get queuedBytes(): number {
     let bytes = 0;
-    for (const res of this.responses) bytes += res.writableLength;
+    for (const res of this.responses.keys()) bytes += res.writableLength;
     return bytes;
+  }
+
+  /** The bytes queued beyond the one message a reading client is taking in. */
+  get pileUpBytes(): number {
+    return Math.max(0, this.queuedBytes - this.largestQueued());
   }
 
   /** Counts `res` against the budget until it closes, by checking every `res.write`. */
   watch(res: ServerResponse): void {
     if (this.overflowed) return void res.destroy();
-    this.responses.add(res);
+    const watched: Watched = { largest: 0 };
+    this.responses.set(res, watched);
     res.once('close', () => this.responses.delete(res));
+    // Everything queued went out: whatever comes next is the message being taken in.
+    res.on('drain', () => (watched.largest = 0));
     const write = res.write.bind(res) as (...args: unknown[]) => boolean;
     // An own property shadows the prototype's write for this response only.
     res.write = ((...args: unknown[]): boolean => {
       if (this.overflowed) return true;
+      const before = res.writableLength;
+      if (before === 0) watched.largest = 0;
       const queued = this.queuedBytes;
-      if (queued > this.maxBytes) {
-        this.overflow(queued);
+      const largest = this.largestQueued();
+      if (queued - largest > this.maxBytes) {
+        this.overflow(queued, largest);
         return true;
       }
-      return write(...args);
+      const more = write(...args);
+      // What this message left queued (a write the socket took at once leaves nothing).
+      watched.largest = Math.max(watched.largest, res.writableLength - before);
+      return more;
     }) as ServerResponse['write'];
+    // A stream's last message often leaves with end(): not checked (nothing follows it), but measured.
+    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.end = ((...args: unknown[]): ServerResponse => {
+      const before = res.writableLength;
+      const ended = end(...args);
+      watched.largest = Math.max(before === 0 ? 0 : watched.largest, res.writableLength - before);
+      return ended;
+    }) as ServerResponse['end'];
   }
 
-  private overflow(queuedBytes: number): void {
+  private largestQueued(): number {
+    let largest = 0;
+    for (const watched of this.responses.values()) largest = Math.max(largest, watched.largest);
+    return largest;
+  }
+
+  private overflow(queuedBytes: number, largestMessage: number): void {
     this.overflowed = true;
-    for (const res of this.responses) res.destroy();
+    for (const res of this.responses.keys()) res.destroy();
     this.responses.clear();
-    this.onOverflow(queuedBytes);
+    this.onOverflow(queuedBytes, largestMessage);
   }
 }
 
@@ -64,8 +100,9 @@ export function sessionBudget(
   session: { sessionId: string; transport: SessionKind },
   onOverflow: () => void = () => {},
 ): OutboundBudget {
-  return new OutboundBudget(limit, (queuedBytes) => {
-    log.warn('disconnected a client that stopped reading its stream', { ...session, queuedBytes, limit });
+  return new OutboundBudget(limit, (queuedBytes, largestMessage) => {
+    const pileUpBytes = queuedBytes - largestMessage;
+    log.warn('disconnected a client that stopped reading its stream', { ...session, queuedBytes, pileUpBytes, limit });
     onOverflow();
   });
 }

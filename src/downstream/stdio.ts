@@ -5,7 +5,8 @@ import { once } from 'node:events';
 import { jsonText, parseJsonRpcLine } from '../shared/jsonrpc.js';
 import { rpcErrorResponse } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
-import { LineFramer } from '../shared/lineFramer.js';
+import { LineFramer, type OversizedLine } from '../shared/lineFramer.js';
+import { tooLargeError, waitingOn } from '../shared/oversize.js';
 
 /**
  * Our own stdin/stdout as the downstream of the reverse bridge: the desktop client writes
@@ -30,7 +31,7 @@ export class StdioClientSide implements Transport {
     const framer = new LineFramer(
       this.maxLineBytes,
       (line) => this.receiveLine(line),
-      (bytes) => this.log.warn('dropped an oversized line from the client', { bytes }),
+      (line) => this.dropOversized(line),
     );
     this.input.on('data', (chunk: Buffer) => framer.push(chunk));
     this.input.once('end', () => void this.close());
@@ -48,6 +49,18 @@ export class StdioClientSide implements Transport {
     this.open = false;
     this.input.removeAllListeners('data');
     this.onclose?.();
+  }
+
+  /**
+   * A line over --maxLineBytes is dropped but still answered: a request gets MESSAGE_TOO_LARGE on
+   * stdout, a response (to a request of the remote) becomes that error on its way to the remote.
+   */
+  private dropOversized(line: OversizedLine): void {
+    const limit = { bytes: this.maxLineBytes, flag: 'maxLineBytes' };
+    const waiting = waitingOn(line);
+    this.log.warn('dropped an oversized line from the client', { bytes: line.bytes, limit: limit.bytes, answered: waiting?.id ?? null });
+    if (waiting?.kind === 'sender') return void this.send(tooLargeError(waiting.id, 'the request', line.bytes, limit)).catch(() => {});
+    if (waiting) this.onmessage?.(tooLargeError(waiting.id, 'the client\'s answer', line.bytes, limit));
   }
 
   private receiveLine(line: string): void {

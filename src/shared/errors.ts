@@ -26,6 +26,8 @@ export const catalogue = {
   PARSE_ERROR: { status: 400, rpc: wire.ParseError, message: 'Parse error: the body is not valid JSON' },
   INVALID_REQUEST: { status: 400, rpc: wire.InvalidRequest, message: 'Invalid Request: the body is not a JSON-RPC 2.0 message' },
   BODY_TOO_LARGE: { status: 413, rpc: wire.ConnectionClosed, message: 'Payload Too Large' },
+  // A message dropped for its size is still answered: the detail names the size, the limit and its flag.
+  MESSAGE_TOO_LARGE: { status: 413, rpc: wire.ConnectionClosed, message: 'Message too large' },
   NOT_ACCEPTABLE: { status: 406, rpc: wire.ConnectionClosed, message: 'Not Acceptable' },
   UNSUPPORTED_PROTOCOL_VERSION: { status: 400, rpc: wire.ConnectionClosed, message: 'Bad Request: unsupported MCP-Protocol-Version' },
   ALREADY_INITIALIZED: { status: 400, rpc: wire.InvalidRequest, message: 'Invalid Request: the session is already initialized' },
@@ -122,13 +124,15 @@ export function writeJsonError(
   code: BridgeErrorCode,
   detail?: string,
   headers: Record<string, string> = {},
+  /** The id of the request answered, when it could be found (default null). */
+  id: RequestId | null = null,
 ): void {
   if (res.headersSent) {
     res.end();
     return;
   }
   writtenCodes.set(res, code);
-  const body = JSON.stringify(rpcErrorResponse(null, code, detail));
+  const body = JSON.stringify(rpcErrorResponse(id, code, detail));
   res.writeHead(catalogue[code].status, { 'Content-Type': 'application/json', ...headers }).end(body);
 }
 

@@ -1,17 +1,29 @@
+// Newline-delimited framing with a bound on one line: longer lines are skipped, never kept, and
+// reported with the JSON-RPC id found by scanning them on the way past.
+import { TopLevelScanner, type TopLevel } from './topLevelScanner.js';
+
+/** A line that was over the limit and dropped: its size and what its top level held (when scanned). */
+export interface OversizedLine extends TopLevel {
+  readonly bytes: number;
+}
+
 /**
  * Splits a byte stream into newline-terminated lines without ever holding more than `maxLineBytes`
- * of one line: a longer line is reported to `onOversize` and skipped up to its newline, so one huge
- * or endless line cannot exhaust memory.
+ * of one line: a longer line is skipped up to its newline and reported to `onOversize` when it ends,
+ * so one huge or endless line cannot exhaust memory. With `scan` (default true) the skipped bytes
+ * go through a TopLevelScanner, so the report carries the message's id (see topLevelScanner.ts).
  */
 export class LineFramer {
   private parts: Buffer[] = [];
   private size = 0;
-  private discarding = false;
+  // Set while skipping an oversized line: its scanner (or null when not scanning).
+  private skipping: TopLevelScanner | null | undefined;
 
   constructor(
     private readonly maxLineBytes: number,
     private readonly onLine: (line: string) => void,
-    private readonly onOversize: (bytesSoFar: number) => void,
+    private readonly onOversize: (line: OversizedLine) => void,
+    private readonly scan = true,
   ) {}
 
   /** Feeds one chunk; calls `onLine` for every complete line in it. */
@@ -25,30 +37,34 @@ export class LineFramer {
   }
 
   private keep(piece: Buffer): void {
-    if (this.discarding) return;
     this.size += piece.length;
-    if (this.size > this.maxLineBytes) return this.startDiscarding();
+    if (this.skipping !== undefined) return this.skipping?.push(piece);
+    if (this.size > this.maxLineBytes) return this.startSkipping(piece);
     this.parts.push(piece);
   }
 
   private finishLine(tail: Buffer): void {
-    if (this.discarding) {
-      this.discarding = false;
-      return;
-    }
-    if (this.size + tail.length > this.maxLineBytes) {
-      this.onOversize(this.size + tail.length);
-      return this.reset();
+    if (this.skipping === undefined && this.size + tail.length > this.maxLineBytes) this.startSkipping();
+    if (this.skipping !== undefined) {
+      this.skipping?.push(tail);
+      const found = this.skipping?.result() ?? { id: undefined, hasMethod: false };
+      const bytes = this.size + tail.length;
+      this.skipping = undefined;
+      this.reset();
+      return this.onOversize({ ...found, bytes });
     }
     const line = this.parts.length === 0 ? tail : Buffer.concat([...this.parts, tail]);
     this.reset();
     this.onLine(line.toString('utf8'));
   }
 
-  private startDiscarding(): void {
-    this.onOversize(this.size);
-    this.reset();
-    this.discarding = true;
+  /** Frees what was kept of the line, after scanning it (and `piece`, not yet in `parts`). */
+  private startSkipping(piece?: Buffer): void {
+    const scanner = this.scan ? new TopLevelScanner() : null;
+    for (const part of this.parts) scanner?.push(part);
+    if (piece) scanner?.push(piece);
+    this.parts = [];
+    this.skipping = scanner;
   }
 
   private reset(): void {

@@ -16,7 +16,7 @@ import { connectClient, firstText, type ConnectedClient, type ReverseKind, type 
 import { waitFor } from './wait.js';
 import { ITEM_TEMPLATE, STATIC_TEXT, STATIC_URI } from '../fixtures/test-server-resources.js';
 
-const FIXTURE_TOOLS = ['add', 'crash', 'echo', 'elicit', 'log', 'notify_list_changed', 'progress', 'roots', 'roots_later', 'sample', 'slow', 'update_resource'];
+const FIXTURE_TOOLS = ['add', 'blob', 'crash', 'echo', 'elicit', 'log', 'notify_list_changed', 'progress', 'roots', 'roots_later', 'sample', 'slow', 'update_resource'];
 
 /** The clients of the suite: `main` (with sampling, elicitation and roots) for the whole suite, `other` for one test. */
 export type SessionRole = 'main' | 'other';

@@ -65,7 +65,7 @@ describe('faults in the MCP server never lose a request or harm another session'
       const { headers } = await openStreamableSession(bridge.url);
       const [answer] = await messagesOf(await post(`${bridge.url}/mcp`, callTool(1, 'huge', { bytes: 3 * 1024 * 1024 }), headers));
       assert.deepEqual(answer!.result, { content: [{ type: 'text', text: 'after huge' }] });
-      assert.match(bridge.stderr(), /dropped an oversized line/);
+      await waitFor(() => /dropped an oversized line/.test(bridge.stderr()), { what: 'the dropped line to be logged' });
     }));
 
   test('child stderr reaches the log tagged with its session', () =>

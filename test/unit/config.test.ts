@@ -71,7 +71,7 @@ test('defaults: port 8000 on 127.0.0.1, 30 min sessions, 4 MiB bodies, 16 MiB li
   assert.equal(config.http.host, '127.0.0.1');
   assert.equal(config.sessions.idleTimeoutMs, 30 * 60_000);
   assert.equal(config.http.maxBodyBytes, 4 * 1024 * 1024);
-  assert.equal(config.child.maxLineBytes, 16 * 1024 * 1024);
+  assert.equal(config.child.maxLineBytes, 64 * 1024 * 1024);
   assert.equal(config.http.keepaliveMs, 15_000);
   assert.ok(config.http.allowedHosts?.includes('localhost'));
   assert.deepEqual(config.child.args, ['server.js']);

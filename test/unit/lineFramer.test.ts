@@ -34,3 +34,21 @@ test('multi-byte characters split between chunks are decoded whole', () => {
   framer.push(bytes.subarray(2));
   assert.deepEqual(lines, ['"é€"']);
 });
+
+test('an oversized line is reported when it ends, with the id found after its result', () => {
+  const reports: unknown[] = [];
+  const lines: string[] = [];
+  const framer = new LineFramer(16, (line) => lines.push(line), (line) => reports.push(line));
+  framer.push(Buffer.from('{"result":{"text":"' + 'z'.repeat(40)));
+  assert.deepEqual(reports, []);
+  framer.push(Buffer.from('"},"jsonrpc":"2.0","id":5}\n{"id":6}\n'));
+  assert.deepEqual(reports, [{ id: 5, hasMethod: false, bytes: 85 }]);
+  assert.deepEqual(lines, ['{"id":6}']);
+});
+
+test('without scanning, an oversized line is reported with no id', () => {
+  const reports: unknown[] = [];
+  const framer = new LineFramer(4, () => {}, (line) => reports.push(line), false);
+  framer.push(Buffer.from('{"id":1,"method":"x"}\n'));
+  assert.deepEqual(reports, [{ id: undefined, hasMethod: false, bytes: 21 }]);
+});

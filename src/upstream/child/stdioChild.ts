@@ -12,7 +12,8 @@ import type { CloseReason } from '../../core/relay.js';
 import { BridgeError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log.js';
 import { childEnvironment } from './childEnv.js';
-import { LineFramer } from '../../shared/lineFramer.js';
+import { LineFramer, type OversizedLine } from '../../shared/lineFramer.js';
+import { tooLargeError, waitingOn } from '../../shared/oversize.js';
 import { InFlightLimit } from './inFlightLimit.js';
 
 /** How a child ended: its exit code and signal, or the error that kept it from starting. */
@@ -215,12 +216,28 @@ export class StdioChildTransport implements Transport {
     const framer = new LineFramer(
       this.options.maxLineBytes,
       (line) => this.receiveLine(line),
-      (bytes) => this.log.warn('dropped an oversized line from the MCP server', { bytes, limit: this.options.maxLineBytes }),
+      (line) => this.dropOversized(line),
     );
     child.stdout.on('data', (chunk: Buffer) => {
       this.observer.bytes?.('server_to_client', chunk.length);
       framer.push(chunk);
     });
+  }
+
+  /**
+   * A line over --maxLineBytes is dropped but still answered: a response becomes a MESSAGE_TOO_LARGE
+   * error for the request it answers (emitted like any response, so shared mode restores the
+   * client's id), a request from the server gets that error back on its stdin.
+   */
+  private dropOversized(line: OversizedLine): void {
+    const limit = { bytes: this.options.maxLineBytes, flag: 'maxLineBytes' };
+    const waiting = waitingOn(line);
+    this.log.warn('dropped an oversized line from the MCP server', { bytes: line.bytes, limit: limit.bytes, answered: waiting?.id ?? null });
+    if (waiting?.kind === 'sender') return void this.write(tooLargeError(waiting.id, 'the request', line.bytes, limit)).catch(() => {});
+    if (!waiting) return;
+    const answer = tooLargeError(waiting.id, 'the MCP server\'s answer', line.bytes, limit);
+    this.limit?.observe(answer);
+    this.onmessage?.(answer);
   }
 
   private receiveLine(line: string): void {
@@ -243,6 +260,7 @@ export class StdioChildTransport implements Transport {
       64 * 1024,
       (line) => line.trim() && this.log.info(line.trimEnd(), { stream: 'stderr' }),
       () => this.log.warn('skipped an oversized stderr line from the MCP server'),
+      false,
     );
     child.stderr.on('data', (chunk: Buffer) => framer.push(chunk));
   }

@@ -8,6 +8,9 @@ import type { Logger } from '../../shared/log.js';
 import type { BackoffOptions } from './backoff.js';
 import { failureForError, RemoteFailure } from './failure.js';
 import { messageOf, readSseEvents } from './sseEvents.js';
+import type { Response } from 'undici';
+import type { OversizedLine } from '../../shared/lineFramer.js';
+import { tooLargeError, waitingOn } from '../../shared/oversize.js';
 
 /** What every connection to a remote MCP server needs. */
 export interface ConnectionOptions {
@@ -18,6 +21,8 @@ export interface ConnectionOptions {
   readonly log: Logger;
   /** OAuth for servers that require it: its headers go on every request. */
   readonly oauth?: RemoteOAuth;
+  /** Largest SSE event or JSON body taken from the remote; a larger answer becomes MESSAGE_TOO_LARGE. */
+  readonly maxMessageBytes: number;
 }
 
 /**
@@ -91,7 +96,11 @@ export abstract class ConnectionBase {
           delivered = true;
           onEvent(event, this.emitEvent(event));
         },
-      });
+        onOversize: (event) => {
+          delivered = true;
+          onEvent({ event: 'message', data: '', id: undefined }, this.emitOversized(event));
+        },
+      }, this.options.maxMessageBytes);
       return { delivered };
     } catch (error) {
       return { delivered, failure: failureForError(error) };
@@ -106,6 +115,53 @@ export abstract class ConnectionBase {
 
   protected emit(message: JSONRPCMessage): void {
     this.onmessage?.(message);
+  }
+
+  /**
+   * Reads a JSON body of at most maxMessageBytes; a larger one is not read further (the stream is
+   * cancelled) and comes back as `tooLarge`, to be answered with MESSAGE_TOO_LARGE.
+   */
+  protected async readJsonBody(response: Response): Promise<{ value?: unknown; tooLarge?: true }> {
+    const limit = this.options.maxMessageBytes;
+    const declared = Number(response.headers.get('content-length') ?? NaN);
+    if (declared > limit) {
+      await response.body?.cancel();
+      return { tooLarge: true };
+    }
+    const parts: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body ?? []) {
+      size += chunk.length;
+      if (size > limit) {
+        await response.body?.cancel().catch(() => {});
+        return { tooLarge: true };
+      }
+      parts.push(Buffer.from(chunk));
+    }
+    try {
+      return { value: JSON.parse(Buffer.concat(parts).toString('utf8')) };
+    } catch {
+      return {};
+    }
+  }
+
+  /** The MESSAGE_TOO_LARGE answer that replaces the remote's answer to `id` when it was over the bound. */
+  protected tooLargeAnswer(id: RequestId, bytes?: number): JSONRPCMessage {
+    const limit = { bytes: this.options.maxMessageBytes, flag: 'maxLineBytes' };
+    this.options.log.warn('dropped an oversized message from the remote MCP server', { bytes, limit: limit.bytes, answered: id });
+    return tooLargeError(id, 'the remote MCP server\'s answer', bytes, limit);
+  }
+
+  /** An event over the bound: an answer becomes MESSAGE_TOO_LARGE for its request, anything else is only logged. */
+  private emitOversized(event: OversizedLine): JSONRPCMessage | undefined {
+    const waiting = waitingOn(event);
+    if (waiting?.kind !== 'receiver') {
+      this.options.log.warn('dropped an oversized message from the remote MCP server', { bytes: event.bytes, limit: this.options.maxMessageBytes });
+      return undefined;
+    }
+    const message = this.tooLargeAnswer(waiting.id, event.bytes);
+    this.emit(message);
+    return message;
   }
 
   private emitEvent(event: EventSourceMessage): JSONRPCMessage | undefined {

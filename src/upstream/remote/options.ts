@@ -24,4 +24,9 @@ export interface RemoteOptions {
   readonly backoff: BackoffOptions;
   /** OAuth sign-in, unless off or a static credential is given. */
   readonly oauth: OAuthOptions | undefined;
+  /** Largest message taken from the remote (an SSE event, a JSON body; --maxLineBytes, default 64 MiB); beyond, answered with MESSAGE_TOO_LARGE. */
+  readonly maxMessageBytes?: number;
 }
+
+/** The default of RemoteOptions.maxMessageBytes, as --maxLineBytes's. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;

@@ -2,7 +2,7 @@
 // every request answered once.
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import type { ProtocolEra, RemoteKind, RemoteOptions } from './options.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, type ProtocolEra, type RemoteKind, type RemoteOptions } from './options.js';
 import { isRequest, isResponse } from '../../shared/jsonrpc.js';
 import { BridgeError, rpcErrorResponse } from '../../shared/errors.js';
 import type { RemoteOAuth } from '../../oauth/types.js';
@@ -201,7 +201,14 @@ export class RemoteTransport implements Transport {
   }
 
   private async connect(): Promise<Live> {
-    const options = { url: new URL(this.options.url), headers: this.options.headers, backoff: this.options.backoff, log: this.log, oauth: this.oauth };
+    const options = {
+      url: new URL(this.options.url),
+      headers: this.options.headers,
+      backoff: this.options.backoff,
+      log: this.log,
+      oauth: this.oauth,
+      maxMessageBytes: this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    };
     const modern = this.era === 'legacy' ? undefined : await this.connectModern(options);
     if (modern) return modern;
     const connection = this.kind === 'sse' ? new LegacySseConnection(options) : new StreamableHttpConnection(options);

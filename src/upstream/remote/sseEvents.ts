@@ -1,23 +1,30 @@
-// Reads a server-sent event stream (eventsource-parser) into JSON-RPC messages.
+// Reads a server-sent event stream (eventsource-parser) into JSON-RPC messages, with a bound on
+// one event.
 import type { ReadableStream } from 'node:stream/web';
-import { EventSourceParserStream, type EventSourceMessage } from 'eventsource-parser/stream';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { isJsonRpcMessage } from '../../shared/jsonrpc.js';
+import type { OversizedLine } from '../../shared/lineFramer.js';
+import { SseEventFramer } from './sseEventFramer.js';
 
 /** What a reader of a server-sent event stream is told. */
 export interface SseHandlers {
   onEvent(event: EventSourceMessage): void;
   /** The server's `retry:` field: how long to wait before reconnecting, in ms. */
   onRetry?(retryMs: number): void;
+  /** An event over the bound was skipped: its size and the id its data held. */
+  onOversize(event: OversizedLine): void;
 }
 
 /**
- * Reads a `text/event-stream` body to its end, event by event (parsing by eventsource-parser).
- * Resolves when the server ends the stream; rejects when the connection breaks.
+ * Reads a `text/event-stream` body to its end, event by event (parsing by eventsource-parser),
+ * holding at most `maxEventBytes` of one event (see SseEventFramer). Resolves when the server ends
+ * the stream; rejects when the connection breaks.
  */
-export async function readSseEvents(body: ReadableStream<Uint8Array>, handlers: SseHandlers): Promise<void> {
-  const events = body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream({ onRetry: handlers.onRetry }));
-  for await (const event of events) handlers.onEvent(event);
+export async function readSseEvents(body: ReadableStream<Uint8Array>, handlers: SseHandlers, maxEventBytes: number): Promise<void> {
+  const parser = createParser({ onEvent: (event) => handlers.onEvent(event), onRetry: handlers.onRetry });
+  const framer = new SseEventFramer(maxEventBytes, (text) => parser.feed(text), handlers.onOversize);
+  for await (const chunk of body) framer.push(chunk);
 }
 
 /** The JSON-RPC message in a `message` event, or undefined (with the reason) when it holds none. */

@@ -87,7 +87,8 @@ export class StreamableHttpConnection extends ConnectionBase implements RemoteCo
       return;
     }
     if (type === 'application/json') {
-      const body: unknown = await response.json().catch(() => undefined);
+      const { value: body, tooLarge } = await this.readJsonBody(response);
+      if (tooLarge) return this.emit(this.tooLargeAnswer(id));
       const messages = [body].flat().filter(isJsonRpcMessage);
       messages.forEach((message) => this.emit(message));
       if (!messages.some((message) => !('method' in message) && message.id === id)) {

@@ -58,7 +58,8 @@ export class ModernHttp extends ConnectionBase {
   }
 
   private async readJson(response: Response, id: RequestId): Promise<JSONRPCMessage> {
-    const body: unknown = await response.json().catch(() => undefined);
+    const { value: body, tooLarge } = await this.readJsonBody(response);
+    if (tooLarge) return this.tooLargeAnswer(id);
     const messages = [body].flat().filter(isJsonRpcMessage);
     const answer = messages.find((message) => !('method' in message) && (message.id === id || (message.id === null && !response.ok)));
     for (const message of messages) if (message !== answer) this.emit(message);
