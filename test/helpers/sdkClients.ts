@@ -90,3 +90,16 @@ export function firstText(result: object): string {
   if (!block?.text && block?.text !== '') throw new Error(`no text content in ${JSON.stringify(result)}`);
   return block.text;
 }
+
+/** An SDK client connected to `url` over Streamable HTTP, or legacy SSE when `transport` says so (default: Streamable HTTP). */
+export async function connectUrl(url: string | URL, { name = 'test-client', transport = 'streamable-http' }: { name?: string; transport?: TransportKind } = {}): Promise<Client> {
+  const client = new Client({ name, version: '1.0.0' });
+  const target = new URL(url);
+  await client.connect(transport === 'sse' ? new SSEClientTransport(target) : new StreamableHTTPClientTransport(target));
+  return client;
+}
+
+/** An SDK client connected to server `server` of the gateway at `base`, on its /servers/NAME/mcp or /sse route. */
+export function connectServer(base: string, server: string, transport: TransportKind = 'streamable-http'): Promise<Client> {
+  return connectUrl(new URL(`/servers/${server}/${transport === 'sse' ? 'sse' : 'mcp'}`, base), { name: `gateway-test-${server}`, transport });
+}

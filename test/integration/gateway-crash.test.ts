@@ -5,19 +5,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { startBridge, type RunningBridge } from '../helpers/bridge.js';
 import { fixturePath } from '../helpers/paths.js';
-import { firstText } from '../helpers/sdkClients.js';
+import { connectUrl, firstText } from '../helpers/sdkClients.js';
 import { waitFor } from '../helpers/wait.js';
-
-async function connect(url: string): Promise<Client> {
-  const client = new Client({ name: 'gateway-crash-test', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
-  return client;
-}
 
 describe('gateway mode: a server that keeps crashing beside a healthy one', { timeout: 90_000 }, () => {
   let dir: string;
@@ -38,7 +30,7 @@ describe('gateway mode: a server that keeps crashing beside a healthy one', { ti
   });
 
   test('each crash fails only its own call, the server comes back, and the other server calls on undisturbed', async () => {
-    const [crashy, steady] = await Promise.all([connect(`${bridge.url}/servers/crashy/mcp`), connect(`${bridge.url}/servers/steady/mcp`)]);
+    const [crashy, steady] = await Promise.all([connectUrl(`${bridge.url}/servers/crashy/mcp`), connectUrl(`${bridge.url}/servers/steady/mcp`)]);
     try {
       const neighbour = steady.callTool({ name: 'slow', arguments: { ms: 1500 } });
       for (let crash = 0; crash < 3; crash++) {

@@ -7,13 +7,11 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startOAuthFixture, type OAuthFixture } from '../fixtures/oauth-server.js';
 import { startBridge, type RunningBridge } from '../helpers/bridge.js';
 import { recordedVisit } from '../helpers/oauth.js';
 import { cliPath, fixturePath } from '../helpers/paths.js';
-import { firstText } from '../helpers/sdkClients.js';
+import { connectUrl, firstText } from '../helpers/sdkClients.js';
 import { waitFor } from '../helpers/wait.js';
 
 /** Runs `mcp-bridge auth …args` to its end; resolves its exit code and stderr. */
@@ -22,12 +20,6 @@ function runAuth(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number
   let stderr = '';
   proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   return new Promise((resolve) => proc.once('exit', (code) => resolve({ code, stderr })));
-}
-
-async function connect(url: string): Promise<Client> {
-  const client = new Client({ name: 'gateway-oauth-test', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
-  return client;
 }
 
 describe('gateway mode: OAuth for remote entries, signed in ahead of time', { timeout: 120_000 }, () => {
@@ -70,7 +62,7 @@ describe('gateway mode: OAuth for remote entries, signed in ahead of time', { ti
   });
 
   test('before any sign-in, a client of the remote entry gets an error, no browser is opened, and the log names the auth command', async () => {
-    await assert.rejects(connect(`${bridge.url}/servers/secured/mcp`));
+    await assert.rejects(connectUrl(`${bridge.url}/servers/secured/mcp`));
     await waitFor(() => bridge.stderr().includes('--server secured'), { what: 'the log to name the sign-in command' });
     assert.match(bridge.stderr(), /sign in ahead of time/);
     assert.ok(bridge.stderr().includes(`mcp-bridge auth --config ${config} --server secured`), bridge.stderr());
@@ -83,7 +75,7 @@ describe('gateway mode: OAuth for remote entries, signed in ahead of time', { ti
     assert.equal(signIn.code, 0, signIn.stderr);
     assert.equal((await waitFor(() => recordedVisit(browserRecord), { what: 'the stand-in browser' })).status, 200);
     assert.equal(secured.stats.authorizations, 1);
-    const client = await connect(`${bridge.url}/servers/secured/mcp`);
+    const client = await connectUrl(`${bridge.url}/servers/secured/mcp`);
     try {
       assert.ok((await client.listTools()).tools.some((tool) => tool.name === 'echo'));
       assert.equal(firstText(await client.callTool({ name: 'echo', arguments: { text: 'signed in' } })), 'signed in');
@@ -94,7 +86,7 @@ describe('gateway mode: OAuth for remote entries, signed in ahead of time', { ti
   });
 
   test('an entry with client credentials gets its tokens by itself, with the secret taken from a variable of the file', async () => {
-    const client = await connect(`${bridge.url}/servers/machine/mcp`);
+    const client = await connectUrl(`${bridge.url}/servers/machine/mcp`);
     try {
       assert.equal(firstText(await client.callTool({ name: 'echo', arguments: { text: 'machine' } })), 'machine');
       assert.ok(machine.stats.clientCredentialGrants >= 1);

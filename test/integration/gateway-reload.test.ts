@@ -7,11 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startBridge, type RunningBridge } from '../helpers/bridge.js';
 import { fixturePath, repoRoot } from '../helpers/paths.js';
-import { firstText } from '../helpers/sdkClients.js';
+import { connectServer, firstText } from '../helpers/sdkClients.js';
 import { waitFor } from '../helpers/wait.js';
 
 const testServer = { command: process.execPath, args: [fixturePath('test-server')] };
@@ -21,13 +19,6 @@ const exampleServer = { command: process.execPath, args: [join(repoRoot, 'dist',
 function saveConfig(path: string, content: unknown): void {
   writeFileSync(`${path}.tmp`, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
   renameSync(`${path}.tmp`, path);
-}
-
-async function connect(base: string, server: string, transport: 'sse' | 'streamable-http'): Promise<Client> {
-  const client = new Client({ name: `reload-test-${server}`, version: '1.0.0' });
-  const url = new URL(`/servers/${server}/${transport === 'sse' ? 'sse' : 'mcp'}`, base);
-  await client.connect(transport === 'sse' ? new SSEClientTransport(url) : new StreamableHTTPClientTransport(url));
-  return client;
 }
 
 interface Listed {
@@ -74,10 +65,10 @@ describe('gateway mode reloads its config file', { timeout: 120_000 }, () => {
   });
 
   test('adding, removing and changing servers mid-call: every call completes and the unchanged server keeps its sessions', async () => {
-    const kept = await connect(bridge.url, 'kept', 'streamable-http');
-    const removed = await connect(bridge.url, 'removed', 'streamable-http');
-    const changedSse = await connect(bridge.url, 'changed', 'sse');
-    const changedHttp = await connect(bridge.url, 'changed', 'streamable-http');
+    const kept = await connectServer(bridge.url, 'kept', 'streamable-http');
+    const removed = await connectServer(bridge.url, 'removed', 'streamable-http');
+    const changedSse = await connectServer(bridge.url, 'changed', 'sse');
+    const changedHttp = await connectServer(bridge.url, 'changed', 'streamable-http');
     const clients = [kept, removed, changedSse, changedHttp];
     try {
       const calls = clients.map(slowCall);
@@ -93,10 +84,10 @@ describe('gateway mode reloads its config file', { timeout: 120_000 }, () => {
     } finally {
       await Promise.all(clients.map((client) => client.close()));
     }
-    const changed = await connect(bridge.url, 'changed', 'streamable-http');
+    const changed = await connectServer(bridge.url, 'changed', 'streamable-http');
     assert.equal(changed.getServerVersion()?.name, 'mcp-bridge-example', 'new sessions reach the changed server');
     await changed.close();
-    const added = await connect(bridge.url, 'added', 'sse');
+    const added = await connectServer(bridge.url, 'added', 'sse');
     assert.equal(firstText(await added.callTool({ name: 'echo', arguments: { text: 'new' } })), 'new');
     await added.close();
     const gone = await fetch(`${bridge.url}/servers/removed/mcp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
@@ -111,7 +102,7 @@ describe('gateway mode reloads its config file', { timeout: 120_000 }, () => {
     saveConfig(path, { mcpServers: { kept: { args: ['x'] } } });
     await waitFor(() => /reload refused[\s\S]*mcpServers\.kept: needs "command"/.test(bridge.stderr()), { timeoutMs: 15_000, what: 'the invalid field to be logged' });
     assert.deepEqual((await listServers(bridge.url)).map((s) => s.name), before);
-    const kept = await connect(bridge.url, 'kept', 'streamable-http');
+    const kept = await connectServer(bridge.url, 'kept', 'streamable-http');
     assert.equal(firstText(await kept.callTool({ name: 'echo', arguments: { text: 'still serving' } })), 'still serving');
     await kept.close();
   });
@@ -140,13 +131,13 @@ describe('gateway mode reloads on SIGHUP', { timeout: 60_000 }, () => {
   });
 
   test('SIGHUP applies the file as a change of it does', async () => {
-    const first = await connect(bridge.url, 'first', 'streamable-http');
+    const first = await connectServer(bridge.url, 'first', 'streamable-http');
     saveConfig(target, { mcpServers: { first: testServer, second: exampleServer } });
     process.kill(bridge.pid, 'SIGHUP');
     await untilServers(bridge.url, ['first:ready', 'second:ready']);
     assert.equal(firstText(await first.callTool({ name: 'echo', arguments: { text: 'untouched' } })), 'untouched');
     await first.close();
-    const second = await connect(bridge.url, 'second', 'streamable-http');
+    const second = await connectServer(bridge.url, 'second', 'streamable-http');
     assert.equal(second.getServerVersion()?.name, 'mcp-bridge-example');
     await second.close();
   });

@@ -6,24 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startBridge, type RunningBridge } from '../helpers/bridge.js';
 import { fixturePath, repoRoot } from '../helpers/paths.js';
 import { RemoteServer } from '../helpers/remoteServer.js';
-import { firstText } from '../helpers/sdkClients.js';
+import { connectServer, firstText } from '../helpers/sdkClients.js';
 
 const published = (name: string): string => join(repoRoot, 'node_modules', '@modelcontextprotocol', name, 'dist', 'index.js');
 
 type Transport = 'streamable-http' | 'sse';
-
-/** An SDK client connected to one server of the gateway over `transport`. */
-async function connect(base: string, server: string, transport: Transport): Promise<Client> {
-  const client = new Client({ name: `gateway-test-${server}`, version: '1.0.0' });
-  const url = new URL(`/servers/${server}/${transport === 'sse' ? 'sse' : 'mcp'}`, base);
-  await client.connect(transport === 'sse' ? new SSEClientTransport(url) : new StreamableHTTPClientTransport(url));
-  return client;
-}
 
 /** Writes a gateway config file into `dir` and returns its path. */
 function writeConfig(dir: string, name: string, content: unknown): string {
@@ -75,7 +66,7 @@ describe('gateway mode: every server of a config file on its own routes', { time
         'remote-sse': { name: /^test-server$/, tool: 'echo' },
       };
       for (const [server, { name, tool }] of Object.entries(expected)) {
-        const client = await connect(bridge.url, server, transport);
+        const client = await connectServer(bridge.url, server, transport);
         try {
           assert.match(client.getServerVersion()?.name ?? '', name, server);
           const tools = (await client.listTools()).tools.map((t) => t.name);
@@ -84,11 +75,11 @@ describe('gateway mode: every server of a config file on its own routes', { time
           await client.close();
         }
       }
-      const files = await connect(bridge.url, 'files', transport);
+      const files = await connectServer(bridge.url, 'files', transport);
       const read = await files.callTool({ name: 'read_text_file', arguments: { path: join(dir, 'hello.txt') } });
       assert.equal(firstText(read), 'hello from the filesystem server');
       await files.close();
-      const example = await connect(bridge.url, 'example', transport);
+      const example = await connectServer(bridge.url, 'example', transport);
       assert.equal(firstText(await example.callTool({ name: 'add', arguments: { a: 2, b: 3 } })), '5');
       await example.close();
     });
@@ -97,7 +88,7 @@ describe('gateway mode: every server of a config file on its own routes', { time
   test('16 concurrent clients spread over every server, with colliding request ids, each get only their own answers', async () => {
     const servers = ['fixture', 'everything', 'remote-http', 'remote-sse'];
     const clients = await Promise.all(
-      Array.from({ length: 16 }, (_, i) => connect(bridge.url, servers[i % servers.length]!, transports[i % 2]!).then((client) => ({ client, i }))),
+      Array.from({ length: 16 }, (_, i) => connectServer(bridge.url, servers[i % servers.length]!, transports[i % 2]!).then((client) => ({ client, i }))),
     );
     try {
       await Promise.all(

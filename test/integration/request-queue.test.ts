@@ -7,19 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { startBridge, type RunningBridge } from '../helpers/bridge.js';
 import { scrape } from '../helpers/metrics.js';
 import { fixtureCommand, fixturePath } from '../helpers/paths.js';
-import { firstText } from '../helpers/sdkClients.js';
+import { connectUrl, firstText } from '../helpers/sdkClients.js';
 import { waitFor } from '../helpers/wait.js';
-
-async function connect(url: string): Promise<Client> {
-  const client = new Client({ name: 'queue-test', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
-  return client;
-}
 
 /** Calls `slow` for `ms` with progress; resolves `started` once the server reported its first step (so the call is in the child). */
 function slowCall(client: Client, ms: number, signal?: AbortSignal) {
@@ -54,7 +47,7 @@ describe('--maxInFlight and --maxQueued: a heavy server takes requests one slot 
   });
 
   test('a request beyond the limit waits in arrival order, and one more than the queue holds is answered SERVER_BUSY at once', async () => {
-    const [first, second] = await Promise.all([connect(`${bridge.url}/mcp`), connect(`${bridge.url}/mcp`)]);
+    const [first, second] = await Promise.all([connectUrl(`${bridge.url}/mcp`), connectUrl(`${bridge.url}/mcp`)]);
     try {
       const running = slowCall(first, 1500);
       await running.started;
@@ -77,7 +70,7 @@ describe('--maxInFlight and --maxQueued: a heavy server takes requests one slot 
   });
 
   test('a queued request that its client cancels leaves the queue without reaching the server, and the next one is served', async () => {
-    const client = await connect(`${bridge.url}/mcp`);
+    const client = await connectUrl(`${bridge.url}/mcp`);
     try {
       const running = slowCall(client, 1000);
       await running.started;
@@ -115,7 +108,7 @@ describe('gateway mode: per-server queues, the metrics server label and resident
 
   test('a server with maxInFlight 1 and no queue refuses a second concurrent call; the other server takes both', async () => {
     for (const [server, expected] of [['heavy', 'SERVER_BUSY'], ['light', 'answered']] as const) {
-      const client = await connect(`${bridge.url}/servers/${server}/mcp`);
+      const client = await connectUrl(`${bridge.url}/servers/${server}/mcp`);
       try {
         const running = slowCall(client, 500);
         await running.started;
@@ -128,7 +121,7 @@ describe('gateway mode: per-server queues, the metrics server label and resident
   });
 
   test('metrics carry the server label, with each server sessions, children, messages and resident memory', async () => {
-    const clients = await Promise.all(['heavy', 'light'].map((server) => connect(`${bridge.url}/servers/${server}/mcp`)));
+    const clients = await Promise.all(['heavy', 'light'].map((server) => connectUrl(`${bridge.url}/servers/${server}/mcp`)));
     try {
       await Promise.all(clients.map((client) => client.callTool({ name: 'echo', arguments: { text: 'hi' } })));
       const metrics = await scrape(bridge.url);
