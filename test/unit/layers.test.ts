@@ -56,10 +56,11 @@ const allowed: Record<string, readonly string[]> = {
   http: ['shared', 'core', 'downstream', 'metrics'],
   downstream: ['shared', 'core'],
   upstream: ['shared', 'core', 'oauth'],
+  client: ['shared', 'core', 'upstream', 'oauth'],
   example: [],
   servers: ['shared', 'core', 'downstream', 'upstream', 'oauth', 'http'],
-  config: ['shared', 'core', 'http', 'downstream', 'upstream', 'oauth', 'servers'],
-  modes: ['shared', 'core', 'http', 'downstream', 'upstream', 'oauth', 'metrics', 'config', 'servers'],
+  config: ['shared', 'core', 'http', 'downstream', 'upstream', 'oauth', 'servers', 'client'],
+  modes: ['shared', 'core', 'http', 'downstream', 'upstream', 'oauth', 'metrics', 'config', 'servers', 'client'],
   cli: ['shared', 'config', 'modes', 'core'],
 };
 
