@@ -41,3 +41,26 @@ export interface ClientHooks {
   /** Any other notification (list_changed, resources/updated, …); progress goes to each request's own `onprogress`. */
   onNotification?(notification: Notification): void;
 }
+
+/** What `inspect` does once connected: describe the server, or one call, read or prompt. */
+export type InspectAction =
+  | { readonly kind: 'summary' }
+  | { readonly kind: 'call'; readonly tool: string; readonly pairs: readonly string[]; readonly args?: Readonly<Record<string, unknown>> }
+  | { readonly kind: 'read'; readonly uri: string }
+  | { readonly kind: 'prompt'; readonly name: string; readonly pairs: readonly string[] };
+
+/** `mcp-bridge inspect`: the target, what to do, and how to show it. */
+export interface InspectOptions {
+  readonly target: ClientTarget;
+  readonly action: InspectAction;
+  /** An interactive session instead of one action (`--shell`; default false). */
+  readonly shell: boolean;
+  /** JSON on stdout instead of text (`--json`; default false). */
+  readonly json: boolean;
+  /** Where images, audio and binary resources are saved (`--out`; default the current directory). */
+  readonly outDir: string;
+  /** Answer sampling requests by typing the reply (`--allowSampling`; default: shown, then refused). */
+  readonly allowSampling: boolean;
+  /** Give up on a request after this long without an answer or progress (`--requestTimeout`; 0: never). */
+  readonly requestTimeoutMs: number;
+}
