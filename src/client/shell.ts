@@ -68,8 +68,7 @@ function actionOf(words: string[]): InspectAction {
 }
 
 /** Starts the shell on `connection`; its prompt is `mcp> ` on a terminal, nothing when piped. */
-export function startShell(connection: ClientConnection, io: ShellIo): Shell {
-  const catalogue = new Catalogue(connection);
+export function startShell(connection: ClientConnection, io: ShellIo, catalogue = new Catalogue(connection)): Shell {
   let running: AbortController | undefined;
   const say = (text: string): void => void io.out.write(`${text}\n`);
   const list = async (what: string): Promise<void> => {

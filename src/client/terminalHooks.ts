@@ -29,15 +29,15 @@ function showSampling(params: CreateMessageRequest['params'], say: (text: string
 /**
  * Hooks that answer the server at the terminal. Elicitation: a form asked on the input. Sampling:
  * shown, then refused (code -1) unless `allowSampling`, when the typed line is the reply. Roots: the
- * current directory. Logs and other notifications: one line each on stderr (list_changed only with
- * `listChanged`, since servers send it while a one-shot command has no list to refresh).
+ * current directory. Logs and other notifications: one line each on stderr, but list_changed, which
+ * only calls `onListChanged` (servers send it at start, when the lists are not even shown yet).
  */
-export function terminalHooks(io: TerminalIo, { allowSampling, listChanged }: { allowSampling: boolean; listChanged: boolean }): ClientHooks {
+export function terminalHooks(io: TerminalIo, { allowSampling, onListChanged }: { allowSampling: boolean; onListChanged?: () => void }): ClientHooks {
   const say = (text: string): void => void io.err.write(`${text}\n`);
   const ask = (question: string): Promise<string | undefined> => {
     const lines = io.lines();
     // Piped answers are not echoed by a terminal: the question goes to stderr so the transcript reads well.
-    if (!lines.interactive) io.err.write(question);
+    if (!lines.interactive) io.err.write(`${question}\n`);
     return lines.next(question);
   };
   return {
@@ -54,6 +54,6 @@ export function terminalHooks(io: TerminalIo, { allowSampling, listChanged }: { 
     },
     roots: () => [{ uri: pathToFileURL(process.cwd()).href, name: basename(process.cwd()) }],
     onLog: ({ level, logger, data }) => say(`server ${level}${logger ? ` ${logger}` : ''}: ${typeof data === 'string' ? data : JSON.stringify(data)}`),
-    onNotification: (notification) => (listChanged || !notification.method.endsWith('/list_changed')) && say(`server notification ${notification.method}${notification.params ? ` ${JSON.stringify(notification.params)}` : ''}`),
+    onNotification: (notification) => (notification.method.endsWith('/list_changed') ? onListChanged?.() : say(`server notification ${notification.method}${notification.params ? ` ${JSON.stringify(notification.params)}` : ''}`)),
   };
 }

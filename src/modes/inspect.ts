@@ -52,16 +52,24 @@ export function runInspect(options: InspectOptions, log: Logger, oauthLog: Logge
   const controller = new AbortController();
   let interruptShell: (() => void) | undefined;
   let connection: ClientConnection | undefined;
+  // In the shell, a list_changed makes the next call list again and the completion catch up.
+  let refresh: (() => void) | undefined;
 
   const run = async (): Promise<number> => {
-    const hooks = terminalHooks({ err: io.err, lines: openLines }, { allowSampling: options.allowSampling, listChanged: options.shell });
+    const hooks = terminalHooks({ err: io.err, lines: openLines }, { allowSampling: options.allowSampling, onListChanged: () => refresh?.() });
     connection = await openClientConnection(options.target, { log, oauthLog, hooks, clientInfo: { name: 'mcp-bridge-inspect', version: '1' } });
     if (controller.signal.aborted) return inspectExit.interrupted;
     const actionIo = { out: io.out, err: io.err, json: options.json, outDir: options.outDir, requestTimeoutMs: options.requestTimeoutMs };
     if (!options.shell) return runAction(connection, options.action, { ...actionIo, signal: controller.signal });
     const shellLines = openLines();
-    names = await completionNames(connection, new Catalogue(connection));
-    const shell = startShell(connection, { ...actionIo, lines: shellLines });
+    const catalogue = new Catalogue(connection);
+    const open = connection;
+    names = await completionNames(open, catalogue);
+    refresh = () => {
+      catalogue.forget();
+      completionNames(open, catalogue).then((fresh) => (names = fresh), () => {});
+    };
+    const shell = startShell(connection, { ...actionIo, lines: shellLines }, catalogue);
     interruptShell = shell.interrupt;
     if (shellLines.interactive) io.out.write(`connected to ${connection.serverInfo.name} ${connection.serverInfo.version}; type help for the commands\n`);
     // A server that goes away ends the session with the same error as a failed call.

@@ -74,12 +74,13 @@ test('no import points up a layer: components never import config/, modes/ or cl
   assert.deepEqual(upward, []);
 });
 
-test('express and http-proxy-3 stay under http/, prom-client under metrics/, winston in shared/log.ts', () => {
+test('express and http-proxy-3 stay under http/, prom-client under metrics/, cli-progress under client/, winston in shared/log.ts', () => {
   const misplaced: string[] = [];
   const homes: Record<string, (file: string) => boolean> = {
     express: (file) => top(file) === 'http',
     'http-proxy-3': (file) => top(file) === 'http',
     'prom-client': (file) => top(file) === 'metrics',
+    'cli-progress': (file) => top(file) === 'client',
     winston: (file) => file === 'shared/log.ts',
   };
   for (const [file, { packages }] of graph) {
