@@ -39,8 +39,11 @@ export function declareOptions(argv: string[]): Argv {
     .scriptName('mcp-bridge')
     .usage('Serve stdio MCP servers over HTTP (legacy SSE and Streamable HTTP) on one port,\n' +
       'or offer a remote MCP server as a local stdio server.\n\n' +
-      'Usage:\n  $0 --stdio "command args" [options]\n  $0 --config claude_desktop_config.json [options]\n  $0 [options] -- command args\n  $0 --url https://host/mcp [options]\n  $0 auth --url https://host/mcp [--logout]\n  $0 auth --config FILE --server NAME [--logout]')
-    .parserConfiguration({ 'populate--': true, 'duplicate-arguments-array': true })
+      'Usage:\n  $0 --stdio "command args" [options]\n  $0 --config claude_desktop_config.json [options]\n  $0 [options] -- command args\n  $0 --url https://host/mcp [options]\n  $0 auth --url https://host/mcp [--logout]\n  $0 auth --config FILE --server NAME [--logout]\n' +
+      '  $0 inspect URL | --config FILE NAME | -- command args   [call TOOL key=value… | read URI | prompt NAME key=value…] [--json] [--shell]')
+    // A resource URI or an argument that looks like a number stays text; the tool's schema decides (inspect).
+    .parserConfiguration({ 'populate--': true, 'duplicate-arguments-array': true, 'parse-positional-numbers': false })
+    .command('inspect [words..]', 'Show what an MCP server offers (a URL, a server of --config FILE, or a command after --), or call a tool, read a resource, get a prompt; --shell for an interactive session')
     .command('auth', 'Sign in to the remote given with --url (or --config FILE --server NAME) now and exit (with --logout: revoke its tokens at the authorization server and forget them)')
     .options(yargsOptions())
     .strict()
@@ -55,4 +58,14 @@ export function declareOptions(argv: string[]): Argv {
 export function toRawOptions(argv: Record<string, unknown>): RawOptions {
   const command = (argv['--'] as unknown[] | undefined)?.map(String);
   return { ...(argv as RawOptions), command: command?.length ? command : undefined };
+}
+
+/** The flags written on the command line (before `--`), by their declared names: what a default cannot tell apart. */
+export function givenFlags(args: readonly string[]): Set<string> {
+  const end = args.indexOf('--');
+  const camel = (name: string): string => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+  return new Set((end < 0 ? args : args.slice(0, end)).flatMap((arg) => {
+    const match = /^--(?:no-)?([A-Za-z][\w-]*)/.exec(arg);
+    return match ? [camel(match[1]!)] : [];
+  }));
 }

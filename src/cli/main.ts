@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `mcp-bridge` command: parses the arguments, picks the mode (forward, reverse, gateway, auth)
+// The `mcp-bridge` command: parses the arguments, picks the mode (forward, reverse, gateway, auth, inspect)
 // and runs it until a signal or the end of stdin stops it.
 import module from 'node:module';
 import type { Bridge } from '../modes/forward.js';
@@ -60,6 +60,7 @@ async function authTarget(config: ReverseConfig | GatewayConfig, server: string 
 async function readConfig(): Promise<{ config: ForwardConfig | ReverseConfig | GatewayConfig; authCommand: AuthCommand | undefined; warnings: string[] }> {
   const parser = declareOptions(hideBin(process.argv)).fail((message, error) => usageError(message ?? error?.message ?? 'invalid arguments'));
   const argv = await parser.parseAsync();
+  if (argv._[0] === 'inspect') await runInspectCommand(hideBin(process.argv)); // flags written before it
   const wantsAuth = argv._[0] === 'auth';
   if (argv._.length > (wantsAuth ? 1 : 0)) usageError(`unknown command "${String(argv._[wantsAuth ? 1 : 0])}"`);
   try {
@@ -164,7 +165,38 @@ async function runGateway(config: GatewayConfig, log: Logger): Promise<void> {
   if (warning) log.warn(warning);
 }
 
+/** `mcp-bridge inspect`: its own errors are one line each, usage errors included (exit 2). */
+async function runInspectCommand(args: string[]): Promise<never> {
+  const fail = (message: string): never => {
+    process.stderr.write(`mcp-bridge inspect: ${message}\n`);
+    process.exit(USAGE_ERROR);
+  };
+  const argv = await declareOptions(args).fail((message, error) => fail(message ?? error?.message ?? 'invalid arguments')).parseAsync();
+  const [{ inspectConfig }, { runInspect }, { givenFlags }] = await Promise.all([import('../config/client.js'), import('../modes/inspect.js'), import('./flags.js')]);
+  let config: Awaited<ReturnType<typeof inspectConfig>>;
+  try {
+    config = inspectConfig(toRawOptions(argv), ((argv.words as unknown[] | undefined) ?? []).map(String), process.env, givenFlags(args));
+  } catch (error) {
+    return fail(error instanceof BridgeError ? error.detail ?? error.message : (error as Error).message);
+  }
+  // A person reads the terminal: the bridge's own log stays off unless --logLevel asks for it; sign-in prompts still show.
+  const log = createLogger(config.quiet ? { level: 'none' } : config.log);
+  const oauthLog = config.quiet ? createLogger({ level: 'warn', format: config.log.format }) : log;
+  const run = runInspect(config.inspect, log, oauthLog);
+  let interrupted = false;
+  process.on('SIGINT', () => {
+    // The first Ctrl-C cancels the request (notifications/cancelled) and closes; a second one leaves at once.
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    run.interrupt();
+  });
+  process.on('SIGTERM', () => run.interrupt());
+  process.exit(await run.done);
+}
+
 async function main(): Promise<void> {
+  const args = hideBin(process.argv);
+  if (args[0] === 'inspect') await runInspectCommand(args);
   const { config, authCommand, warnings } = await readConfig();
   const log = createLogger(config.log);
   for (const warning of warnings) log.warn(warning);

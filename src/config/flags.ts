@@ -42,6 +42,7 @@ export const flagGroups = {
   children: 'Session modes (forward mode; see README "Session modes"):',
   modern: '2026-07-28 requests (forward mode):',
   security: 'Security (forward mode; /healthz and /readyz stay open):',
+  client: 'Client (inspect):',
   log: 'Logging (always to stderr):',
 } as const;
 
@@ -54,7 +55,7 @@ const HOUR = 3_600_000;
 /** The flags, in --help order within each group. */
 export const flags = {
   stdio: { kind: 'string', group: 'server', describe: 'Command line of the stdio MCP server, split into argv without a shell' },
-  shell: { kind: 'boolean', group: 'server', default: false, describe: 'Run --stdio through /bin/sh (pipes, globs, $VARS)' },
+  shell: { kind: 'boolean', group: 'server', default: false, describe: 'Run --stdio through /bin/sh (pipes, globs, $VARS); with inspect: an interactive session instead' },
   env: { kind: 'list', group: 'server', describe: 'KEY=VALUE for the server\'s environment (repeatable)' },
   passEnv: { kind: 'list', group: 'server', describe: 'Name of a gateway environment variable to pass to the server (repeatable)' },
   cwd: { kind: 'string', group: 'server', describe: 'Working directory of the server (default: the gateway\'s)' },
@@ -180,6 +181,14 @@ export const flags = {
   },
   rateLimit: { kind: 'string', group: 'security', describe: 'Requests allowed per client IP, as N/s or N/m (429 beyond; default: no limit)' },
   maxSessions: { kind: 'number', group: 'security', default: 1000, describe: 'Live sessions allowed at once, both transports together (503 beyond; 0: no limit)' },
+
+  json: { kind: 'boolean', group: 'client', default: false, describe: 'With inspect: print JSON (the summary, or the raw result) instead of text' },
+  args: { kind: 'string', group: 'client', describe: 'With inspect call: the arguments as one JSON object (key=value words are added on top)' },
+  out: { kind: 'string', group: 'client', defaultText: 'the current directory', describe: 'With inspect: where images, audio and binary resources are saved' },
+  allowSampling: {
+    kind: 'boolean', group: 'client', default: false,
+    describe: 'With inspect: answer the server\'s sampling requests by typing the reply (default: shown, then refused)',
+  },
 
   logLevel: { kind: 'string', group: 'log', default: 'info', choices: logLevels, describe: 'Log level' },
   logFormat: { kind: 'string', group: 'log', default: 'pretty', choices: logFormats, describe: 'Log line format' },

@@ -66,7 +66,8 @@ export function splitCommandLine(line: string): string[] {
   });
 }
 
-function childCommand(raw: RawOptions): Pick<ChildCommand, 'command' | 'args' | 'shell'> {
+/** The stdio command of `--stdio "cmd args"` or the words after `--` (`--shell`: through /bin/sh). */
+export function childCommand(raw: RawOptions): Pick<ChildCommand, 'command' | 'args' | 'shell'> {
   if (raw.stdio && raw.command?.length) invalidConfig('give the server either as --stdio "cmd args" or after --, not both');
   if (raw.command?.length) return { command: raw.command[0]!, args: raw.command.slice(1), shell: Boolean(raw.shell) };
   if (!raw.stdio?.trim()) invalidConfig('no MCP server: use --stdio "cmd args", -- cmd args, or a remote with --url URL');

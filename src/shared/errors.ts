@@ -12,6 +12,7 @@ const wire = {
   RequestTimeout: -32001,
   ParseError: -32700,
   InvalidRequest: -32600,
+  InvalidParams: -32602,
   InternalError: -32603,
 } as const satisfies { [Name in keyof typeof ErrorCode]?: (typeof ErrorCode)[Name] };
 
@@ -76,6 +77,11 @@ export const catalogue = {
   SERVER_BACKLOGGED: { status: 503, rpc: wire.ConnectionClosed, message: 'The MCP server is not reading its input; the message was not delivered' },
   REQUEST_TIMEOUT: { status: 504, rpc: wire.RequestTimeout, message: 'The MCP server did not answer in time' },
   CONFIG_INVALID: { status: 500, rpc: wire.InternalError, message: 'Invalid configuration' },
+  // The client modes (inspect, chat): what the person at the terminal is told, one line each.
+  CLIENT_CONNECT_FAILED: { status: 502, rpc: wire.ConnectionClosed, message: 'Could not connect to the MCP server' },
+  CLIENT_CONNECTION_LOST: { status: 502, rpc: wire.ConnectionClosed, message: 'The connection to the MCP server ended' },
+  CLIENT_INVALID_ARGUMENTS: { status: 400, rpc: wire.InvalidParams, message: 'Invalid arguments' },
+  CLIENT_REQUEST_FAILED: { status: 502, rpc: wire.InternalError, message: 'The MCP server refused the request' },
 } as const;
 
 /** One of the catalogue's string codes. */

@@ -78,6 +78,16 @@ export class RemoteTransport implements Transport {
     this.era = options.kind === 'sse' ? 'legacy' : options.era;
   }
 
+  /** The transport in use: the one given, or the one detection settled on (Streamable HTTP until it falls back). */
+  get transportKind(): Exclude<RemoteKind, 'auto'> {
+    return this.kind;
+  }
+
+  /** The protocol era: `modern` once the remote answered `server/discover` at 2026-07-28, `legacy` once it did not (`auto` before the first connection). */
+  get protocolEra(): ProtocolEra {
+    return this.era;
+  }
+
   async start(): Promise<void> {
     // Legacy SSE opens its stream now; Streamable HTTP waits for the first message.
     if (this.kind === 'sse') this.ready().catch(() => {});
