@@ -22,8 +22,10 @@ const commonJsShims = [
   'const require = __bundleCreateRequire(import.meta.url);',
 ].join(' ');
 
-// The chunks' names carry a hash: stale ones from an earlier build would ship beside the new ones.
+// The chunks' names carry a hash: stale ones from an earlier build would ship beside the new ones. tsc's map of
+// the main.js the bundle replaces would describe the wrong file.
 rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
+rmSync(join(outdir, 'main.js.map'), { force: true });
 const result = await build({
   entryPoints: { main: join(root, 'src', 'cli', 'main.ts') },
   outdir,
@@ -39,8 +41,8 @@ const result = await build({
   // The version is written in: version.ts would look for package.json relative to the chunk it ends up in.
   define: { MCP_BRIDGE_BUNDLED_VERSION: JSON.stringify(version) },
   banner: { js: commonJsShims },
-  // Linked source maps: read by debuggers and by `node --enable-source-maps`, never at a normal launch.
-  sourcemap: 'linked',
+  // No source maps: they would double the package's size; names are kept (nothing is minified), so stack traces still read.
+  sourcemap: false,
   metafile: true,
   logLevel: 'warning',
 });
