@@ -18,20 +18,30 @@ const child = spawn(serverArgv[0]!, serverArgv.slice(1), { stdio: ['pipe', 'pipe
 const waiting = new Map<number, { res: http.ServerResponse; id: Id }>();
 let nextId = 0;
 
-let pending = '';
-child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-  const lines = (pending + chunk).split('\n');
-  pending = lines.pop()!;
-  for (const line of lines) {
-    if (!line.trim()) continue;
-    const message = JSON.parse(line) as Message;
-    const entry = typeof message.id === 'number' && !message.method ? waiting.get(message.id) : undefined;
-    if (!entry) continue; // notifications and server-to-client requests: skipped by the floor
-    waiting.delete(message.id as number);
-    message.id = entry.id;
-    entry.res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(message));
+/** Answers the request that a line from the child answers, with the client's id restored; anything else is skipped. */
+function answer(line: string): void {
+  if (!line.trim()) return;
+  const message = JSON.parse(line) as Message;
+  const entry = typeof message.id === 'number' && !message.method ? waiting.get(message.id) : undefined;
+  if (!entry) return; // notifications and server-to-client requests: skipped by the floor
+  waiting.delete(message.id as number);
+  message.id = entry.id;
+  entry.res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(message));
+}
+
+// Chunks are joined only once their line is complete: joining on every chunk is quadratic for a 16 MiB line.
+let pending: Buffer[] = [];
+child.stdout.on('data', (chunk: Buffer) => {
+  let start = 0;
+  for (let newline = chunk.indexOf(10); newline !== -1; newline = chunk.indexOf(10, start)) {
+    pending.push(chunk.subarray(start, newline));
+    answer(Buffer.concat(pending).toString('utf8'));
+    pending = [];
+    start = newline + 1;
   }
+  if (start < chunk.length) pending.push(chunk.subarray(start));
 });
+
 child.once('exit', () => process.exit(0));
 
 const server = http.createServer((req, res) => {

@@ -62,12 +62,13 @@ export function table(results: Results, columns: readonly Column[], skipped: rea
       const direct = cells.direct?.figures.find((figure) => figure.key === key);
       const floor = cells.floor?.figures.find((figure) => figure.key === key);
       const target = targets.find((t) => t.figureKey === key);
-      const values = all.map((column) => (skipped.includes(column) ? 'skipped' : cellText(cells[column]?.figures.find((f) => f.key === key), direct, floor, column)));
+      const values = all.map((column) => (skipped.includes(column) ? 'skipped' : column === 'floor' && !cells.floor ? 'n/a' : cellText(cells[column]?.figures.find((f) => f.key === key), direct, floor, column)));
       rows.push([label, ...values, target?.text ?? '', target ? verdict(target, results, columns) : '']);
     }
     const integrity = all.map((column) => {
       const cell = cells[column];
-      if (!cell) return skipped.includes(column) ? 'skipped' : '–';
+      // The floor sits out measurements it cannot take part in (progress: it passes no notifications).
+      if (!cell) return skipped.includes(column) ? 'skipped' : column === 'floor' ? 'n/a' : '–';
       return cell.error ? `error` : `${cell.integrity.crossTalk}/${cell.integrity.duplicates}/${cell.integrity.lost}`;
     });
     rows.push([`${name}: cross-talk/dup/lost`, ...integrity, '', '']);
