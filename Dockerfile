@@ -5,6 +5,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json README.md LICENSE ./
+COPY scripts ./scripts
 COPY src ./src
 RUN npm run build && mkdir /pack && npm pack --ignore-scripts --pack-destination /pack
 

@@ -1,4 +1,7 @@
-/** Starts and stops the gateway (`node dist/cli/main.js --stdio <bench server> --port 0`) for one benchmark column. */
+/**
+ * Starts and stops the gateway (`node dist/cli/main.js --stdio <bench server> --port 0`) or the floor relay
+ * (`node bench/floor.js`) for one benchmark column.
+ */
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -35,11 +38,24 @@ export function supportsSessionMode(cli: string): boolean {
   return execFileSync(process.execPath, [cli, '--help'], { encoding: 'utf8' }).includes('sessionMode');
 }
 
+/** The compiled floor relay (bench/floor.ts). */
+export const floorPath = join(fileURLToPath(new URL('.', import.meta.url)), 'floor.js');
+
 /** Spawns the gateway (`cli`, a built dist/cli/main.js) in `mode` and resolves once it logs its URL (event-driven: no polling delay in cold starts). */
-export async function startGateway(cli: string, mode: SessionMode, withModeFlag: boolean): Promise<RunningGateway> {
+export function startGateway(cli: string, mode: SessionMode, withModeFlag: boolean): Promise<RunningGateway> {
   const command = serverArgv.map((part) => JSON.stringify(part)).join(' ');
   const args = [cli, '--stdio', command, '--port', '0', '--host', '127.0.0.1', ...benchLimits];
   if (withModeFlag) args.push('--sessionMode', mode);
+  return startListening('gateway', args);
+}
+
+/** Spawns the floor relay on a free port of 127.0.0.1 and resolves once it listens. */
+export function startFloor(): Promise<RunningGateway> {
+  return startListening('floor', [floorPath]);
+}
+
+/** Spawns `node ...args` and resolves once it logs "listening on URL"; `what` names it in errors. */
+async function startListening(what: string, args: string[]): Promise<RunningGateway> {
   const proc = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   const pid = proc.pid!;
   const exited = once(proc, 'exit');
@@ -54,7 +70,7 @@ export async function startGateway(cli: string, mode: SessionMode, withModeFlag:
   track(pid, stop);
   let stderr = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not listen within 15 s: ${stderr}`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`${what} did not listen within 15 s: ${stderr}`)), 15_000);
     proc.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       // Keep only the tail: this is for error messages, and the gateway runs for a long time.
       stderr = (stderr + chunk).slice(-8192);
@@ -66,7 +82,7 @@ export async function startGateway(cli: string, mode: SessionMode, withModeFlag:
     });
     proc.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`gateway exited with ${code}: ${stderr}`));
+      reject(new Error(`${what} exited with ${code}: ${stderr}`));
     });
   }).catch(async (error: unknown) => {
     await stop();

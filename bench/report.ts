@@ -8,6 +8,7 @@ import { integrityVerdict, targets, verdict } from './targets.js';
 
 const headers: Record<Column, string> = {
   direct: 'direct',
+  floor: 'floor',
   'sse per-session': 'SSE per-session',
   'sse shared': 'SSE shared',
   'http per-session': 'HTTP per-session',
@@ -42,10 +43,13 @@ function formatValue(figure: Figure): string {
   return `${figure.value.toFixed(digits)} ${figure.unit}`;
 }
 
-function cellText(figure: Figure | undefined, direct: Figure | undefined, column: Column): string {
+/** A figure with its ratios: to direct (every column but direct), and to the floor (mcp-bridge's columns). */
+function cellText(figure: Figure | undefined, direct: Figure | undefined, floor: Figure | undefined, column: Column): string {
   if (!figure) return '–';
-  if (column === 'direct' || !direct || direct.value === 0) return formatValue(figure);
-  return `${formatValue(figure)} (×${(figure.value / direct.value).toFixed(2)})`;
+  const ratio = (reference: Figure | undefined, name: string): string[] =>
+    reference && reference.value !== 0 ? [`×${(figure.value / reference.value).toFixed(2)} ${name}`] : [];
+  const ratios = [...(column === 'direct' ? [] : ratio(direct, 'direct')), ...(column === 'direct' || column === 'floor' ? [] : ratio(floor, 'floor'))];
+  return ratios.length === 0 ? formatValue(figure) : `${formatValue(figure)} (${ratios.join(', ')})`;
 }
 
 /** The markdown table: one row per figure, one integrity row per measurement, targets and verdicts. */
@@ -56,13 +60,15 @@ export function table(results: Results, columns: readonly Column[], skipped: rea
     const keys = [...new Map(Object.values(cells).flatMap((cell) => cell?.figures ?? []).map((figure) => [figure.key, figure.label])).entries()];
     for (const [key, label] of keys) {
       const direct = cells.direct?.figures.find((figure) => figure.key === key);
+      const floor = cells.floor?.figures.find((figure) => figure.key === key);
       const target = targets.find((t) => t.figureKey === key);
-      const values = all.map((column) => (skipped.includes(column) ? 'skipped' : cellText(cells[column]?.figures.find((f) => f.key === key), direct, column)));
+      const values = all.map((column) => (skipped.includes(column) ? 'skipped' : column === 'floor' && !cells.floor ? 'n/a' : cellText(cells[column]?.figures.find((f) => f.key === key), direct, floor, column)));
       rows.push([label, ...values, target?.text ?? '', target ? verdict(target, results, columns) : '']);
     }
     const integrity = all.map((column) => {
       const cell = cells[column];
-      if (!cell) return skipped.includes(column) ? 'skipped' : '–';
+      // The floor sits out measurements it cannot take part in (progress: it passes no notifications).
+      if (!cell) return skipped.includes(column) ? 'skipped' : column === 'floor' ? 'n/a' : '–';
       return cell.error ? `error` : `${cell.integrity.crossTalk}/${cell.integrity.duplicates}/${cell.integrity.lost}`;
     });
     rows.push([`${name}: cross-talk/dup/lost`, ...integrity, '', '']);

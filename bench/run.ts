@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: measures the gateway against the same server reached directly over stdio, for
- * every transport × session mode, prints a markdown table and writes JSON (see README "Benchmark").
+ * `npm run bench`: measures the gateway against the same server reached directly over stdio and
+ * through the floor relay (bench/floor.ts), for every transport × session mode, prints a markdown
+ * table and writes JSON (see README "Benchmark").
  * Every process it starts is stopped by pid at the end, also after an error or Ctrl-C.
  */
 import { descendants, isAlive } from '../test/helpers/processes.js';
 import { stopAll, trackedPids } from './cleanup.js';
-import { startGateway, supportsSessionMode, type RunningGateway, type SessionMode } from './gateway.js';
+import { startFloor, startGateway, supportsSessionMode, type RunningGateway, type SessionMode } from './gateway.js';
 import { newIntegrity } from './integrity.js';
 import { blob } from './measure/blob.js';
 import { coldStart } from './measure/coldStart.js';
@@ -22,12 +23,20 @@ import { retries } from './raw/http.js';
 import type { Cell, Results } from './results.js';
 
 const measurements: readonly Measurement[] = [coldStart, echo, throughput, concurrentSleep, blob, idleSessions, progress];
-const allColumns: readonly Column[] = ['direct', 'sse per-session', 'sse shared', 'http per-session', 'http shared'];
+const allColumns: readonly Column[] = ['direct', 'floor', 'sse per-session', 'sse shared', 'http per-session', 'http shared'];
 
 let tags = 0;
 
+/** Starts what a non-direct column measures: the floor, or the gateway in the column's mode. */
+function launcher(column: Column, options: BenchOptions, withModeFlag: boolean): () => Promise<RunningGateway> {
+  if (column === 'floor') return startFloor;
+  return () => startGateway(options.cli, column.endsWith('shared') ? 'shared' : 'per-session', withModeFlag);
+}
+
 function contextFor(column: Column, options: BenchOptions, withModeFlag: boolean, gateway?: { url: string; pid: number }): MeasureContext {
-  const [transport, mode] = column === 'direct' ? (['direct', undefined] as const) : (column.split(' ') as ['sse' | 'http', SessionMode]);
+  // The floor speaks Streamable HTTP with one child for every client: shared mode's counts apply.
+  const [transport, mode] =
+    column === 'direct' ? (['direct', undefined] as const) : column === 'floor' ? (['http', 'shared'] as const) : (column.split(' ') as ['sse' | 'http', SessionMode]);
   return {
     column,
     endpoint: { transport, url: gateway?.url, client: options.client },
@@ -35,7 +44,7 @@ function contextFor(column: Column, options: BenchOptions, withModeFlag: boolean
     counts: options.counts,
     integrity: newIntegrity(),
     gatewayPid: gateway?.pid,
-    launch: () => startGateway(options.cli, mode ?? 'per-session', withModeFlag),
+    launch: launcher(column, options, withModeFlag),
     newTag: () => `s${++tags}`,
   };
 }
@@ -57,7 +66,7 @@ async function runCell(measurement: Measurement, column: Column, options: BenchO
   const failed = (error: unknown, integrity = newIntegrity()): Cell => ({ figures: [], integrity, notes, error: (error as Error).stack ?? String(error), seconds: seconds() });
   let gateway: RunningGateway | undefined;
   try {
-    if (column !== 'direct' && !measurement.ownGateway) gateway = await startGateway(options.cli, column.endsWith('shared') ? 'shared' : 'per-session', withModeFlag);
+    if (column !== 'direct' && !measurement.ownGateway) gateway = await launcher(column, options, withModeFlag)();
   } catch (error) {
     return failed(error);
   }
@@ -86,6 +95,7 @@ async function main(): Promise<void> {
   for (const measurement of selected) {
     results[measurement.name] = {};
     for (const column of columns) {
+      if (column === 'floor' && measurement.floor === false) continue;
       const cell = await runCell(measurement, column, options, shared);
       results[measurement.name]![column] = cell;
       const problems = cell.error ? `ERROR ${cell.error.split('\n')[0]}` : `${cell.integrity.crossTalk}/${cell.integrity.duplicates}/${cell.integrity.lost}`;

@@ -5,6 +5,8 @@ import { withSession, type Measurement, type MeasurementOutput } from './types.j
 
 export const progress: Measurement = {
   name: 'progress',
+  // The floor drops server notifications, so every progress would count as lost.
+  floor: false,
   async run(ctx): Promise<MeasurementOutput> {
     const count = ctx.counts.progressCount;
     return withSession(ctx, async (session) => {

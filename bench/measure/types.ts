@@ -4,8 +4,11 @@ import type { RunningGateway, SessionMode } from '../gateway.js';
 import type { Integrity } from '../integrity.js';
 import type { Counts } from '../options.js';
 
-/** A column of the results table. */
-export type Column = 'direct' | 'sse per-session' | 'sse shared' | 'http per-session' | 'http shared';
+/**
+ * A column of the results table: the server reached directly, the floor relay (bench/floor.ts, Streamable
+ * HTTP with one shared child), or mcp-bridge over one transport in one session mode.
+ */
+export type Column = 'direct' | 'floor' | 'sse per-session' | 'sse shared' | 'http per-session' | 'http shared';
 
 export interface MeasureContext {
   column: Column;
@@ -14,9 +17,9 @@ export interface MeasureContext {
   mode: SessionMode | undefined;
   counts: Counts;
   integrity: Integrity;
-  /** The gateway's pid, whose process tree is measured (undefined for direct). */
+  /** The gateway's (or the floor's) pid, whose process tree is measured (undefined for direct). */
   gatewayPid: number | undefined;
-  /** Starts a fresh gateway for this column (for cold starts); the caller stops it. */
+  /** Starts a fresh gateway (or floor) for this column (for cold starts); the caller stops it. */
   launch(): Promise<RunningGateway>;
   /** A tag unique in the whole run, for tokens that reveal cross-talk. */
   newTag(): string;
@@ -39,6 +42,8 @@ export interface Measurement {
   name: string;
   /** True when the measurement starts its own gateways (cold start); otherwise the runner starts one per column. */
   ownGateway?: boolean;
+  /** False when the floor cannot take part (it does not pass notifications to clients); default true. */
+  floor?: boolean;
   run(ctx: MeasureContext): Promise<MeasurementOutput>;
 }
 
