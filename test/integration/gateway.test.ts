@@ -37,6 +37,8 @@ describe('gateway mode: every server of a config file on its own routes', { time
       mcpServers: {
         fixture: { command: process.execPath, args: [fixturePath('test-server')] },
         example: { command: process.execPath, args: [join(repoRoot, 'dist', 'example', 'server.js')] },
+        // The same server under a second name: two entries, two servers, sessions and children of their own.
+        'example-2': { command: process.execPath, args: [join(repoRoot, 'dist', 'example', 'server.js')] },
         everything: { command: process.execPath, args: [published('server-everything'), 'stdio'] },
         files: { command: process.execPath, args: [published('server-filesystem'), '${GATEWAY_TEST_DIR}'] },
         'remote-http': { type: 'http', url: `${remote.url}/mcp` },
@@ -60,6 +62,7 @@ describe('gateway mode: every server of a config file on its own routes', { time
       const expected: Record<string, { name: RegExp; tool: string }> = {
         fixture: { name: /^test-server$/, tool: 'echo' },
         example: { name: /^mcp-bridge-example$/, tool: 'add' },
+        'example-2': { name: /^mcp-bridge-example$/, tool: 'add' },
         everything: { name: /everything/i, tool: 'echo' },
         files: { name: /filesystem/i, tool: 'read_text_file' },
         'remote-http': { name: /^test-server$/, tool: 'echo' },
@@ -86,7 +89,7 @@ describe('gateway mode: every server of a config file on its own routes', { time
   }
 
   test('16 concurrent clients spread over every server, with colliding request ids, each get only their own answers', async () => {
-    const servers = ['fixture', 'everything', 'remote-http', 'remote-sse'];
+    const servers = ['fixture', 'everything', 'remote-http', 'remote-sse', 'example', 'example-2', 'fixture', 'everything'];
     const clients = await Promise.all(
       Array.from({ length: 16 }, (_, i) => connectServer(bridge.url, servers[i % servers.length]!, transports[i % 2]!).then((client) => ({ client, i }))),
     );
@@ -108,7 +111,7 @@ describe('gateway mode: every server of a config file on its own routes', { time
 
   test('GET /servers names every enabled server with its kind, routes, state, sessions and processes', async () => {
     const body = (await (await fetch(`${bridge.url}/servers`)).json()) as { servers: Record<string, unknown>[] };
-    assert.deepEqual(body.servers.map((s) => s.name), ['fixture', 'example', 'everything', 'files', 'remote-http', 'remote-sse']);
+    assert.deepEqual(body.servers.map((s) => s.name), ['fixture', 'example', 'example-2', 'everything', 'files', 'remote-http', 'remote-sse']);
     const files = body.servers.find((s) => s.name === 'files')!;
     assert.equal(files.kind, 'stdio');
     assert.equal(files.state, 'ready');
@@ -126,7 +129,7 @@ describe('gateway mode: every server of a config file on its own routes', { time
     assert.equal(response.status, 404);
     const body = (await response.json()) as { error: { message: string; data: { reason: string } } };
     assert.equal(body.error.data.reason, 'SERVER_NOT_FOUND');
-    assert.match(body.error.message, /"nope".*fixture, example, everything, files, remote-http, remote-sse/);
+    assert.match(body.error.message, /"nope".*fixture, example, example-2, everything, files, remote-http, remote-sse/);
     assert.equal((await fetch(`${bridge.url}/servers/off/mcp`)).status, 404, 'a disabled server is not served');
   });
 });
