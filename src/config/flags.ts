@@ -42,6 +42,7 @@ export const flagGroups = {
   children: 'Session modes (forward mode; see README "Session modes"):',
   modern: '2026-07-28 requests (forward mode):',
   security: 'Security (forward mode; /healthz and /readyz stay open):',
+  cluster: 'Scale-out (forward mode; see README "Scale-out"):',
   log: 'Logging (always to stderr):',
 } as const;
 
@@ -180,6 +181,19 @@ export const flags = {
   },
   rateLimit: { kind: 'string', group: 'security', describe: 'Requests allowed per client IP, as N/s or N/m (429 beyond; default: no limit)' },
   maxSessions: { kind: 'number', group: 'security', default: 1000, describe: 'Live sessions allowed at once, both transports together (503 beyond; 0: no limit)' },
+
+  clusterSecret: {
+    kind: 'string', group: 'cluster', defaultText: '$MCP_BRIDGE_CLUSTER_SECRET',
+    describe: 'Secret shared by every replica of a cluster: session ids name their replica and are signed with it (at least 16 characters; visible in ps, prefer --clusterSecretFile)',
+  },
+  clusterSecretFile: { kind: 'string', group: 'cluster', describe: 'Read the cluster secret from this file (trimmed)' },
+  advertiseUrl: { kind: 'string', group: 'cluster', describe: 'URL peers reach this replica at to forward its sessions\' requests (default: http://HOST:PORT)' },
+  redis: { kind: 'string', group: 'cluster', describe: 'Redis URL of the replica registry (redis://host:6379); without it the replicas of --workers share theirs through the primary' },
+  // No yargs default: any scale-out flag given outside forward mode is an error, so its absence must stay visible.
+  workers: {
+    kind: 'string', group: 'cluster', defaultText: '1',
+    describe: 'Replicas on this machine sharing the port (auto: one per CPU); more than 1 makes a cluster, with a random secret unless one is given',
+  },
 
   logLevel: { kind: 'string', group: 'log', default: 'info', choices: logLevels, describe: 'Log level' },
   logFormat: { kind: 'string', group: 'log', default: 'pretty', choices: logFormats, describe: 'Log line format' },

@@ -12,6 +12,7 @@ const wire = {
   RequestTimeout: -32001,
   ParseError: -32700,
   InvalidRequest: -32600,
+  InvalidParams: -32602,
   InternalError: -32603,
 } as const satisfies { [Name in keyof typeof ErrorCode]?: (typeof ErrorCode)[Name] };
 
@@ -75,6 +76,8 @@ export const catalogue = {
   SERVER_BUSY: { status: 503, rpc: wire.ConnectionClosed, message: 'The MCP server is busy: every request slot is taken and the queue is full; retry later' },
   SERVER_BACKLOGGED: { status: 503, rpc: wire.ConnectionClosed, message: 'The MCP server is not reading its input; the message was not delivered' },
   REQUEST_TIMEOUT: { status: 504, rpc: wire.RequestTimeout, message: 'The MCP server did not answer in time' },
+  // A 2026-07-28 retry whose paused call is gone with its replica: the same -32602 the call's own expiry gets (HTTP 200, as the SDK answers it).
+  REQUEST_STATE_EXPIRED: { status: 200, rpc: wire.InvalidParams, message: 'Invalid or expired requestState' },
   CONFIG_INVALID: { status: 500, rpc: wire.InternalError, message: 'Invalid configuration' },
 } as const;
 

@@ -58,9 +58,10 @@ const allowed: Record<string, readonly string[]> = {
   upstream: ['shared', 'core', 'oauth'],
   example: [],
   servers: ['shared', 'core', 'downstream', 'upstream', 'oauth', 'http'],
-  config: ['shared', 'core', 'http', 'downstream', 'upstream', 'oauth', 'servers'],
-  modes: ['shared', 'core', 'http', 'downstream', 'upstream', 'oauth', 'metrics', 'config', 'servers'],
-  cli: ['shared', 'config', 'modes', 'core'],
+  cluster: ['shared', 'core', 'http'],
+  config: ['shared', 'core', 'http', 'downstream', 'upstream', 'oauth', 'servers', 'cluster'],
+  modes: ['shared', 'core', 'http', 'downstream', 'upstream', 'oauth', 'metrics', 'config', 'servers', 'cluster'],
+  cli: ['shared', 'config', 'modes', 'core', 'cluster'],
 };
 
 test('no import points up a layer: components never import config/, modes/ or cli/, and downstream and upstream never import each other', () => {
@@ -73,12 +74,13 @@ test('no import points up a layer: components never import config/, modes/ or cl
   assert.deepEqual(upward, []);
 });
 
-test('express and http-proxy-3 stay under http/, prom-client under metrics/, winston in shared/log.ts', () => {
+test('express and http-proxy-3 stay under http/, prom-client under metrics/, ioredis under cluster/, winston in shared/log.ts', () => {
   const misplaced: string[] = [];
   const homes: Record<string, (file: string) => boolean> = {
     express: (file) => top(file) === 'http',
     'http-proxy-3': (file) => top(file) === 'http',
     'prom-client': (file) => top(file) === 'metrics',
+    ioredis: (file) => top(file) === 'cluster',
     winston: (file) => file === 'shared/log.ts',
   };
   for (const [file, { packages }] of graph) {
