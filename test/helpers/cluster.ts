@@ -26,6 +26,7 @@ export async function stopReplicas(replicas: readonly RunningBridge[]): Promise<
 /** What /readyz says about the cluster. */
 export interface ClusterReadiness {
   status: string;
+  sessions: number;
   cluster?: { replica: string; registry: string; state: string; replicas: number; since?: string };
 }
 
