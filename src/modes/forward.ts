@@ -63,6 +63,19 @@ async function bridgeMetrics(config: ForwardConfig, children: ServerChildren, se
   return metrics;
 }
 
+/**
+ * The URL peers forward to: --advertiseUrl, else the listener's. A worker is reached on its own
+ * port: at --advertiseUrl's host with that port when one is given (workers of several machines
+ * sharing Redis), else on its own listener's address.
+ */
+function advertised(given: string | undefined, listening: string, own: string | undefined): string {
+  if (own === undefined) return given ?? listening;
+  if (given === undefined) return own;
+  const url = new URL(given);
+  url.port = new URL(own).port;
+  return url.origin;
+}
+
 /** In a cluster: this process's replica, counting what it forwards in the metrics. */
 async function replicaFor(config: ForwardConfig, log: Logger, metrics: () => BridgeMetrics | undefined): Promise<Replica | undefined> {
   if (!config.cluster) return undefined;
@@ -97,7 +110,7 @@ async function serve(config: ForwardConfig, log: Logger, children: ServerChildre
   const listening = await listen(app, http.host, http.port);
   // A worker shares the public port with its siblings, so peers reach it on a port of its own.
   const own = replica?.isWorker ? await listen(app, http.host, 0, { exclusive: true }) : undefined;
-  if (replica) await replica.registry.join(own?.url ?? config.cluster?.advertiseUrl ?? listening.url);
+  if (replica) await replica.registry.join(advertised(config.cluster?.advertiseUrl, listening.url, own?.url));
   let closing: Promise<void> | undefined;
   return {
     url: listening.url,
