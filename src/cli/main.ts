@@ -86,7 +86,8 @@ function printBanner(bridge: Bridge, log: Logger): void {
   log.info(`client config: ${JSON.stringify(clientConfig)}`);
 }
 
-function handleSignals(bridge: { close(): Promise<void> }, log: Logger): void {
+/** Stops `bridge` on SIGINT and SIGTERM within the deadline, then exits; returns the stop, for other reasons to stop. */
+function handleSignals(bridge: { close(): Promise<void> }, log: Logger): (signal: NodeJS.Signals) => void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
@@ -106,6 +107,7 @@ function handleSignals(bridge: { close(): Promise<void> }, log: Logger): void {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  return stop;
 }
 
 async function runReverse(config: ReverseConfig, log: Logger): Promise<void> {
@@ -129,10 +131,21 @@ async function runForward(config: ForwardConfig, log: Logger): Promise<void> {
     log.error('could not start', { error: (error as Error).message });
     process.exit(1);
   }
-  handleSignals(bridge, log);
+  const stop = handleSignals(bridge, log);
+  // A worker of --workers drains when its primary asks (SIGTERM to the primary) or is gone.
+  bridge.onDrainRequested(() => stop('SIGTERM'));
   printBanner(bridge, log);
   const warning = exposureWarning(config.http.host, config.security);
   if (warning) log.warn(warning);
+}
+
+/** The primary of --workers N: forks the workers, which serve; SIGTERM drains them all, then it exits. */
+async function runWorkers(config: ForwardConfig, log: Logger): Promise<void> {
+  const { WorkerPrimary } = await import('../cluster/primary.js');
+  // Every worker signs with the same secret: the one given, or the one made for this run.
+  const primary = new WorkerPrimary(config.cluster!.workers, { MCP_BRIDGE_CLUSTER_SECRET: config.cluster!.secret }, log);
+  primary.start();
+  handleSignals({ close: () => primary.drain() }, log);
 }
 
 async function runGateway(config: GatewayConfig, log: Logger): Promise<void> {
@@ -207,6 +220,7 @@ async function main(): Promise<void> {
   // A bug in one request must not take every other session down with it.
   process.on('uncaughtException', (error) => log.error('uncaught exception', { error: error.stack ?? error.message }));
   process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: String(reason) }));
+  if (config.mode === 'forward' && (config.cluster?.workers ?? 1) > 1 && !(await import('../cluster/workerRegistry.js')).isWorker()) return runWorkers(config, log);
   await (config.mode === 'reverse' ? runReverse(config, log) : config.mode === 'gateway' ? runGateway(config, log) : runForward(config, log));
 }
 

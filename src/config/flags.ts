@@ -43,6 +43,7 @@ export const flagGroups = {
   modern: '2026-07-28 requests (forward mode):',
   security: 'Security (forward mode; /healthz and /readyz stay open):',
   client: 'Client (inspect):',
+  cluster: 'Scale-out (forward mode; see README "Scale-out"):',
   log: 'Logging (always to stderr):',
 } as const;
 
@@ -188,6 +189,18 @@ export const flags = {
   allowSampling: {
     kind: 'boolean', group: 'client', default: false,
     describe: 'With inspect: answer the server\'s sampling requests by typing the reply (default: shown, then refused)',
+  },
+  clusterSecret: {
+    kind: 'string', group: 'cluster', defaultText: '$MCP_BRIDGE_CLUSTER_SECRET',
+    describe: 'Secret shared by every replica of a cluster: session ids name their replica and are signed with it (at least 16 characters; visible in ps, prefer --clusterSecretFile)',
+  },
+  clusterSecretFile: { kind: 'string', group: 'cluster', describe: 'Read the cluster secret from this file (trimmed)' },
+  advertiseUrl: { kind: 'string', group: 'cluster', describe: 'URL peers reach this replica at to forward its sessions\' requests (default: http://HOST:PORT)' },
+  redis: { kind: 'string', group: 'cluster', describe: 'Redis URL of the replica registry (redis://host:6379); without it the replicas of --workers share theirs through the primary' },
+  // No yargs default: any scale-out flag given outside forward mode is an error, so its absence must stay visible.
+  workers: {
+    kind: 'string', group: 'cluster', defaultText: '1',
+    describe: 'Replicas on this machine sharing the port (auto: one per CPU); more than 1 makes a cluster, with a random secret unless one is given',
   },
 
   logLevel: { kind: 'string', group: 'log', default: 'info', choices: logLevels, describe: 'Log level' },

@@ -1,11 +1,13 @@
 // buildConfig: the flags as the CLI read them (and the environment) into one validated, frozen
 // configuration, each part in the type of the component that takes it.
 import { parse as parseShellWords } from 'shell-quote';
+import type { ClusterConfig } from '../cluster/options.js';
 import type { HttpConfig } from '../http/options.js';
 import type { ChildCommand } from '../upstream/child/options.js';
 import type { RemoteOptions } from '../upstream/remote/options.js';
 import { gatewayOAuthFlags, type GatewayOAuthFlags } from './gatewayOAuth.js';
 import { childrenOptions, inFlightLimits } from './children.js';
+import { clusterConfig, wantsCluster } from './cluster.js';
 import { defaults, type RawOptions } from './flags.js';
 import { backoffFrom, remoteEra, remoteOptions } from './remote.js';
 import type { ServingConfig } from './serving.js';
@@ -19,6 +21,8 @@ import { invalidConfig, parseBytes } from './units.js';
 export interface ForwardConfig extends Omit<ServingConfig, 'childLimits'> {
   readonly mode: 'forward';
   readonly child: ChildCommand;
+  /** Scale-out: replicas sharing sessions by forwarding (undefined: a single process, the default). */
+  readonly cluster: ClusterConfig | undefined;
 }
 
 /** Reverse mode: a remote MCP server offered on our stdin/stdout. */
@@ -153,6 +157,9 @@ export function buildConfig(raw: RawOptions, env: NodeJS.ProcessEnv = {}): Bridg
   const wantsChild = Boolean(raw.stdio || raw.command?.length);
   if (wantsRemote && wantsChild) invalidConfig('give either a stdio server (--stdio, --) or a remote one (--sse, --streamableHttp, --url), not both');
   const configFile = raw.config ?? (wantsRemote || wantsChild ? undefined : env.MCP_BRIDGE_CONFIG || undefined);
+  if (wantsCluster(raw) && (configFile !== undefined || wantsRemote || (!wantsChild && env.MCP_SERVER_URL))) {
+    invalidConfig('--clusterSecret, --clusterSecretFile, --advertiseUrl, --redis and --workers serve forward mode (--stdio) only');
+  }
   if (configFile !== undefined) {
     if (wantsRemote || wantsChild) invalidConfig('give either a config file (--config) or one server (--stdio, --, --url), not both');
     return deepFreeze({ mode: 'gateway', configFile, serving: servingConfig(raw, env), remoteDefaults: { era: remoteEra(raw), backoff: backoffFrom(raw), oauth: gatewayOAuthFlags(raw) } });
@@ -202,5 +209,5 @@ export function servingConfig(raw: RawOptions, env: NodeJS.ProcessEnv): ServingC
 
 function forwardConfig(raw: RawOptions, env: NodeJS.ProcessEnv): ForwardConfig {
   const { childLimits, ...serving } = servingConfig(raw, env);
-  return deepFreeze({ mode: 'forward', child: { ...childCommand(raw), ...childLimits }, ...serving });
+  return deepFreeze({ mode: 'forward', child: { ...childCommand(raw), ...childLimits }, ...serving, cluster: clusterConfig(raw, env) });
 }

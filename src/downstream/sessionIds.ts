@@ -8,6 +8,9 @@ import type { Gateway } from '../core/gateway.js';
 import type { Session, SessionKind } from '../core/sessions.js';
 import { writeJsonError } from '../shared/errors.js';
 
+/** Mints the id of a new session: random UUIDs by default, owner-carrying signed ids in a cluster. */
+export type NewSessionId = () => string;
+
 // Visible ASCII, as the spec allows for session ids, and a sane length.
 const wellFormed = /^[\x21-\x7e]{1,256}$/;
 

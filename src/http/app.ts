@@ -11,6 +11,7 @@ import { bodyErrors, jsonRpcBody } from './body.js';
 import { hostOriginGuard } from './guards.js';
 import { countRejections, metricsHandler, type Scrapable } from './observability.js';
 import { securityMiddleware } from './security.js';
+import type { PeerForwarder } from './forwarding.js';
 
 /** One MCP server's endpoints and the paths they answer on. */
 export interface ServerRoutes {
@@ -31,6 +32,8 @@ export interface AppStatus {
   readonly notReadyReason: string | undefined;
   /** Live sessions, all servers together. */
   readonly sessions: number;
+  /** Scale-out: the registry's state, shown as /readyz's `cluster` field (absent for a single process). */
+  readonly cluster?: Record<string, unknown>;
 }
 
 /** What the express app routes to. */
@@ -46,6 +49,8 @@ export interface AppParts {
   metrics?: Scrapable & { rejected(reason: string): void };
   /** More routes behind the security chain, after the servers' (gateway mode: GET /servers, unknown server names). */
   extraRoutes?: (app: express.Express) => void;
+  /** Scale-out: sends requests for other replicas' sessions to them (default: every session is local). */
+  forwarder?: PeerForwarder;
 }
 
 function methodNotAllowed(allow: string) {
@@ -53,13 +58,15 @@ function methodNotAllowed(allow: string) {
 }
 
 /** One server's routes: legacy SSE, and Streamable HTTP with the era of each POST decided here, once, so it goes to one endpoint. */
-function routeServer(app: express.IRouter, server: ServerRoutes, guard: express.RequestHandler, body: express.RequestHandler[]): void {
+function routeServer(app: express.IRouter, server: ServerRoutes, guard: express.RequestHandler, body: express.RequestHandler[], forwarder?: PeerForwarder): void {
   const { ssePath, messagePath, streamableHttpPath, sse, streamableHttp, modern } = server;
   app.get(ssePath, guard, (req, res) => sse.openStream(req, res));
   app.all(ssePath, methodNotAllowed('GET'));
   app.post(messagePath, guard, ...body, (req, res) => sse.postMessage(req, res, req.body));
   app.all(messagePath, methodNotAllowed('POST'));
   app.post(streamableHttpPath, guard, ...body, async (req, res) => {
+    // A retry of a 2026-07-28 call paused on another replica goes there (its body had to be read to know).
+    if (forwarder && (await forwarder.pausedCall(req, res))) return;
     const modernRequest = await modern?.classify(req, res, req.body);
     if (modernRequest) await modern!.serve(modernRequest, req.body, res);
     else await streamableHttp.handle(req, res, req.body);
@@ -77,7 +84,7 @@ export function serverRouter(server: ServerRoutes, config: HttpConfig): express.
 }
 
 /** Builds the express app: health probes, every server's legacy SSE and Streamable HTTP routes, and JSON errors for everything else (async: optional guards load on demand). */
-export async function createApp({ config, security, servers, status, log, metrics, extraRoutes }: AppParts): Promise<express.Express> {
+export async function createApp({ config, security, servers, status, log, metrics, extraRoutes, forwarder }: AppParts): Promise<express.Express> {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -88,7 +95,8 @@ export async function createApp({ config, security, servers, status, log, metric
   app.get('/readyz', (_req, res) => {
     const reason = status.accepting ? status.notReadyReason : undefined;
     const state = !status.accepting ? 'shutting down' : reason ? 'not ready' : 'ready';
-    res.status(state === 'ready' ? 200 : 503).json({ status: state, ...(reason && { reason }), sessions: status.sessions });
+    const cluster = status.cluster;
+    res.status(state === 'ready' ? 200 : 503).json({ status: state, ...(reason && { reason }), sessions: status.sessions, ...(cluster && { cluster }) });
   });
   // After the probes (a 503 from /readyz is an answer, not a refusal) and before the security
   // middleware, so that refused keys and rate-limited requests are counted too.
@@ -96,7 +104,9 @@ export async function createApp({ config, security, servers, status, log, metric
   // Everything registered below (MCP endpoints, /metrics, later ones too, and 404s) needs the key when one is set.
   for (const protect of await securityMiddleware(security, log)) app.use(protect);
   if (metrics) app.get('/metrics', metricsHandler(metrics));
-  for (const server of servers) routeServer(app, server, guard, body);
+  // Before the routes and their body parsers: a forwarded body must reach the owner as it came.
+  if (forwarder) app.use(forwarder.sessions(servers.flatMap((server) => [server.messagePath, server.streamableHttpPath])));
+  for (const server of servers) routeServer(app, server, guard, body, forwarder);
   extraRoutes?.(app);
 
   app.use((_req, res) => writeJsonError(res, 'NOT_FOUND'));

@@ -11,14 +11,14 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-/** Listens on `host:port` (port 0 picks a free one) and resolves once bound. */
-export async function listen(handler: RequestListener, host: string, port: number): Promise<Listening> {
+/** Listens on `host:port` (port 0 picks a free one) and resolves once bound; `exclusive`: never shared with the workers of a cluster. */
+export async function listen(handler: RequestListener, host: string, port: number, { exclusive = false } = {}): Promise<Listening> {
   const server = createServer(handler);
   // Long-lived SSE streams must not be cut by Node's request timeout.
   server.requestTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, exclusive }, () => {
       server.off('error', reject);
       resolve();
     });

@@ -43,6 +43,7 @@ export class BridgeMetrics implements ServerObserver {
   private readonly queued: Gauge<'server'>;
   private readonly queueWait: Histogram<'server'>;
   private readonly rejections: Counter<'reason'>;
+  private readonly forwards: Counter;
   private readonly unnamed: ServerObserver;
 
   constructor(sources: MetricsSources, { defaultMetrics = true }: { defaultMetrics?: boolean } = {}) {
@@ -104,6 +105,7 @@ export class BridgeMetrics implements ServerObserver {
       labelNames: ['reason'],
       registers,
     });
+    this.forwards = new Counter({ name: 'mcp_bridge_forwarded_total', help: 'Requests forwarded to the replica owning their session (scale-out)', registers });
     this.unnamed = this.forServer(undefined);
   }
 
@@ -148,6 +150,11 @@ export class BridgeMetrics implements ServerObserver {
   /** Counts an HTTP request the bridge refused; `reason` is a catalogue code such as BODY_TOO_LARGE. */
   rejected(reason: string): void {
     this.rejections.inc({ reason });
+  }
+
+  /** Counts a request forwarded to the replica that owns its session. */
+  forwarded(): void {
+    this.forwards.inc();
   }
 
   message(direction: Direction, message: JSONRPCMessage): void {

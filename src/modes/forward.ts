@@ -1,10 +1,12 @@
 // Forward mode: one stdio MCP server served over HTTP at the root (legacy SSE, Streamable HTTP and
-// modern requests on one port), with its metrics and probes. Composes servers/served.ts with the HTTP app.
+// modern requests on one port), with its metrics and probes. Composes servers/served.ts with the HTTP
+// app, and in a cluster (scale-out) with this replica's registry and the forwarder to its peers.
+import type { Replica } from '../cluster/replica.js';
 import type { ForwardConfig } from '../config/index.js';
 import type { Gateway } from '../core/gateway.js';
 import { listen } from '../http/server.js';
 import type { BridgeMetrics } from '../metrics/metrics.js';
-import { closeServerChildren, loadEndpointModules, serveServer, startServerChildren, type ServedServerConfig, type ServerChildren } from '../servers/served.js';
+import { closeServerChildren, loadEndpointModules, serveServer, startServerChildren, type ServedServer, type ServedServerConfig, type ServerChildren } from '../servers/served.js';
 import type { Logger } from '../shared/log.js';
 import { resolveCommand } from '../upstream/child/executable.js';
 import type { ChildCommand, ChildUpstreamConfig } from '../upstream/child/options.js';
@@ -16,9 +18,14 @@ export interface Bridge {
   streamableHttpUrl: string;
   gateway: Gateway;
   metrics: BridgeMetrics;
-  /** Stops accepting, closes every session and child, then the HTTP server. */
+  /** Stops accepting, closes every session and child, then the HTTP server (in a cluster: leaves the registry and drains first). */
   close(): Promise<void>;
+  /** Calls `handler` when the primary of --workers asks this worker to drain (never outside a worker). */
+  onDrainRequested(handler: () => void): void;
 }
+
+/** In a cluster, how long a draining replica lets requests in flight finish before closing its sessions (5 s, within the CLI's 10 s deadline). */
+export const drainGraceMs = 5000;
 
 /** Why a stdio server's command cannot be run, or undefined when it resolves to an executable (see resolveCommand). */
 export function commandProblem(child: ChildCommand): string | undefined {
@@ -27,23 +34,61 @@ export function commandProblem(child: ChildCommand): string | undefined {
   return `the MCP server command "${child.command}" was not found ${where}, or is not executable`;
 }
 
-/** The forward config as one served server's settings. */
-function servedConfig(config: ForwardConfig): ServedServerConfig & ChildUpstreamConfig {
+/** The forward config as one served server's settings; in a cluster, session ids and requestStates name this replica. */
+function servedConfig(config: ForwardConfig, replica: Replica | undefined): ServedServerConfig & ChildUpstreamConfig {
   const { child, children, sessions, continuations, http, security } = config;
-  return { child, children, sessions, continuations, keepaliveMs: http.keepaliveMs, jsonResponse: http.jsonResponse, maxBodyBytes: http.maxBodyBytes, maxSessions: security.maxSessions };
+  const signing = replica && { key: replica.ids.requestStateKey, owner: replica.ids.replicaId };
+  return {
+    child,
+    children,
+    sessions,
+    continuations: signing ? { ...continuations, signing } : continuations,
+    keepaliveMs: http.keepaliveMs,
+    jsonResponse: http.jsonResponse,
+    maxBodyBytes: http.maxBodyBytes,
+    maxSessions: security.maxSessions,
+    ...(replica && { newSessionId: () => replica.ids.mint() }),
+  };
 }
 
-/** Phase two, while the children start: loads prom-client, the SDK and express, builds the server's endpoints and the app, and listens. */
-async function serve(config: ForwardConfig, log: Logger, children: ServerChildren): Promise<Bridge> {
-  const { http } = config;
-  const [{ BridgeMetrics }, modules, { createApp }] = await Promise.all([import('../metrics/metrics.js'), loadEndpointModules(), import('../http/app.js')]);
-  // A function, not the server itself: the server's gateways need the metrics as their observer first.
+/** The bridge's metrics; `served` gives the server they sample, which exists only once the metrics do (it observes through them). */
+async function bridgeMetrics(config: ForwardConfig, children: ServerChildren, served: () => ServedServer): Promise<BridgeMetrics> {
+  const { BridgeMetrics } = await import('../metrics/metrics.js');
   const metrics: BridgeMetrics = new BridgeMetrics({
-    servers: () => [{ sessions: (kind) => server.sessions(kind), childPids: () => children.liveChildren }],
-    ready: () => server.gateway.isAccepting && children.readiness.notReadyReason === undefined,
+    servers: () => [{ sessions: (kind) => served().sessions(kind), childPids: () => children.liveChildren }],
+    ready: () => served().gateway.isAccepting && children.readiness.notReadyReason === undefined,
     ...(config.children.sessionMode === 'shared' && { childLoads: () => children.upstreams.childLoads?.() ?? [] }),
   });
   children.metricsObserver.attach(metrics);
+  return metrics;
+}
+
+/**
+ * The URL peers forward to: --advertiseUrl, else the listener's. A worker is reached on its own
+ * port: at --advertiseUrl's host with that port when one is given (workers of several machines
+ * sharing Redis), else on its own listener's address.
+ */
+function advertised(given: string | undefined, listening: string, own: string | undefined): string {
+  if (own === undefined) return given ?? listening;
+  if (given === undefined) return own;
+  const url = new URL(given);
+  url.port = new URL(own).port;
+  return url.origin;
+}
+
+/** In a cluster: this process's replica, counting what it forwards in the metrics. */
+async function replicaFor(config: ForwardConfig, log: Logger, metrics: () => BridgeMetrics | undefined): Promise<Replica | undefined> {
+  if (!config.cluster) return undefined;
+  const { createReplica } = await import('../cluster/replica.js');
+  return createReplica(config.cluster, log, () => metrics()?.forwarded());
+}
+
+/** Phase two, while the children start: loads prom-client, the SDK and express, builds the server's endpoints and the app, and listens. */
+async function serve(config: ForwardConfig, log: Logger, children: ServerChildren, replica: Replica | undefined): Promise<Bridge> {
+  const { http } = config;
+  const [modules, { createApp }] = await Promise.all([loadEndpointModules(), import('../http/app.js')]);
+  // Sampled at scrape time only, once the server below exists.
+  const metrics = await bridgeMetrics(config, children, () => server);
   const server = serveServer(children, modules, `${http.baseUrl ?? ''}${http.messagePath}`, metrics, log);
   const status = {
     get accepting() {
@@ -55,10 +100,17 @@ async function serve(config: ForwardConfig, log: Logger, children: ServerChildre
     get sessions() {
       return server.gateway.sessions.size;
     },
+    get cluster() {
+      return replica && { ...replica.registry.status() };
+    },
   };
+  const forwarder = replica && new (await import('../http/forwarding.js')).PeerForwarder(replica.routing, log);
   const routes = { ssePath: http.ssePath, messagePath: http.messagePath, streamableHttpPath: http.streamableHttpPath, sse: server.sse, streamableHttp: server.streamableHttp, modern: server.modern };
-  const app = await createApp({ config: http, security: config.security, servers: [routes], status, log, metrics });
+  const app = await createApp({ config: http, security: config.security, servers: [routes], status, log, metrics, forwarder });
   const listening = await listen(app, http.host, http.port);
+  // A worker shares the public port with its siblings, so peers reach it on a port of its own.
+  const own = replica?.isWorker ? await listen(app, http.host, 0, { exclusive: true }) : undefined;
+  if (replica) await replica.registry.join(advertised(config.cluster?.advertiseUrl, listening.url, own?.url));
   let closing: Promise<void> | undefined;
   return {
     url: listening.url,
@@ -68,9 +120,16 @@ async function serve(config: ForwardConfig, log: Logger, children: ServerChildre
     metrics,
     close: () =>
       (closing ??= (async () => {
-        await server.close();
-        await listening.close();
+        if (replica) {
+          // Peers stop sending this replica anything, and /readyz turns 503 (not accepting), before anything else.
+          await replica.registry.leave();
+          await server.drain(drainGraceMs);
+          forwarder?.close();
+          await replica.registry.close();
+        } else await server.close();
+        await Promise.all([listening.close(), own?.close()]);
       })()),
+    onDrainRequested: (handler) => replica?.onDrainRequested(handler),
   };
 }
 
@@ -80,12 +139,18 @@ async function serve(config: ForwardConfig, log: Logger, children: ServerChildre
  * of the HTTP stack (cold start).
  */
 export async function startBridge(config: ForwardConfig, log: Logger): Promise<Bridge> {
-  const children = await startServerChildren(servedConfig(config), log);
+  let metrics: BridgeMetrics | undefined;
+  // Nothing is forwarded before the bridge listens, and its metrics exist by then.
+  const replica = await replicaFor(config, log, () => metrics);
+  const children = await startServerChildren(servedConfig(config, replica), log);
   try {
-    return await serve(config, log, children);
+    const bridge = await serve(config, log, children, replica);
+    metrics = bridge.metrics;
+    return bridge;
   } catch (error) {
     // Shared, prespawned or head-start children are already running.
     await closeServerChildren(children);
+    await replica?.registry.close();
     throw error;
   }
 }

@@ -7,6 +7,7 @@ import { StartReadiness } from '../core/readiness.js';
 import type { SessionKind, SessionLimits } from '../core/sessions.js';
 import type { ContinuationLimits } from '../downstream/modern/continuations.js';
 import type { ModernEndpoint } from '../downstream/modern/endpoint.js';
+import type { NewSessionId } from '../downstream/sessionIds.js';
 import { LegacySseEndpoints } from '../downstream/sse/endpoints.js';
 import type { StreamableHttpEndpoint } from '../downstream/streamableHttp/endpoint.js';
 import type { Logger } from '../shared/log.js';
@@ -27,6 +28,8 @@ export interface ServedServerConfig {
   readonly maxBodyBytes: number;
   /** Live sessions of this server allowed at once (0: no limit). */
   readonly maxSessions: number;
+  /** Mints the ids of legacy SSE and Streamable HTTP sessions (default: random UUIDs; owner-carrying ones in a cluster). */
+  readonly newSessionId?: NewSessionId;
 }
 
 /** The server's children, started before anything heavy loads, and what watches them. */
@@ -129,8 +132,9 @@ export function serveServer(children: ServerChildren, modules: EndpointModules, 
   children.liveSessions.count = () => gateway.sessions.size + modernGateway.sessions.size;
   const { keepaliveMs, jsonResponse, maxBodyBytes } = config;
   const { maxBufferBytes, eventStoreMaxEvents } = config.sessions;
-  const sse = new LegacySseEndpoints(gateway, { messageUrl, keepaliveMs, maxBufferBytes }, log);
-  const streamableHttp = new modules.StreamableHttpEndpoint(gateway, { keepaliveMs, jsonResponse, eventStoreMaxEvents, eventStoreMaxBytes, maxBufferBytes }, log);
+  const { newSessionId } = config;
+  const sse = new LegacySseEndpoints(gateway, { messageUrl, keepaliveMs, maxBufferBytes, newSessionId }, log);
+  const streamableHttp = new modules.StreamableHttpEndpoint(gateway, { keepaliveMs, jsonResponse, eventStoreMaxEvents, eventStoreMaxBytes, maxBufferBytes, newSessionId }, log);
   const modern = new modules.ModernEndpoint(modernGateway, plainUpstream, { continuations: config.continuations, keepaliveMs, maxBodyBytes }, log);
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>

@@ -76,6 +76,8 @@ export const catalogue = {
   SERVER_BUSY: { status: 503, rpc: wire.ConnectionClosed, message: 'The MCP server is busy: every request slot is taken and the queue is full; retry later' },
   SERVER_BACKLOGGED: { status: 503, rpc: wire.ConnectionClosed, message: 'The MCP server is not reading its input; the message was not delivered' },
   REQUEST_TIMEOUT: { status: 504, rpc: wire.RequestTimeout, message: 'The MCP server did not answer in time' },
+  // A 2026-07-28 retry whose paused call is gone with its replica: the same -32602 the call's own expiry gets (HTTP 200, as the SDK answers it).
+  REQUEST_STATE_EXPIRED: { status: 200, rpc: wire.InvalidParams, message: 'Invalid or expired requestState' },
   CONFIG_INVALID: { status: 500, rpc: wire.InternalError, message: 'Invalid configuration' },
   // The client modes (inspect, chat): what the person at the terminal is told, one line each.
   CLIENT_CONNECT_FAILED: { status: 502, rpc: wire.ConnectionClosed, message: 'Could not connect to the MCP server' },

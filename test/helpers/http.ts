@@ -49,9 +49,9 @@ export async function openLegacySseSession(base: string, ssePath = '/sse'): Prom
   return { reader, postUrl, sessionId: new URL(postUrl).searchParams.get('sessionId')!, close: () => controller.abort() };
 }
 
-/** POSTs `body` (an object, or a raw string sent as is) with MCP headers plus `headers`. */
-export function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { ...mcpHeaders, ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+/** POSTs `body` (an object, or a raw string sent as is) with MCP headers plus `headers`; `signal` may abort it. */
+export function post(url: string, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
+  return fetch(url, { method: 'POST', headers: { ...mcpHeaders, ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body), signal });
 }
 
 /** An `initialize` request with protocol version `version`. */

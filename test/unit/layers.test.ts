@@ -59,9 +59,10 @@ const allowed: Record<string, readonly string[]> = {
   client: ['shared', 'core', 'upstream', 'oauth'],
   example: [],
   servers: ['shared', 'core', 'downstream', 'upstream', 'oauth', 'http'],
-  config: ['shared', 'core', 'http', 'downstream', 'upstream', 'oauth', 'servers', 'client'],
-  modes: ['shared', 'core', 'http', 'downstream', 'upstream', 'oauth', 'metrics', 'config', 'servers', 'client'],
-  cli: ['shared', 'config', 'modes', 'core'],
+  cluster: ['shared', 'core', 'http'],
+  config: ['shared', 'core', 'http', 'downstream', 'upstream', 'oauth', 'servers', 'client', 'cluster'],
+  modes: ['shared', 'core', 'http', 'downstream', 'upstream', 'oauth', 'metrics', 'config', 'servers', 'client', 'cluster'],
+  cli: ['shared', 'config', 'modes', 'core', 'cluster'],
 };
 
 test('no import points up a layer: components never import config/, modes/ or cli/, and downstream and upstream never import each other', () => {
@@ -74,13 +75,14 @@ test('no import points up a layer: components never import config/, modes/ or cl
   assert.deepEqual(upward, []);
 });
 
-test('express and http-proxy-3 stay under http/, prom-client under metrics/, cli-progress under client/, winston in shared/log.ts', () => {
+test('express and http-proxy-3 stay under http/, prom-client under metrics/, cli-progress under client/, ioredis under cluster/, winston in shared/log.ts', () => {
   const misplaced: string[] = [];
   const homes: Record<string, (file: string) => boolean> = {
     express: (file) => top(file) === 'http',
     'http-proxy-3': (file) => top(file) === 'http',
     'prom-client': (file) => top(file) === 'metrics',
     'cli-progress': (file) => top(file) === 'client',
+    ioredis: (file) => top(file) === 'cluster',
     winston: (file) => file === 'shared/log.ts',
   };
   for (const [file, { packages }] of graph) {

@@ -9,14 +9,21 @@ export interface ContinuationLimits {
   ttlMs: number;
   /** Continuations waiting at once; the oldest is dropped to make room (default 1000). */
   max: number;
+  /**
+   * In a cluster: the key shared by every replica and this replica's id, written into each
+   * requestState so that a retry reaching another replica can be sent to this one (default: a
+   * random key per process, and no owner).
+   */
+  signing?: { readonly key: Uint8Array; readonly owner: string };
 }
 
 /** The defaults of `--continuationTtl` and `--maxContinuations`. */
 export const continuationDefaults: ContinuationLimits = { ttlMs: 10 * 60_000, max: 1000 };
 
-/** What a signed requestState carries: only the id of the continuation it names. */
+/** What a signed requestState carries: the id of the continuation it names, and in a cluster its owner replica. */
 export interface ContinuationToken {
   c: string;
+  o?: string;
 }
 
 interface Entry<T> {
@@ -39,7 +46,7 @@ export class ContinuationStore<T> {
     private readonly limits: ContinuationLimits,
     private readonly dispose: (value: T, why: 'expired' | 'evicted' | 'closed') => void,
   ) {
-    this.codec = createRequestStateCodec<ContinuationToken>({ key: randomBytes(32), ttlSeconds: Math.max(1, Math.ceil(limits.ttlMs / 1000)) });
+    this.codec = createRequestStateCodec<ContinuationToken>({ key: limits.signing?.key ?? randomBytes(32), ttlSeconds: Math.max(1, Math.ceil(limits.ttlMs / 1000)) });
   }
 
   get size(): number {
@@ -53,7 +60,8 @@ export class ContinuationStore<T> {
     const timer = setTimeout(() => this.drop(id, 'expired'), this.limits.ttlMs);
     timer.unref();
     this.entries.set(id, { value, timer });
-    return this.codec.mint({ c: id });
+    const owner = this.limits.signing?.owner;
+    return this.codec.mint(owner === undefined ? { c: id } : { c: id, o: owner });
   }
 
   /** Removes and returns the continuation a verified token names (undefined when it expired or was used). */

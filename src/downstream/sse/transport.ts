@@ -5,6 +5,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { jsonText } from '../../shared/jsonrpc.js';
 import { SseStream } from '../sseStream.js';
+import type { NewSessionId } from '../sessionIds.js';
 
 /** Options for one legacy SSE session. */
 export interface SseSessionOptions {
@@ -14,6 +15,8 @@ export interface SseSessionOptions {
   keepaliveMs: number;
   /** Bytes the stream may have queued toward a client that stopped reading before it is cut (default: no bound). */
   maxBufferBytes?: number;
+  /** Mints the session's id (default: a random UUID; a cluster's ids name their replica, see cluster/sessionIds.ts). */
+  newSessionId?: NewSessionId;
 }
 
 /**
@@ -22,7 +25,7 @@ export interface SseSessionOptions {
  * it honours an absolute public base URL and keeps idle streams alive with comments.
  */
 export class SseSessionTransport implements Transport {
-  readonly sessionId = randomUUID();
+  readonly sessionId: string;
   onmessage?: (message: JSONRPCMessage) => void;
   onclose?: () => void;
   onerror?: (error: Error) => void;
@@ -33,7 +36,9 @@ export class SseSessionTransport implements Transport {
   constructor(
     private readonly res: ServerResponse,
     private readonly options: SseSessionOptions,
-  ) {}
+  ) {
+    this.sessionId = (options.newSessionId ?? randomUUID)();
+  }
 
   async start(): Promise<void> {
     if (this.stream) return;

@@ -9,7 +9,7 @@ import type { Logger } from '../../shared/log.js';
 import { mediaTypeOf } from '../../shared/mediaType.js';
 import { BoundedEventStore } from './eventStore.js';
 import { sessionBudget, type OutboundBudget } from '../outboundBudget.js';
-import { findSession, refuseDuplicateIds } from '../sessionIds.js';
+import { findSession, refuseDuplicateIds, type NewSessionId } from '../sessionIds.js';
 import { StreamableHttpSessionTransport } from './session.js';
 
 /** Options for Streamable HTTP sessions; bodies arrive already parsed and size-checked. */
@@ -21,6 +21,8 @@ export interface StreamableHttpOptions {
   eventStoreMaxBytes: number;
   /** Bytes a session may have queued toward a client that stopped reading before it is closed (default: no bound). */
   maxBufferBytes?: number;
+  /** Mints session ids (default: random UUIDs). */
+  newSessionId?: NewSessionId;
 }
 
 type Body = JSONRPCMessage | JSONRPCMessage[] | undefined;
@@ -116,9 +118,9 @@ export class StreamableHttpEndpoint {
   }
 
   private async initialize(res: ServerResponse, messages: JSONRPCMessage[], protocolVersion = assumedProtocolVersion): Promise<void> {
-    const { keepaliveMs, jsonResponse, eventStoreMaxEvents, eventStoreMaxBytes } = this.options;
+    const { keepaliveMs, jsonResponse, eventStoreMaxEvents, eventStoreMaxBytes, newSessionId } = this.options;
     const events = new BoundedEventStore(eventStoreMaxEvents, eventStoreMaxBytes);
-    const transport = new StreamableHttpSessionTransport({ keepaliveMs, jsonResponse, events, retryMs: resumeRetryMs });
+    const transport = new StreamableHttpSessionTransport({ keepaliveMs, jsonResponse, events, retryMs: resumeRetryMs, newSessionId });
     let session: Session;
     try {
       // In JSON-response mode answers wait for the end of the exchange: other messages take the GET stream.

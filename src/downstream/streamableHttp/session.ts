@@ -8,6 +8,7 @@ import { isRequest, isResponse, jsonText } from '../../shared/jsonrpc.js';
 import { writeJsonError, type BridgeErrorCode } from '../../shared/errors.js';
 import type { BoundedEventStore } from './eventStore.js';
 import { SseStream } from '../sseStream.js';
+import type { NewSessionId } from '../sessionIds.js';
 
 /** The stream id of the standalone GET stream in event ids. */
 const standaloneStreamId = '_GET_stream';
@@ -26,6 +27,8 @@ export interface StreamableHttpSessionOptions {
   events: BoundedEventStore;
   /** Reconnect delay told to resuming clients in priming events. */
   retryMs: number;
+  /** Mints the session's id (default: a random UUID). */
+  newSessionId?: NewSessionId;
 }
 
 /** Where the answers to one POST go: an event stream, or one JSON body once all are in. */
@@ -45,7 +48,7 @@ interface AnswerChannel {
  * resumption. Requests arrive already checked by StreamableHttpEndpoint.
  */
 export class StreamableHttpSessionTransport implements Transport {
-  readonly sessionId = randomUUID();
+  readonly sessionId: string;
   onmessage?: (message: JSONRPCMessage) => void;
   onclose?: () => void;
   onerror?: (error: Error) => void;
@@ -55,7 +58,9 @@ export class StreamableHttpSessionTransport implements Transport {
   private standalone: SseStream | undefined;
   private closed = false;
 
-  constructor(private readonly options: StreamableHttpSessionOptions) {}
+  constructor(private readonly options: StreamableHttpSessionOptions) {
+    this.sessionId = (options.newSessionId ?? randomUUID)();
+  }
 
   async start(): Promise<void> {}
 

@@ -1,0 +1,138 @@
+// Forwarding to peer replicas (scale-out): a request naming a session another replica owns is sent
+// to that replica with http-proxy-3, body and answer streamed chunk by chunk both ways, the client's
+// headers intact plus a hop marker, so that a request is never forwarded twice.
+import { Agent, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { createProxyServer, type ProxyServer } from 'http-proxy-3';
+import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { queryParam } from '../downstream/sessionIds.js';
+import { writeJsonError } from '../shared/errors.js';
+import type { Logger } from '../shared/log.js';
+
+/** The header a forwarded request carries: its receiver serves it itself, whatever it names. */
+export const hopHeader = 'mcp-bridge-forwarded';
+
+/** Time allowed to connect to a peer (2 s): a replica that died with its host must not hold the client longer. */
+export const peerConnectTimeoutMs = 2000;
+
+/** Where a request belongs: here, at a live peer's address, or nowhere (its owner is gone, or the id is not ours). */
+export type PeerRoute =
+  | { readonly to: 'local' }
+  | { readonly to: 'peer'; readonly owner: string; readonly url: string }
+  | { readonly to: 'nowhere'; readonly detail: string };
+
+/** What the forwarder asks the cluster (implemented by cluster/routing.ts). */
+export interface PeerRouting {
+  /** Where a request naming session `id` belongs. */
+  route(id: string): Promise<PeerRoute>;
+  /** Where a 2026-07-28 retry carrying `requestState` belongs (local when the state is not a cluster's, so the handler refuses it). */
+  routeState(requestState: string): Promise<PeerRoute>;
+  /** A peer could not be reached: it is taken for gone until the registry says otherwise. */
+  unreachable(owner: string): void;
+  /** Counts a forwarded request (`mcp_bridge_forwarded_total`). */
+  forwarded(): void;
+}
+
+/** The session a request names, in either transport's spelling (Streamable HTTP's header, legacy SSE's query). */
+function sessionIdOf(req: IncomingMessage): string | undefined {
+  const header = req.headers['mcp-session-id'];
+  return (Array.isArray(header) ? header[0] : header) ?? queryParam(req, 'sessionId', 'session_id');
+}
+
+/** The requestState of a 2026-07-28 retry body, if it is one. */
+function requestStateOf(body: unknown): { state: string; id: RequestId | null } | undefined {
+  const message = body as { id?: RequestId; params?: { requestState?: unknown } } | null;
+  const state = message?.params?.requestState;
+  return typeof state === 'string' ? { state, id: message?.id ?? null } : undefined;
+}
+
+/**
+ * Sends requests for other replicas' sessions to them. The answer of a peer that cannot be reached
+ * is SESSION_NOT_FOUND (404, the spec's signal to start a new session) or, for a retry of a paused
+ * call, REQUEST_STATE_EXPIRED; a peer that dies mid-answer ends the client's stream.
+ */
+export class PeerForwarder {
+  private readonly proxy: ProxyServer;
+  // Keep-alive connections to peers, so a session's many POSTs do not each open one.
+  private readonly agent = new Agent({ keepAlive: true });
+  private readonly open = new Set<ServerResponse>();
+
+  constructor(
+    private readonly routing: PeerRouting,
+    private readonly log: Logger,
+  ) {
+    this.proxy = createProxyServer({ agent: this.agent, xfwd: false, changeOrigin: false, followRedirects: false, connectTimeout: peerConnectTimeoutMs });
+    this.proxy.on('proxyRes', (proxyRes, _req, res) => {
+      proxyRes.once('close', () => void (!proxyRes.complete && res.destroy()));
+      // Headers go out at once: a client opening a GET stream waits for them before anything is sent on it.
+      queueMicrotask(() => void (!res.headersSent && !res.destroyed && res.flushHeaders()));
+    });
+    this.proxy.on('econnreset', () => undefined);
+  }
+
+  /**
+   * Middleware for the session paths (`paths`), before any body parser: a request naming a session
+   * of another replica is forwarded, one naming a session nobody can own is answered 404, the rest go on.
+   */
+  sessions(paths: readonly string[]): RequestHandler {
+    return (req: Request, res: Response, next: NextFunction) => {
+      if (req.headers[hopHeader] !== undefined || !paths.includes(req.path)) return next();
+      const id = sessionIdOf(req);
+      if (id === undefined) return next();
+      this.routing.route(id).then((route) => {
+        if (route.to === 'local') return next();
+        if (route.to === 'nowhere') return writeJsonError(res, 'SESSION_NOT_FOUND', route.detail);
+        this.forward(req, res, route, undefined, () => writeJsonError(res, 'SESSION_NOT_FOUND', 'its replica cannot be reached'));
+      }, next);
+    };
+  }
+
+  /**
+   * For a parsed 2026-07-28 POST: true when it was a retry of a call paused on another replica and
+   * has been forwarded there (its body sent again as JSON) or answered REQUEST_STATE_EXPIRED.
+   */
+  async pausedCall(req: Request, res: Response): Promise<boolean> {
+    const retry = req.headers[hopHeader] === undefined && req.headers['mcp-session-id'] === undefined ? requestStateOf(req.body) : undefined;
+    if (!retry) return false;
+    const route = await this.routing.routeState(retry.state);
+    if (route.to === 'local') return false;
+    const expired = (detail: string): void => writeJsonError(res, 'REQUEST_STATE_EXPIRED', detail, {}, retry.id);
+    if (route.to === 'nowhere') {
+      expired(route.detail);
+      return true;
+    }
+    // The body was read to see the requestState; the peer gets it again, as JSON of the same value.
+    const body = Buffer.from(JSON.stringify(req.body));
+    req.headers['content-length'] = String(body.length);
+    delete req.headers['transfer-encoding'];
+    this.forward(req, res, route, Readable.from([body]), () => expired('the replica holding the paused call cannot be reached'));
+    return true;
+  }
+
+  /** Requests and streams being forwarded now. */
+  get inFlight(): number {
+    return this.open.size;
+  }
+
+  /** Cuts what is being forwarded and closes the connections to peers. */
+  close(): void {
+    for (const res of this.open) res.destroy();
+    this.agent.destroy();
+  }
+
+  private forward(req: IncomingMessage, res: ServerResponse, route: { owner: string; url: string }, buffer: Readable | undefined, unreachable: () => void): void {
+    req.headers[hopHeader] = '1';
+    this.routing.forwarded();
+    this.open.add(res);
+    res.once('close', () => this.open.delete(res));
+    this.proxy.web(req, res, { target: route.url, ...(buffer && { buffer }) }, (error) => {
+      const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      this.log.warn('could not forward to the replica owning the session', { owner: route.owner, error: why });
+      this.routing.unreachable(route.owner);
+      // Once the peer's answer has begun, nothing can follow it: ending the stream is all that is left.
+      if (!('headersSent' in res) || res.headersSent) return void res.destroy();
+      unreachable();
+    });
+  }
+}

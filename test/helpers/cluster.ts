@@ -1,0 +1,76 @@
+/**
+ * Replicas of a scale-out cluster for tests (mcp-bridge processes sharing a secret, each on its own
+ * port), the 2026-07-28 calls whose input_required retries the tests send to other replicas, and
+ * the cluster's view from /readyz and /metrics.
+ */
+import assert from 'node:assert/strict';
+import { startBridge, type RunningBridge } from './bridge.js';
+import { messagesOf, post } from './http.js';
+import { scrape } from './metrics.js';
+import { fixtureCommand } from './paths.js';
+
+/** The secret the test replicas share. */
+export const clusterSecret = 'test-cluster-secret-0123456789';
+
+/** Starts `count` replicas of the test server, all with `args` (e.g. --redis URL) and the shared secret. */
+export async function startReplicas(count: number, args: string[]): Promise<RunningBridge[]> {
+  return Promise.all(Array.from({ length: count }, () => startBridge(['--clusterSecret', clusterSecret, ...args, '--stdio', fixtureCommand('test-server')])));
+}
+
+/** Stops every replica still running and checks that none left a process behind. */
+export async function stopReplicas(replicas: readonly RunningBridge[]): Promise<void> {
+  for (const replica of replicas) await replica.stop();
+  for (const replica of replicas) assert.deepEqual(replica.children(), [], 'a replica left processes behind');
+}
+
+/** What /readyz says about the cluster. */
+export interface ClusterReadiness {
+  status: string;
+  sessions: number;
+  cluster?: { replica: string; registry: string; state: string; replicas: number; since?: string };
+}
+
+/** GET /readyz of one replica, with a fresh connection (so that a shared port's workers take turns). */
+export async function readiness(url: string): Promise<{ status: number; body: ClusterReadiness }> {
+  const response = await fetch(`${url}/readyz`, { headers: { connection: 'close' } });
+  return { status: response.status, body: (await response.json()) as ClusterReadiness };
+}
+
+/** The sum of `mcp_bridge_forwarded_total` over these replicas. */
+export async function forwardedTotal(urls: readonly string[]): Promise<number> {
+  const scrapes = await Promise.all(urls.map((url) => scrape(url)));
+  return scrapes.reduce((sum, metrics) => sum + metrics.value('mcp_bridge_forwarded_total'), 0);
+}
+
+const MODERN = '2026-07-28';
+
+/** The 2026-07-28 `_meta` envelope of a client that can answer elicitations. */
+export function modernEnvelope(name: string): Record<string, unknown> {
+  return {
+    'io.modelcontextprotocol/protocolVersion': MODERN,
+    'io.modelcontextprotocol/clientInfo': { name, version: '1.0.0' },
+    'io.modelcontextprotocol/clientCapabilities': { elicitation: {} },
+  };
+}
+
+/** A 2026-07-28 tools/call POSTed to `url`/mcp; returns the HTTP status and the answer with `id`. */
+export async function modernCall(url: string, id: number | string, tool: string, params: Record<string, unknown>): Promise<{ status: number; answer: Record<string, unknown> }> {
+  const body = { jsonrpc: '2.0', id, method: 'tools/call', params: { name: tool, ...params } };
+  const response = await post(`${url}/mcp`, body, { 'mcp-protocol-version': MODERN, 'mcp-method': 'tools/call', 'mcp-name': tool });
+  const answer = (await messagesOf(response)).find((message) => message.id === id);
+  assert.ok(answer, `no answer with id ${JSON.stringify(id)} (HTTP ${response.status})`);
+  return { status: response.status, answer };
+}
+
+/** An input_required result's parts: the keys it asks for and its requestState. */
+export function inputRequired(answer: Record<string, unknown>): { keys: string[]; requestState: string } {
+  const result = answer.result as { resultType?: string; inputRequests?: Record<string, unknown>; requestState?: string } | undefined;
+  assert.ok(result?.inputRequests && result.requestState, `not an input_required result: ${JSON.stringify(answer)}`);
+  return { keys: Object.keys(result.inputRequests), requestState: result.requestState };
+}
+
+/** The retry's params answering every key of an elicitation with `answer`. */
+export function elicitRetry(args: Record<string, unknown>, envelope: Record<string, unknown>, keys: string[], requestState: string, answer: string): Record<string, unknown> {
+  const inputResponses = Object.fromEntries(keys.map((key) => [key, { action: 'accept', content: { answer } }]));
+  return { arguments: args, _meta: envelope, inputResponses, requestState };
+}

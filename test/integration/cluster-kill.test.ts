@@ -1,0 +1,112 @@
+/**
+ * Scale-out failure: one of three replicas behind nginx is killed with SIGKILL while every session
+ * is busy. Requests for its sessions are answered (404 SESSION_NOT_FOUND, the spec's signal to
+ * start over, or a JSON-RPC error) within 2 s, never left waiting; the other replicas' sessions go
+ * on untouched, and new sessions open.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { RunningBridge } from '../helpers/bridge.js';
+import { readiness, startReplicas, stopReplicas } from '../helpers/cluster.js';
+import { startNginx, startRedis, type Started } from '../helpers/clusterInfra.js';
+import { callTool, messagesOf, openStreamableSession, post } from '../helpers/http.js';
+import { isAlive } from '../helpers/processes.js';
+import { waitFor } from '../helpers/wait.js';
+
+const SESSIONS = 18;
+
+type Outcome = { kind: 'answer'; text: string } | { kind: 'refused'; status: number } | { kind: 'rpc-error'; code: number } | { kind: 'broken'; why: string };
+
+/** One echo call through `url`, answered or refused within `limitMs` (a timeout fails the test: that would be silence). */
+async function call(url: string, headers: Record<string, string>, id: number, text: string, limitMs: number): Promise<Outcome> {
+  try {
+    const response = await post(`${url}/mcp`, callTool(id, 'echo', { text }), headers, AbortSignal.timeout(limitMs));
+    if (response.status !== 200) return (await response.body?.cancel(), { kind: 'refused', status: response.status });
+    const answer = (await messagesOf(response)).find((message) => message.id === id);
+    if (answer?.error) return { kind: 'rpc-error', code: (answer.error as { code: number }).code };
+    return { kind: 'answer', text: (answer?.result as { structuredContent: { text: string } }).structuredContent.text };
+  } catch (error) {
+    if ((error as Error).name === 'TimeoutError') throw new Error(`no answer within ${limitMs} ms`);
+    return { kind: 'broken', why: String(error) };
+  }
+}
+
+describe('one of three replicas behind nginx killed under load', () => {
+  let redis: Started;
+  let nginx: Started & { url: string };
+  let replicas: RunningBridge[] = [];
+
+  before(async () => {
+    redis = await startRedis();
+    replicas = await startReplicas(3, ['--redis', `redis://127.0.0.1:${redis.port}`]);
+    for (const replica of replicas) await waitFor(async () => (await readiness(replica.url)).body.cluster?.replicas === 3, { what: 'all three replicas registered' });
+    nginx = await startNginx(replicas.map((replica) => Number(new URL(replica.url).port)));
+  });
+
+  after(async () => {
+    await nginx.stop();
+    await stopReplicas(replicas);
+    await redis.stop();
+  });
+
+  test("its sessions get 404 or a JSON-RPC error within 2 s, never silence; the others' sessions are untouched; new sessions succeed", { timeout: 120_000 }, async () => {
+    const sessions = await Promise.all(Array.from({ length: SESSIONS }, () => openStreamableSession(nginx.url)));
+    const ids = await Promise.all(replicas.map(async (replica) => (await readiness(replica.url)).body.cluster!.replica));
+    // The victim: the replica owning the most sessions.
+    const owned = (index: number) => sessions.filter((session) => session.sessionId.startsWith(`${ids[index]}.`));
+    const victim = [0, 1, 2].sort((x, y) => owned(y).length - owned(x).length)[0]!;
+    const doomed = owned(victim);
+    const survivors = sessions.filter((session) => !doomed.includes(session));
+    assert.ok(doomed.length > 0 && survivors.length > 0, 'sessions are spread over the replicas');
+
+    // Load: every session calls again and again until told to stop.
+    let killedAt = Infinity;
+    let running = true;
+    const late: string[] = [];
+    const loads = sessions.map(async (session, index) => {
+      const outcomes: { started: number; outcome: Outcome }[] = [];
+      for (let round = 1; running; round++) {
+        const started = Date.now();
+        const outcome = await call(nginx.url, session.headers, round, `s${index}#${round}`, 2000);
+        if (started > killedAt && Date.now() - started > 2000) late.push(`session ${index} round ${round}`);
+        outcomes.push({ started, outcome });
+        if (outcome.kind === 'answer') assert.equal(outcome.text, `s${index}#${round}`, 'cross-talk');
+        if (started > killedAt && outcome.kind !== 'answer' && doomed.includes(session)) break;
+      }
+      return outcomes;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const orphans = replicas[victim]!.children();
+    const killing = Date.now();
+    await replicas[victim]!.stop('SIGKILL');
+    // From the moment it is gone (its exit seen); requests already on their way may be lost with it.
+    killedAt = Date.now();
+    assert.ok(killedAt - killing < 1000);
+    // A few rounds after the kill, then stop the load.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    running = false;
+    const results = await Promise.all(loads);
+
+    assert.deepEqual(late, [], 'every request after the kill was answered within 2 s');
+    results.forEach((outcomes, index) => {
+      const session = sessions[index]!;
+      const last = outcomes.at(-1)!.outcome;
+      if (doomed.includes(session)) {
+        assert.ok(last.kind === 'refused' ? last.status === 404 : last.kind === 'rpc-error', `a session of the killed replica ended with ${JSON.stringify(last)}`);
+      } else {
+        // A request passing through the killed replica as it died is lost with it (nginx answers 502, having sent it);
+        // every later one is answered (nginx drops its keep-alive connections to the dead replica within moments).
+        const after = outcomes.filter(({ started }) => started > killedAt + 100).map(({ outcome }) => outcome);
+        assert.ok(after.length > 0 && after.every((outcome) => outcome.kind === 'answer'), `a surviving session saw ${JSON.stringify(after.filter((o) => o.kind !== 'answer'))}`);
+      }
+    });
+    // New sessions open (nginx may still try the dead replica first: it moves on), and work.
+    for (let i = 0; i < 4; i++) {
+      const fresh = await openStreamableSession(nginx.url);
+      assert.deepEqual(await call(nginx.url, fresh.headers, 1, `fresh${i}`, 2000), { kind: 'answer', text: `fresh${i}` });
+    }
+    // The killed replica's servers see their stdin close and exit.
+    await waitFor(() => orphans.every((pid) => !isAlive(pid)), { what: "the killed replica's servers to exit" });
+    replicas = replicas.filter((_, index) => index !== victim);
+  });
+});
