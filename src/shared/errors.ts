@@ -13,7 +13,12 @@ const wire = {
   ParseError: -32700,
   InvalidRequest: -32600,
   InternalError: -32603,
+  MethodNotFound: -32601,
+  InvalidParams: -32602,
 } as const satisfies { [Name in keyof typeof ErrorCode]?: (typeof ErrorCode)[Name] };
+
+/** MCP's "resource not found" code (the spec's, not an SDK enum member). */
+const resourceNotFound = -32002;
 
 /**
  * The local error catalogue: every error mcp-bridge reports itself, with its HTTP status and
@@ -73,6 +78,12 @@ export const catalogue = {
   SERVER_BUSY: { status: 503, rpc: wire.ConnectionClosed, message: 'The MCP server is busy: every request slot is taken and the queue is full; retry later' },
   SERVER_BACKLOGGED: { status: 503, rpc: wire.ConnectionClosed, message: 'The MCP server is not reading its input; the message was not delivered' },
   REQUEST_TIMEOUT: { status: 504, rpc: wire.RequestTimeout, message: 'The MCP server did not answer in time' },
+  // The combined endpoint (gateway mode's root routes).
+  METHOD_NOT_FOUND: { status: 404, rpc: wire.MethodNotFound, message: 'Method not found' },
+  INVALID_CURSOR: { status: 400, rpc: wire.InvalidParams, message: 'Invalid params: this cursor was not given out by this endpoint' },
+  NAME_NOT_FOUND: { status: 404, rpc: wire.InvalidParams, message: 'Invalid params: not offered by the combined endpoint' },
+  RESOURCE_NOT_FOUND: { status: 404, rpc: resourceNotFound, message: 'Resource not found' },
+  SERVER_UNAVAILABLE: { status: 503, rpc: wire.ConnectionClosed, message: 'The MCP server behind this name is not available' },
   CONFIG_INVALID: { status: 500, rpc: wire.InternalError, message: 'Invalid configuration' },
 } as const;
 

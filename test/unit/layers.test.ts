@@ -58,8 +58,9 @@ const allowed: Record<string, readonly string[]> = {
   upstream: ['shared', 'core', 'oauth'],
   example: [],
   servers: ['shared', 'core', 'downstream', 'upstream', 'oauth', 'http'],
-  config: ['shared', 'core', 'http', 'downstream', 'upstream', 'oauth', 'servers'],
-  modes: ['shared', 'core', 'http', 'downstream', 'upstream', 'oauth', 'metrics', 'config', 'servers'],
+  combined: ['shared', 'core', 'upstream', 'servers'],
+  config: ['shared', 'core', 'http', 'downstream', 'upstream', 'oauth', 'servers', 'combined'],
+  modes: ['shared', 'core', 'http', 'downstream', 'upstream', 'oauth', 'metrics', 'config', 'servers', 'combined'],
   cli: ['shared', 'config', 'modes', 'core'],
 };
 
