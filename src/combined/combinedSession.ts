@@ -32,6 +32,8 @@ const listChangedMethods: Record<ListKind, string> = {
 
 interface Opened {
   readonly ready: Promise<ServerLink>;
+  /** The server's upstream factory it was opened with (a reload that replaced the server makes a new one). */
+  readonly factory: UpstreamFactory;
   link?: ServerLink;
 }
 
@@ -137,10 +139,12 @@ export class CombinedSession implements Transport {
 
   private open(server: string): Promise<ServerLink> {
     const existing = this.opened.get(server);
-    if (existing) return existing.ready;
     const held = this.catalogue.find(server);
+    if (existing && (existing.factory === held?.member.upstream || this.busyWith(server))) return existing.ready;
     if (!held || held.catalogue.state === 'down') throw new BridgeError('SERVER_UNAVAILABLE', `server "${server}" is down: ${held?.catalogue.downReason ?? 'it is not in the configuration any more'}`);
-    const opened: Opened = { ready: this.connect(server, held.member.upstream) };
+    // A reload replaced the server: once nothing is in flight there, this session moves to the new one.
+    if (existing) void existing.ready.then((link) => ((link.onclose = undefined), link.close()), () => {});
+    const opened: Opened = { ready: this.connect(server, held.member.upstream), factory: held.member.upstream };
     this.opened.set(server, opened);
     opened.ready.then(
       (link) => (opened.link = link),
@@ -215,6 +219,11 @@ export class CombinedSession implements Transport {
   private listChanged(kinds: ReadonlySet<ListKind>): void {
     if (!this.client) return;
     for (const method of new Set([...kinds].map((kind) => listChangedMethods[kind]))) this.deliver({ jsonrpc: '2.0', method } as JSONRPCMessage);
+  }
+
+  private busyWith(server: string): boolean {
+    for (const owner of this.inFlight.values()) if (owner === server) return true;
+    return false;
   }
 
   private speaksLogging(server: string): boolean {
