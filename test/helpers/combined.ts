@@ -39,6 +39,16 @@ export async function connectCombined(
   return client;
 }
 
+/** The capabilities recordingHandlers.ts answers for. */
+export const allClientCapabilities: ClientCapabilities = { sampling: {}, elicitation: {}, roots: {} };
+
+/** Ends a client's session the way it would: DELETE for Streamable HTTP (else the session waits for its idle timeout), then close. */
+export async function closeCombined(client: Client): Promise<void> {
+  const transport = client.transport;
+  if (transport instanceof StreamableHTTPClientTransport) await transport.terminateSession().catch(() => {});
+  await client.close();
+}
+
 /** Every page of a list, following the combined endpoint's cursors. */
 export async function everyPage<T>(list: (cursor: string | undefined) => Promise<{ nextCursor?: string } & Record<string, unknown>>, field: string): Promise<T[]> {
   const items: T[] = [];
