@@ -11,6 +11,8 @@ export interface CombinedMember {
   readonly name: string;
   /** A client session's own upstream to this server (a per-session child, a session on the shared pool, a remote session). */
   readonly upstream: UpstreamFactory;
+  /** The same for the virtual sessions of 2026-07-28 requests (children spawned ahead, as on the server's own route). */
+  readonly virtualUpstream: UpstreamFactory;
   /** The catalogue's connection (a plain child, a session on the shared pool, a remote session). */
   readonly catalogueUpstream: UpstreamFactory;
 }

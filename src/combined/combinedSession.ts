@@ -58,6 +58,8 @@ export class CombinedSession implements Transport {
   constructor(
     private readonly catalogue: CombinedCatalogue,
     private readonly log: Logger,
+    /** A virtual session of 2026-07-28 requests: its server connections take the children spawned ahead for those. */
+    private readonly virtual = false,
   ) {}
 
   async start(): Promise<void> {
@@ -72,7 +74,14 @@ export class CombinedSession implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.closed) throw new BridgeError('SESSION_CLOSED');
-    if (isRequest(message)) return this.request(message as Request);
+    if (isRequest(message)) {
+      // Answered here, not thrown: whoever drives this session (a relay, the era probe) gets a JSON-RPC error with the request's id.
+      return this.request(message as Request).catch((error: unknown) => {
+        const refusal = error instanceof BridgeError ? error : new BridgeError('INTERNAL');
+        if (!(error instanceof BridgeError)) this.log.error('a combined request failed', { error: (error as Error).message });
+        queueMicrotask(() => this.deliver(rpcErrorResponse(message.id, refusal.code, refusal.detail)));
+      });
+    }
     if (isNotification(message)) return this.notification(message as JSONRPCMessage & { method: string; params?: Json });
     const routed = this.serverRequests.take(message.id, this);
     if (routed && !routed.child.isEnded) await routed.child.send({ ...message, id: routed.childRequestId } as JSONRPCMessage).catch(() => {});
@@ -140,11 +149,12 @@ export class CombinedSession implements Transport {
   private open(server: string): Promise<ServerLink> {
     const existing = this.opened.get(server);
     const held = this.catalogue.find(server);
-    if (existing && (existing.factory === held?.member.upstream || this.busyWith(server))) return existing.ready;
+    const factory = held && (this.virtual ? held.member.virtualUpstream : held.member.upstream);
+    if (existing && (existing.factory === factory || this.busyWith(server))) return existing.ready;
     if (!held || held.catalogue.state === 'down') throw new BridgeError('SERVER_UNAVAILABLE', `server "${server}" is down: ${held?.catalogue.downReason ?? 'it is not in the configuration any more'}`);
     // A reload replaced the server: once nothing is in flight there, this session moves to the new one.
     if (existing) void existing.ready.then((link) => ((link.onclose = undefined), link.close()), () => {});
-    const opened: Opened = { ready: this.connect(server, held.member.upstream), factory: held.member.upstream };
+    const opened: Opened = { ready: this.connect(server, factory!), factory: factory! };
     this.opened.set(server, opened);
     opened.ready.then(
       (link) => (opened.link = link),
@@ -247,10 +257,10 @@ function named(server: string, error: unknown, fallback: 'CHILD_START_FAILED' | 
   return new BridgeError(fallback, `server "${server}": ${(error as Error).message}`);
 }
 
-/** The combined endpoint's upstream factory: a CombinedSession for every client session. */
-export function combinedUpstream(catalogue: CombinedCatalogue): UpstreamFactory {
+/** The combined endpoint's upstream factory: a CombinedSession for every client session (`virtual`: for 2026-07-28 requests' virtual sessions). */
+export function combinedUpstream(catalogue: CombinedCatalogue, virtual = false): UpstreamFactory {
   return (log) => {
-    const session = new CombinedSession(catalogue, log);
+    const session = new CombinedSession(catalogue, log, virtual);
     return { transport: session, explainClose: () => ({ code: 'SESSION_CLOSED', detail: 'the combined session ended' }), watch: (downstream) => session.watch(downstream) };
   };
 }

@@ -35,6 +35,7 @@ export function combinedMember({ server, served }: RunningEntry): CombinedMember
   return {
     name: server.name,
     upstream: passthrough ? children.plainUpstream : children.upstreams.upstream,
+    virtualUpstream: passthrough ? children.plainUpstream : children.virtualSessions.upstream,
     catalogueUpstream: shared ? children.upstreams.upstream : children.plainUpstream,
   };
 }
@@ -60,7 +61,7 @@ export async function startCombined(
     throw new BridgeError('CONFIG_INVALID', `the combined endpoint cannot offer these servers together:\n${prepared.problems.map((problem) => `  ${problem}`).join('\n')}`);
   }
   prepared.commit();
-  const children = remoteServerUpstreams(config, combinedUpstream(catalogue));
+  const children = { ...remoteServerUpstreams(config, combinedUpstream(catalogue)), virtualSessions: { upstream: combinedUpstream(catalogue, true), close: async () => {} } };
   const served = serveServer(children, modules, `${baseUrl}${combinedPaths.messagePath}`, metrics, combinedLog);
   return {
     catalogue,
