@@ -25,6 +25,13 @@ export interface PreparedMembers {
   abort(): Promise<void>;
 }
 
+/**
+ * How long a start or reload waits for new servers' first listing (5 s): a server slower than that
+ * (a remote that is unreachable, a slow start) joins the combined endpoint when it is listed, and a
+ * collision it brings is then logged instead of refused.
+ */
+export const firstListingWaitMs = 5_000;
+
 /** How long list changes are gathered before one list_changed per kind goes out (100 ms). */
 export const listChangedDebounceMs = 100;
 
@@ -94,7 +101,10 @@ export class CombinedCatalogue {
       fresh.push(catalogue);
       return { member, catalogue };
     });
-    await Promise.all(fresh.map((catalogue) => catalogue.start()));
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, firstListingWaitMs)));
+    await Promise.race([Promise.all(fresh.map((catalogue) => catalogue.start())), bound]);
+    clearTimeout(timer);
     const problems = new CombinedView(next.map(({ catalogue }) => catalogue), options).problems;
     return {
       problems,

@@ -30,14 +30,18 @@ export interface CombinedEndpoint {
  */
 export function combinedMember({ server, served }: RunningEntry): CombinedMember {
   const { children } = served;
-  const passthrough = server.kind === 'remote' && server.passthrough;
   const shared = server.kind === 'stdio' && server.served.children.sessionMode === 'shared';
   return {
     name: server.name,
-    upstream: passthrough ? children.plainUpstream : children.upstreams.upstream,
-    virtualUpstream: passthrough ? children.plainUpstream : children.virtualSessions.upstream,
+    upstream: children.upstreams.upstream,
+    virtualUpstream: children.virtualSessions.upstream,
     catalogueUpstream: shared ? children.upstreams.upstream : children.plainUpstream,
   };
+}
+
+/** The servers the combined endpoint offers: every one but those passed through (the gateway keeps no session of its own with those). */
+export function combinedEntries(entries: readonly RunningEntry[]): RunningEntry[] {
+  return entries.filter(({ server }) => !(server.kind === 'remote' && server.passthrough));
 }
 
 /**
@@ -55,7 +59,7 @@ export async function startCombined(
 ): Promise<CombinedEndpoint> {
   const combinedLog = log.child({ server: '(combined)' });
   const catalogue = new CombinedCatalogue(combinedLog);
-  const prepared = await catalogue.prepare(entries.map(combinedMember), options);
+  const prepared = await catalogue.prepare(combinedEntries(entries).map(combinedMember), options);
   if (prepared.problems.length > 0) {
     await prepared.abort();
     throw new BridgeError('CONFIG_INVALID', `the combined endpoint cannot offer these servers together:\n${prepared.problems.map((problem) => `  ${problem}`).join('\n')}`);
@@ -66,7 +70,7 @@ export async function startCombined(
   return {
     catalogue,
     served,
-    vet: (next) => (running) => catalogue.prepare(running.map(combinedMember), next),
+    vet: (next) => (running) => catalogue.prepare(combinedEntries(running).map(combinedMember), next),
     close: async () => {
       await served.close();
       await catalogue.close();
