@@ -154,6 +154,8 @@ async function runGateway(config: GatewayConfig, log: Logger): Promise<void> {
   try {
     gateway = await startGateway(config, log);
   } catch (error) {
+    // Servers that offer the same name on the combined endpoint are an error of the file, found once their catalogues are read.
+    if (error instanceof BridgeError && error.code === 'CONFIG_INVALID') usageError(`${config.file.path}: ${error.detail ?? error.message}`);
     log.error('could not start', { error: (error as Error).message });
     process.exit(1);
   }
@@ -164,6 +166,7 @@ async function runGateway(config: GatewayConfig, log: Logger): Promise<void> {
   const unwatch = watchConfigFile(config.file.path, reload, (error) => log.warn(`cannot watch ${config.file.path} (${error.message}); reload it with SIGHUP`));
   handleSignals({ close: () => (unwatch(), running.close()) }, log);
   log.info(`listening on ${gateway.url}, serving ${gateway.servers.length} servers from ${config.file.path}`);
+  log.info(`combined (every server as one): ${gateway.combined.streamableHttpUrl} (legacy SSE: ${gateway.combined.sseUrl})`);
   for (const server of gateway.servers) log.info(`${server.name}: ${server.streamableHttpUrl} (${server.sseUrl ? `legacy SSE: ${server.sseUrl}` : 'pass-through, Streamable HTTP only'})`);
   if (config.file.disabled.length > 0) log.info(`disabled in the file: ${config.file.disabled.join(', ')}`);
   // Unlike --stdio, one server that cannot run must not keep the others from serving: said, and reported by /readyz.

@@ -1,5 +1,7 @@
 // Gateway mode's configuration: the config file's servers, each merged with the gateway-wide flags and
 // its own overrides (the file's "mcp-bridge" section) into the settings its upstream and routes take.
+import type { CombinedOptions, MemberOptions } from '../combined/options.js';
+import { prefixCollisions } from '../combined/naming.js';
 import type { GatewayServer } from '../servers/entry.js';
 import type { ServedServerConfig } from '../servers/served.js';
 import type { RemoteKind, RemoteOptions } from '../upstream/remote/options.js';
@@ -23,10 +25,9 @@ export interface GatewayConfig extends Omit<ServingConfig, 'childLimits'> {
   readonly serving: ServingConfig;
   /** Retries and era of remote entries (the reverse mode's flags). */
   readonly remoteDefaults: GatewayStart['remoteDefaults'];
+  /** Names and filters of the combined endpoint at the root (the file's separator, and each server's prefix and filters). */
+  readonly combined: CombinedOptions;
 }
-
-/** Per-server settings the gateway reads but does not act on yet; named in a start-up warning. */
-const notYetServed = ['prefix', 'tools', 'prompts', 'resources'] as const;
 
 /** Per-server settings that only a stdio server's children take. */
 const stdioOnlySettings = ['maxInFlight', 'maxQueued', 'sessionMode', 'pool', 'prespawn', 'headStart', 'childIdleTimeout', 'env', 'passEnv'] as const;
@@ -34,17 +35,15 @@ const stdioOnlySettings = ['maxInFlight', 'maxQueued', 'sessionMode', 'pool', 'p
 /** Per-server settings of sessions the gateway keeps itself, which a pass-through server has none of (the remote keeps them). */
 const sessionSettings = ['sessionTimeout', 'requestTimeout', 'oauth'] as const;
 
-/** Start-up warnings for per-server settings of the file that this version does not apply yet (they stay in the file for later). */
+/** Start-up warnings for per-server settings of the file that do not apply to that kind of server (ignored for it). */
 export function unservedSettingWarnings(file: GatewayFile): string[] {
   return file.servers.flatMap((server) => {
     const where = `${file.path}: ${gatewaySectionKey}.servers.${server.name}`;
-    const given = notYetServed.filter((key) => server.overrides[key] !== undefined);
     const stdioOnly = server.kind === 'remote' ? stdioOnlySettings.filter((key) => server.overrides[key] !== undefined) : [];
     const remoteOnly = server.kind === 'stdio' && server.overrides.oauth !== undefined;
     const sessionOnly = server.overrides.passthrough === true ? sessionSettings.filter((key) => server.overrides[key] !== undefined) : [];
     return [
       ...(remoteOnly ? [`${where}: oauth applies to remote servers only; ignored for this stdio server`] : []),
-      ...(given.length > 0 ? [`${where}: ${given.join(', ')} not applied yet by this version; ignored`] : []),
       ...(stdioOnly.length > 0 ? [`${where}: ${stdioOnly.join(', ')} apply to stdio servers only; ignored for this remote server`] : []),
       ...(sessionOnly.length > 0 ? [`${where}: ${sessionOnly.join(', ')} do not apply to a pass-through server (the remote keeps its sessions, and its credentials come from the entry's headers); ignored`] : []),
     ];
@@ -146,17 +145,33 @@ export function gatewayServers(file: GatewayFile, serving: ServingConfig, remote
   return servers;
 }
 
+/**
+ * The combined endpoint's options from the file: its separator, and each server's prefix (default its
+ * name) and filters. Throws CONFIG_INVALID naming both servers when two have the same non-empty prefix.
+ */
+export function combinedOptions(file: GatewayFile): CombinedOptions {
+  const servers: Record<string, MemberOptions> = {};
+  for (const { name, overrides } of file.servers) {
+    servers[name] = { prefix: overrides.prefix ?? name, tools: overrides.tools, prompts: overrides.prompts, resources: overrides.resources };
+  }
+  const problems = prefixCollisions(Object.entries(servers).map(([name, options]) => ({ name, prefix: options.prefix })));
+  if (problems.length > 0) throw new BridgeError('CONFIG_INVALID', `${file.path}: invalid config file\n${problems.map((problem) => `  ${gatewaySectionKey}.servers: ${problem}`).join('\n')}`);
+  return { separator: file.separator, servers };
+}
+
 /** Reads the config file of `start` and builds gateway mode's configuration from it and the flags; throws CONFIG_INVALID. */
 export function gatewayConfig(start: GatewayStart, env: NodeJS.ProcessEnv): GatewayConfig {
   const file = readGatewayFile(start.configFile, env);
   const { childLimits: _limits, ...shared } = start.serving;
-  return { ...shared, mode: 'gateway', file, servers: gatewayServers(file, start.serving, start.remoteDefaults, env), serving: start.serving, remoteDefaults: start.remoteDefaults };
+  const servers = gatewayServers(file, start.serving, start.remoteDefaults, env);
+  return { ...shared, mode: 'gateway', file, servers, serving: start.serving, remoteDefaults: start.remoteDefaults, combined: combinedOptions(file) };
 }
 
 /** Reads the file of a running gateway again and rebuilds its servers with the same flags; throws CONFIG_INVALID and leaves `previous` as it was. */
 export function reloadGatewayConfig(previous: GatewayConfig, env: NodeJS.ProcessEnv): GatewayConfig {
   const file = readGatewayFile(previous.file.path, env);
-  return { ...previous, file, servers: gatewayServers(file, previous.serving, previous.remoteDefaults, env) };
+  const servers = gatewayServers(file, previous.serving, previous.remoteDefaults, env);
+  return { ...previous, file, servers, combined: combinedOptions(file) };
 }
 
 /**

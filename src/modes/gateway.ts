@@ -1,6 +1,7 @@
 // Gateway mode: every server of a config file on one port, each on its own routes
-// (/servers/NAME/mcp, /sse, /message), with GET /servers, one /readyz for all and one metrics registry.
-// A reload (the file changed, or SIGHUP) swaps servers in place without touching the others.
+// (/servers/NAME/mcp, /sse, /message) and all of them combined at the root (/mcp, /sse, /message),
+// with GET /servers, one /readyz for all and one metrics registry. A reload (the file changed, or
+// SIGHUP) swaps servers in place without touching the others.
 import { reloadGatewayConfig, unservedSettingWarnings, type GatewayConfig } from '../config/gateway.js';
 import { serversDispatcher } from '../http/dispatch.js';
 import { listen } from '../http/server.js';
@@ -10,16 +11,19 @@ import { loadEndpointModules } from '../servers/served.js';
 import { serverStatus, type ServerStatus } from '../servers/status.js';
 import { BridgeError } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
+import { combinedPaths, startCombined } from './gatewayCombined.js';
 import { GatewayServers, type ReloadSummary } from './gatewayServers.js';
 
 /** A running gateway. */
 export interface RunningGateway {
   url: string;
+  /** The combined endpoint (every server as one): its Streamable HTTP and legacy SSE URLs. */
+  readonly combined: { streamableHttpUrl: string; sseUrl: string };
   /** Each server's name and routes, in file order. */
   readonly servers: { name: string; streamableHttpUrl: string; /** Undefined for a pass-through server (Streamable HTTP only). */ sseUrl: string | undefined }[];
   metrics: BridgeMetrics;
-  /** Each server as GET /servers shows it (draining ones as `stopping`). */
-  status(): ServerStatus[];
+  /** Each server as GET /servers shows it (draining ones as `stopping`), with what it offers on the combined endpoint. */
+  status(): (ServerStatus & { combined?: object })[];
   /** Reads the file again and applies it; a file that does not validate is logged and changes nothing (resolves undefined). */
   reload(): Promise<ReloadSummary | undefined>;
   /** Stops accepting, closes every session and child of every server, then the HTTP server. */
@@ -55,7 +59,25 @@ export async function startGateway(initial: GatewayConfig, log: Logger): Promise
       : serverRouter({ ssePath: '/sse', messagePath: '/message', streamableHttpPath: '/mcp', sse: served.sse, streamableHttp: served.streamableHttp, modern: served.modern }, config.http);
   const servers = new GatewayServers({ modules, baseUrl: config.http.baseUrl ?? '', metrics, route, log });
   for (const server of config.servers) servers.serve(server, children.get(server.name)!);
-  const status = (): ServerStatus[] => servers.allEntries.map(({ server, served }) => serverStatus(server, served, serverPaths(server.name)));
+  const combinedConfig = {
+    sessions: config.sessions,
+    continuations: config.continuations,
+    keepaliveMs: config.http.keepaliveMs,
+    jsonResponse: config.http.jsonResponse,
+    maxBodyBytes: config.http.maxBodyBytes,
+    maxSessions: config.security.maxSessions,
+  };
+  let combined: Awaited<ReturnType<typeof startCombined>>;
+  try {
+    combined = await startCombined(servers.entries, config.combined, combinedConfig, endpointModules, config.http.baseUrl ?? '', metrics.forServer('(combined)'), log);
+  } catch (error) {
+    await servers.close();
+    throw error;
+  }
+  const status = () => {
+    const offered = combined.catalogue.status();
+    return servers.allEntries.map(({ server, served }) => ({ ...serverStatus(server, served, serverPaths(server.name)), ...(offered[server.name] && { combined: offered[server.name] }) }));
+  };
   const dispatch = serversDispatcher(
     (name, sessionId) => servers.lookup(name, sessionId)?.router,
     () => servers.entries.map(({ server }) => server.name),
@@ -63,7 +85,7 @@ export async function startGateway(initial: GatewayConfig, log: Logger): Promise
   const app = await createApp({
     config: config.http,
     security: config.security,
-    servers: [],
+    servers: [{ ...combinedPaths, sse: combined.served.sse, streamableHttp: combined.served.streamableHttp, modern: combined.served.modern }],
     status: {
       get accepting() {
         return accepting;
@@ -72,13 +94,13 @@ export async function startGateway(initial: GatewayConfig, log: Logger): Promise
         return notReady();
       },
       get sessions() {
-        return servers.allEntries.reduce((sum, { served }) => sum + served.sessionCount, 0);
+        return servers.allEntries.reduce((sum, { served }) => sum + served.sessionCount, combined.served.sessionCount);
       },
     },
     log,
     metrics,
     extraRoutes: (router) => {
-      router.get('/servers', (_req, res) => void res.json({ servers: status() }));
+      router.get('/servers', (_req, res) => void res.json({ servers: status(), combined: { routes: { mcp: combinedPaths.streamableHttpPath, sse: combinedPaths.ssePath, message: combinedPaths.messagePath }, sessions: combined.served.sessionCount } }));
       router.use('/servers/:name', dispatch);
     },
   });
@@ -96,13 +118,18 @@ export async function startGateway(initial: GatewayConfig, log: Logger): Promise
       return undefined;
     }
     for (const warning of unservedSettingWarnings(next.file)) log.warn(warning);
-    const summary = await servers.reload(next.servers);
+    const summary = await servers.reload(next.servers, combined.vet(next.combined));
+    if (summary.refused) {
+      log.error(`reload refused, still serving the configuration read before: ${summary.refused.join('; ')}`);
+      return summary;
+    }
     config = next;
     log.info('reloaded the config file', { file: config.file.path, ...summary });
     return summary;
   };
   return {
     url: listening.url,
+    combined: { streamableHttpUrl: `${listening.url}${combinedPaths.streamableHttpPath}`, sseUrl: `${listening.url}${combinedPaths.ssePath}` },
     get servers() {
       return servers.entries.map(({ server, passthrough }) => {
         const paths = serverPaths(server.name);
@@ -117,6 +144,7 @@ export async function startGateway(initial: GatewayConfig, log: Logger): Promise
       (closing ??= (async () => {
         accepting = false;
         await reloading.catch(() => undefined);
+        await combined.close();
         await servers.close();
         await listening.close();
       })()),

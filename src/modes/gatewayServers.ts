@@ -33,7 +33,12 @@ export interface ReloadSummary {
   unchanged: string[];
   /** Servers that could not be started, with why; the others still changed. */
   failed: string[];
+  /** Why the whole reload was refused (the servers it started are stopped again and nothing changed); absent when it was applied. */
+  refused?: string[];
 }
+
+/** Checks the servers a reload would run before they replace the running ones: problems refuse the reload, else `commit` runs with the swap. */
+export type ReloadVet = (next: readonly RoutedEntry[]) => Promise<{ problems: string[]; commit(): void; abort(): Promise<void> }>;
 
 /** The live servers of a gateway (in file order) and those draining after a reload. */
 export class GatewayServers {
@@ -67,8 +72,11 @@ export class GatewayServers {
     return this.live.get(name);
   }
 
-  /** Moves to the servers of a reloaded file; resolves once the new ones serve (draining goes on behind). */
-  async reload(servers: readonly GatewayServer[]): Promise<ReloadSummary> {
+  /**
+   * Moves to the servers of a reloaded file; resolves once the new ones serve (draining goes on behind).
+   * `vet` may refuse the whole set (the servers started for it are then closed and nothing changes).
+   */
+  async reload(servers: readonly GatewayServer[], vet?: ReloadVet): Promise<ReloadSummary> {
     const summary: ReloadSummary = { added: [], removed: [], changed: [], unchanged: [], failed: [] };
     const next = new Map<string, RoutedEntry>();
     for (const server of servers) {
@@ -87,6 +95,13 @@ export class GatewayServers {
       next.set(server.name, started);
       (current ? summary.changed : summary.added).push(server.name);
     }
+    const vetted = await vet?.([...next.values()]);
+    if (vetted && vetted.problems.length > 0) {
+      const started = [...next.values()].filter((entry) => ![...this.live.values()].includes(entry));
+      await Promise.all([vetted.abort(), ...started.map((entry) => entry.served.close())]);
+      return { ...summary, refused: vetted.problems };
+    }
+    vetted?.commit();
     for (const [name, entry] of this.live) {
       if (next.get(name) === entry) continue;
       if (!next.has(name)) summary.removed.push(name);

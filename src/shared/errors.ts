@@ -14,7 +14,11 @@ const wire = {
   InvalidRequest: -32600,
   InvalidParams: -32602,
   InternalError: -32603,
+  MethodNotFound: -32601,
 } as const satisfies { [Name in keyof typeof ErrorCode]?: (typeof ErrorCode)[Name] };
+
+/** MCP's "resource not found" code (the spec's, not an SDK enum member). */
+const resourceNotFound = -32002;
 
 /**
  * The local error catalogue: every error mcp-bridge reports itself, with its HTTP status and
@@ -78,6 +82,12 @@ export const catalogue = {
   REQUEST_TIMEOUT: { status: 504, rpc: wire.RequestTimeout, message: 'The MCP server did not answer in time' },
   // A 2026-07-28 retry whose paused call is gone with its replica: the same -32602 the call's own expiry gets (HTTP 200, as the SDK answers it).
   REQUEST_STATE_EXPIRED: { status: 200, rpc: wire.InvalidParams, message: 'Invalid or expired requestState' },
+  // The combined endpoint (gateway mode's root routes).
+  METHOD_NOT_FOUND: { status: 404, rpc: wire.MethodNotFound, message: 'Method not found' },
+  INVALID_CURSOR: { status: 400, rpc: wire.InvalidParams, message: 'Invalid params: this cursor was not given out by this endpoint' },
+  NAME_NOT_FOUND: { status: 404, rpc: wire.InvalidParams, message: 'Invalid params: not offered by the combined endpoint' },
+  RESOURCE_NOT_FOUND: { status: 404, rpc: resourceNotFound, message: 'Resource not found' },
+  SERVER_UNAVAILABLE: { status: 503, rpc: wire.ConnectionClosed, message: 'The MCP server behind this name is not available' },
   CONFIG_INVALID: { status: 500, rpc: wire.InternalError, message: 'Invalid configuration' },
   // The client modes (inspect, chat): what the person at the terminal is told, one line each.
   CLIENT_CONNECT_FAILED: { status: 502, rpc: wire.ConnectionClosed, message: 'Could not connect to the MCP server' },

@@ -59,9 +59,10 @@ const allowed: Record<string, readonly string[]> = {
   client: ['shared', 'core', 'upstream', 'oauth'],
   example: [],
   servers: ['shared', 'core', 'downstream', 'upstream', 'oauth', 'http'],
+  combined: ['shared', 'core', 'upstream', 'servers'],
   cluster: ['shared', 'core', 'http'],
-  config: ['shared', 'core', 'http', 'downstream', 'upstream', 'oauth', 'servers', 'client', 'cluster'],
-  modes: ['shared', 'core', 'http', 'downstream', 'upstream', 'oauth', 'metrics', 'config', 'servers', 'client', 'cluster'],
+  config: ['shared', 'core', 'http', 'downstream', 'upstream', 'oauth', 'servers', 'client', 'combined', 'cluster'],
+  modes: ['shared', 'core', 'http', 'downstream', 'upstream', 'oauth', 'metrics', 'config', 'servers', 'client', 'combined', 'cluster'],
   cli: ['shared', 'config', 'modes', 'core', 'cluster'],
 };
 
