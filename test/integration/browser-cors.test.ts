@@ -114,13 +114,16 @@ describe('browser clients on another origin, in headless chromium', { timeout: 1
     });
   });
 
-  test('gateway mode: with --cors, a server of the config file serves the page in every era on /servers/NAME/', async () => {
+  test('gateway mode: with --cors, a server of the config file serves the page in every era on /servers/NAME/ and through the combined endpoint at the root', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mcp-bridge-browser-gateway-'));
     try {
       const config = join(dir, 'mcp.json');
-      writeFileSync(config, JSON.stringify({ mcpServers: { conf: { command: process.execPath, args: [fixturePath('conformance-server')] } } }));
+      // An empty prefix: the combined endpoint at the root offers the server's tools under their own names.
+      const file = { mcpServers: { conf: { command: process.execPath, args: [fixturePath('conformance-server')] } }, 'mcp-bridge': { servers: { conf: { prefix: '' } } } };
+      writeFileSync(config, JSON.stringify(file));
       await withBridge(['--config', config, '--cors', page.origin], async (bridge, tab) => {
         for (const era of ERAS) assertServed(era, await tab.run(era, urlOf(era, bridge.url, '/servers/conf')));
+        for (const era of ERAS) assertServed(era, await tab.run(era, urlOf(era, bridge.url)));
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });
