@@ -28,7 +28,7 @@ export type ClientKind = 'sdk' | 'raw';
 /** Where sessions are opened: the server itself over stdio, or a running gateway. */
 export interface Endpoint {
   transport: TransportKind;
-  /** The gateway's base URL (not for direct). */
+  /** The gateway's base URL (not for direct); its path, if any, is where /mcp and /sse are (a gateway server's /servers/NAME/). */
   url?: string;
   /** Default 'sdk' (the runner passes --client, whose default is 'raw'). */
   client?: ClientKind;
@@ -44,8 +44,9 @@ function newTransport(endpoint: Endpoint): Transport {
     // The SDK's default line limit (10 MiB) is below the 16 MiB results.
     return new StdioClientTransport({ command: serverArgv[0]!, args: serverArgv.slice(1), stderr: 'inherit', maxBufferSize: 64 * 1024 * 1024 });
   }
-  if (endpoint.transport === 'sse') return raw ? new RawSseTransport(new URL('/sse', endpoint.url)) : new SSEClientTransport(new URL('/sse', endpoint.url));
-  const url = new URL('/mcp', endpoint.url);
+  const base = endpoint.url!.endsWith('/') ? endpoint.url! : `${endpoint.url!}/`;
+  if (endpoint.transport === 'sse') return raw ? new RawSseTransport(new URL('sse', base)) : new SSEClientTransport(new URL('sse', base));
+  const url = new URL('mcp', base);
   return raw ? new RawStreamableHttpTransport(url) : new StreamableHTTPClientTransport(url);
 }
 

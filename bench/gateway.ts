@@ -3,6 +3,8 @@
  * (`node bench/floor.js`) for one benchmark column.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +49,21 @@ export function startGateway(cli: string, mode: SessionMode, withModeFlag: boole
   const args = [cli, '--stdio', command, '--port', '0', '--host', '127.0.0.1', ...benchLimits];
   if (withModeFlag) args.push('--sessionMode', mode);
   return startListening('gateway', args);
+}
+
+/**
+ * Spawns the gateway in gateway mode (`--config`) with the bench server as the one server of a temporary
+ * file, named `bench`, with an empty prefix (so the combined endpoint offers its tools under their own names).
+ */
+export async function startGatewayMode(cli: string): Promise<RunningGateway> {
+  const dir = mkdtempSync(join(tmpdir(), 'mcp-bridge-bench-'));
+  const config = join(dir, 'mcp.json');
+  writeFileSync(config, JSON.stringify({ mcpServers: { bench: { command: serverArgv[0], args: serverArgv.slice(1) } }, 'mcp-bridge': { servers: { bench: { prefix: '' } } } }));
+  const gateway = await startListening('gateway', [cli, '--config', config, '--port', '0', '--host', '127.0.0.1', ...benchLimits]).catch((error: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
+  return { ...gateway, stop: () => gateway.stop().finally(() => rmSync(dir, { recursive: true, force: true })) };
 }
 
 /** Spawns the floor relay on a free port of 127.0.0.1 and resolves once it listens. */

@@ -13,6 +13,8 @@ const headers: Record<Column, string> = {
   'sse shared': 'SSE shared',
   'http per-session': 'HTTP per-session',
   'http shared': 'HTTP shared',
+  'http route': 'HTTP gateway route',
+  'http combined': 'HTTP combined',
 };
 
 /** Machine facts for the JSON and the README: the numbers mean little without them. */
@@ -43,12 +45,16 @@ function formatValue(figure: Figure): string {
   return `${figure.value.toFixed(digits)} ${figure.unit}`;
 }
 
-/** A figure with its ratios: to direct (every column but direct), and to the floor (mcp-bridge's columns). */
-function cellText(figure: Figure | undefined, direct: Figure | undefined, floor: Figure | undefined, column: Column): string {
+/** A figure with its ratios: to direct (every column but direct), to the floor (mcp-bridge's columns), and for the combined endpoint to its server's own route. */
+function cellText(figure: Figure | undefined, direct: Figure | undefined, floor: Figure | undefined, column: Column, route?: Figure): string {
   if (!figure) return '–';
   const ratio = (reference: Figure | undefined, name: string): string[] =>
     reference && reference.value !== 0 ? [`×${(figure.value / reference.value).toFixed(2)} ${name}`] : [];
-  const ratios = [...(column === 'direct' ? [] : ratio(direct, 'direct')), ...(column === 'direct' || column === 'floor' ? [] : ratio(floor, 'floor'))];
+  const ratios = [
+    ...(column === 'direct' ? [] : ratio(direct, 'direct')),
+    ...(column === 'direct' || column === 'floor' ? [] : ratio(floor, 'floor')),
+    ...(column === 'http combined' ? ratio(route, 'route') : []),
+  ];
   return ratios.length === 0 ? formatValue(figure) : `${formatValue(figure)} (${ratios.join(', ')})`;
 }
 
@@ -61,9 +67,12 @@ export function table(results: Results, columns: readonly Column[], skipped: rea
     for (const [key, label] of keys) {
       const direct = cells.direct?.figures.find((figure) => figure.key === key);
       const floor = cells.floor?.figures.find((figure) => figure.key === key);
-      const target = targets.find((t) => t.figureKey === key);
-      const values = all.map((column) => (skipped.includes(column) ? 'skipped' : column === 'floor' && !cells.floor ? 'n/a' : cellText(cells[column]?.figures.find((f) => f.key === key), direct, floor, column)));
+      const route = cells['http route']?.figures.find((figure) => figure.key === key);
+      const [target, ...moreTargets] = targets.filter((t) => t.figureKey === key);
+      const values = all.map((column) => (skipped.includes(column) ? 'skipped' : column === 'floor' && !cells.floor ? 'n/a' : cellText(cells[column]?.figures.find((f) => f.key === key), direct, floor, column, route)));
       rows.push([label, ...values, target?.text ?? '', target ? verdict(target, results, columns) : '']);
+      // A figure with more than one target (the combined endpoint's against its route) gets a row per extra target.
+      for (const more of moreTargets) rows.push([label, ...all.map(() => ''), more.text, verdict(more, results, columns)]);
     }
     const integrity = all.map((column) => {
       const cell = cells[column];

@@ -7,7 +7,7 @@
  */
 import { descendants, isAlive } from '../test/helpers/processes.js';
 import { stopAll, trackedPids } from './cleanup.js';
-import { startFloor, startGateway, supportsSessionMode, type RunningGateway, type SessionMode } from './gateway.js';
+import { startFloor, startGateway, startGatewayMode, supportsSessionMode, type RunningGateway, type SessionMode } from './gateway.js';
 import { newIntegrity } from './integrity.js';
 import { blob } from './measure/blob.js';
 import { coldStart } from './measure/coldStart.js';
@@ -16,30 +16,36 @@ import { echo } from './measure/echo.js';
 import { idleSessions } from './measure/idleSessions.js';
 import { progress } from './measure/progress.js';
 import { throughput } from './measure/throughput.js';
-import type { Column, MeasureContext, Measurement } from './measure/types.js';
+import { gatewayColumns, type Column, type MeasureContext, type Measurement } from './measure/types.js';
 import { parseBenchOptions, type BenchOptions } from './options.js';
 import { describeMachine, machineInfo, table, writeJson } from './report.js';
 import { retries } from './raw/http.js';
 import type { Cell, Results } from './results.js';
 
 const measurements: readonly Measurement[] = [coldStart, echo, throughput, concurrentSleep, blob, idleSessions, progress];
-const allColumns: readonly Column[] = ['direct', 'floor', 'sse per-session', 'sse shared', 'http per-session', 'http shared'];
+const allColumns: readonly Column[] = ['direct', 'floor', 'sse per-session', 'sse shared', 'http per-session', 'http shared', 'http route', 'http combined'];
 
 let tags = 0;
 
 /** Starts what a non-direct column measures: the floor, or the gateway in the column's mode. */
 function launcher(column: Column, options: BenchOptions, withModeFlag: boolean): () => Promise<RunningGateway> {
   if (column === 'floor') return startFloor;
+  if (gatewayColumns.includes(column)) return () => startGatewayMode(options.cli);
   return () => startGateway(options.cli, column.endsWith('shared') ? 'shared' : 'per-session', withModeFlag);
 }
 
 function contextFor(column: Column, options: BenchOptions, withModeFlag: boolean, gateway?: { url: string; pid: number }): MeasureContext {
   // The floor speaks Streamable HTTP with one child for every client: shared mode's counts apply.
   const [transport, mode] =
-    column === 'direct' ? (['direct', undefined] as const) : column === 'floor' ? (['http', 'shared'] as const) : (column.split(' ') as ['sse' | 'http', SessionMode]);
+    column === 'direct' ? (['direct', undefined] as const)
+    : column === 'floor' ? (['http', 'shared'] as const)
+    : gatewayColumns.includes(column) ? (['http', 'per-session'] as const)
+    : (column.split(' ') as ['sse' | 'http', SessionMode]);
+  // A server's own route in gateway mode is under /servers/bench/; the combined endpoint is the root.
+  const url = gateway && column === 'http route' ? `${gateway.url}/servers/bench/` : gateway?.url;
   return {
     column,
-    endpoint: { transport, url: gateway?.url, client: options.client },
+    endpoint: { transport, url, client: options.client },
     mode,
     counts: options.counts,
     integrity: newIntegrity(),

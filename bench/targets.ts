@@ -10,14 +10,16 @@ import type { Results } from './results.js';
 export interface References {
   direct: number | undefined;
   floor: number | undefined;
+  /** The same figure on a gateway server's own route (the combined endpoint's reference). */
+  route: number | undefined;
 }
 
 export interface Target {
   /** The figure the target is about (`integrity` for the zero-problems target). */
   figureKey: string;
   text: string;
-  /** Gateway columns it applies to: all of them, or shared mode only (never direct or the floor). */
-  appliesTo: 'gateway' | 'shared';
+  /** Gateway columns it applies to: all of them, shared mode only, or the combined endpoint (never direct or the floor). */
+  appliesTo: 'gateway' | 'shared' | 'combined';
   /** The reference the check needs; without it in a run the target is "not measured". */
   needs?: keyof References;
   check(value: number, references: References): boolean;
@@ -27,7 +29,7 @@ const MiB16 = 16;
 
 /** `value ≤ factor × reference` (or ≥ with `atLeast`), for targets relative to direct or the floor. */
 function relative(figureKey: string, needs: keyof References, factor: number, appliesTo: Target['appliesTo'] = 'gateway', atLeast = false): Target {
-  const shared = appliesTo === 'shared' ? 'shared: ' : '';
+  const shared = appliesTo === 'gateway' ? '' : `${appliesTo}: `;
   return {
     figureKey,
     text: `${shared}${atLeast ? '≥' : '≤'} ×${factor} ${needs}`,
@@ -49,15 +51,20 @@ export const targets: readonly Target[] = [
   { figureKey: 'blob16MiBOwnGrowthMiB', text: `≤ 3× payload (${3 * MiB16} MiB)`, appliesTo: 'gateway', check: (value) => value <= 3 * MiB16 },
   // 50 KB read as 50,000 bytes.
   { figureKey: 'idleSessionKiB', text: 'shared: ≤ 50 KB', appliesTo: 'shared', check: (value) => value <= 50_000 / 1024 },
+  // Issue 16: the combined endpoint costs no more than a server's own route, measured in the same run.
+  relative('echoP50Ms', 'route', 1.1, 'combined'),
+  relative('echoGatewayCpuUs', 'route', 1.1, 'combined'),
 ];
 
 /** "pass", "FAIL: <columns>", or "skipped (…)" / "not measured" for `target` over the measured `columns`. */
 export function verdict(target: Target, results: Results, columns: readonly Column[]): string {
-  const applicable = columns.filter((column) => column !== 'direct' && column !== 'floor' && (target.appliesTo === 'gateway' || column.endsWith('shared')));
+  const applicable = columns.filter(
+    (column) => column !== 'direct' && column !== 'floor' && (target.appliesTo === 'gateway' || (target.appliesTo === 'shared' ? column.endsWith('shared') : column === 'http combined')),
+  );
   const checked: Array<{ column: Column; ok: boolean }> = [];
   for (const cells of Object.values(results)) {
     const valueIn = (column: Column): number | undefined => cells[column]?.figures.find((figure) => figure.key === target.figureKey)?.value;
-    const references = { direct: valueIn('direct'), floor: valueIn('floor') };
+    const references = { direct: valueIn('direct'), floor: valueIn('floor'), route: valueIn('http route') };
     if (target.needs && references[target.needs] === undefined) continue;
     for (const column of applicable) {
       const value = valueIn(column);
