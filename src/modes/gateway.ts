@@ -12,6 +12,7 @@ import { serverStatus, type ServerStatus } from '../servers/status.js';
 import { BridgeError } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
 import { combinedPaths, startCombined } from './gatewayCombined.js';
+import type { SessionKind } from '../core/sessions.js';
 import { GatewayServers, type ReloadSummary } from './gatewayServers.js';
 
 /** A running gateway. */
@@ -46,9 +47,13 @@ export async function startGateway(initial: GatewayConfig, log: Logger): Promise
     const failing = servers.entries.flatMap(({ server, served }) => (served.children.readiness.notReadyReason ? [`${server.name}: ${served.children.readiness.notReadyReason}`] : []));
     return failing.length > 0 ? failing.join('; ') : undefined;
   };
+  // The combined endpoint's sessions, once it is up; its children are counted under the servers they belong to.
+  let combinedServed: { sessions(kind: SessionKind): number } | undefined;
   const metrics: BridgeMetrics = new BridgeMetrics({
-    servers: () =>
-      servers.allEntries.map(({ server, served }) => ({ name: server.name, sessions: (kind) => served.sessions(kind), childPids: () => served.children.liveChildren })),
+    servers: () => [
+      ...servers.allEntries.map(({ server, served }) => ({ name: server.name, sessions: (kind: SessionKind) => served.sessions(kind), childPids: () => served.children.liveChildren })),
+      ...(combinedServed ? [{ name: '(combined)', sessions: (kind: SessionKind) => combinedServed!.sessions(kind), childPids: () => [] }] : []),
+    ],
     ready: () => accepting && notReady() === undefined,
   });
   // A pass-through server's client credentials are the gateway's key when it checks one: they stay here.
@@ -70,6 +75,7 @@ export async function startGateway(initial: GatewayConfig, log: Logger): Promise
   let combined: Awaited<ReturnType<typeof startCombined>>;
   try {
     combined = await startCombined(servers.entries, config.combined, combinedConfig, endpointModules, config.http.baseUrl ?? '', metrics.forServer('(combined)'), log);
+    combinedServed = combined.served;
   } catch (error) {
     await servers.close();
     throw error;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startBridge, type RunningBridge } from '../helpers/bridge.js';
 import { connectCombined, entries, everyPage, writeConfig, type CombinedTransport } from '../helpers/combined.js';
+import { scrape } from '../helpers/metrics.js';
 import { firstText } from '../helpers/sdkClients.js';
 
 describe('the combined endpoint of three real servers', { timeout: 120_000 }, () => {
@@ -98,5 +99,16 @@ describe('the combined endpoint of three real servers', { timeout: 120_000 }, ()
     assert.equal(example.combined.state, 'up');
     assert.deepEqual([...example.combined.offered.tools!].sort(), ['example__add', 'example__countdown', 'example__echo']);
     assert.deepEqual(example.combined.offered.resources, ['example://readme']);
+  });
+
+  test('the combined endpoint\'s sessions are in the metrics under server="(combined)"', async () => {
+    const client = await connectCombined(bridge.url);
+    try {
+      const metrics = await scrape(bridge.url);
+      assert.ok(metrics.value('mcp_bridge_sessions', { server: '(combined)', transport: 'streamableHttp' }) >= 1);
+      assert.ok(metrics.value('mcp_bridge_messages_total', { server: '(combined)', direction: 'client_to_server' }) >= 1);
+    } finally {
+      await client.close();
+    }
   });
 });
