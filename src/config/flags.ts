@@ -43,6 +43,7 @@ export const flagGroups = {
   modern: '2026-07-28 requests (forward mode):',
   security: 'Security (forward mode; /healthz and /readyz stay open):',
   client: 'Client (inspect):',
+  chat: 'Chat with Claude (mcp-bridge chat):',
   log: 'Logging (always to stderr):',
 } as const;
 
@@ -186,6 +187,12 @@ export const flags = {
     kind: 'boolean', group: 'client', default: false,
     describe: 'With inspect: answer the server\'s sampling requests by typing the reply (default: shown, then refused)',
   },
+
+  model: { kind: 'string', group: 'chat', defaultText: '$ANTHROPIC_MODEL, else claude-sonnet-4-5', describe: 'With chat: the Claude model to talk to' },
+  system: { kind: 'string', group: 'chat', describe: 'With chat: the system prompt' },
+  maxTokens: { kind: 'number', group: 'chat', default: 8192, describe: 'With chat: the most tokens Claude may write in one reply' },
+  prompt: { kind: 'string', group: 'chat', describe: 'With chat: one turn with this message (and piped stdin after it), then exit' },
+  yes: { kind: 'boolean', group: 'chat', default: false, describe: 'With chat: answer servers\' sampling requests with Claude without asking first' },
 
   logLevel: { kind: 'string', group: 'log', default: 'info', choices: logLevels, describe: 'Log level' },
   logFormat: { kind: 'string', group: 'log', default: 'pretty', choices: logFormats, describe: 'Log line format' },
