@@ -36,6 +36,15 @@ export interface ChatProcess {
   exited(): Promise<number | null>;
 }
 
+// Every family of processes a test started, so that a test that fails half-way leaves nothing running.
+const families = new Set<Set<number>>();
+
+/** Kills (SIGKILL) whatever chat processes and servers are still alive; for a test file's `after`. */
+export function killLeftoverChats(): void {
+  for (const family of families) for (const pid of family) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  families.clear();
+}
+
 /** Starts `mcp-bridge chat …args` against the stand-in at `apiUrl`; `env` is added on top. */
 export function startChat(args: string[], apiUrl: string, env: NodeJS.ProcessEnv = {}): ChatProcess {
   const proc = spawn(process.execPath, [cliPath, 'chat', ...args], {
@@ -49,8 +58,10 @@ export function startChat(args: string[], apiUrl: string, env: NodeJS.ProcessEnv
   const exit = new Promise<number | null>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
   const pid = proc.pid!;
   const family = new Set<number>([pid]);
+  families.add(family);
   // Remember every descendant seen, so a straggler can be killed even after the chat itself is gone.
   const watch = setInterval(() => descendants(pid).forEach((child) => family.add(child)), 50);
+  watch.unref();
   return {
     proc,
     pid,

@@ -5,11 +5,14 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { apiError, callTools, MessagesApiStandIn, say } from '../fixtures/messages-api.js';
-import { assertKeyNeverPrinted, FAKE_KEY, startChat, testServerCommand, twoServerConfig } from '../helpers/chat.js';
+import { assertKeyNeverPrinted, FAKE_KEY, startChat, testServerCommand, twoServerConfig, killLeftoverChats } from '../helpers/chat.js';
 
 let api: MessagesApiStandIn;
 before(async () => (api = await MessagesApiStandIn.start()));
-after(() => api.close());
+after(async () => {
+  killLeftoverChats();
+  await api.close();
+});
 
 const apiName = /^[a-zA-Z0-9_-]{1,128}$/;
 

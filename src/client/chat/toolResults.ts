@@ -78,8 +78,9 @@ export function shorten(text: string, limit = SHORT): string {
   return lines.length > 1 ? `${cut} (+${lines.length - 1} more lines)` : cut;
 }
 
-/** The short form of a result for the terminal: its text's first line, media by type and size. */
+/** The short form of a result for the terminal: its content's first line (structured content only when there is none), images by type. */
 export function shortResult(result: CallToolResult): string {
-  const parts = resultBlocks(result).map((block) => (block.type === 'text' ? block.text : `[image ${block.source.type === 'base64' ? block.source.media_type : ''}]`));
+  const blocks = (result.content ?? []).length > 0 ? (result.content ?? []).map(blockOf) : resultBlocks(result);
+  const parts = blocks.map((block) => (block.type === 'text' ? block.text : `[image ${block.source.type === 'base64' ? block.source.media_type : ''}]`));
   return shorten(parts.join('\n')) || '(no content)';
 }
