@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
+import { freePort } from '../helpers/processes.js';
 import { apiError, callTools, MessagesApiStandIn, say } from '../fixtures/messages-api.js';
 import { assertKeyNeverPrinted, FAKE_KEY, startChat, testServerCommand, twoServerConfig, killLeftoverChats } from '../helpers/chat.js';
 
@@ -117,4 +118,25 @@ test('$ANTHROPIC_MODEL chooses the model when --model is absent, and an API fail
   assert.equal(api.requests[first]!.body.model, 'claude-from-env');
   assert.match(chat.stderr(), /^the Anthropic API refused the request \(400 invalid_request_error\): max_tokens: too large for this model$/m);
   assert.doesNotMatch(chat.stderr(), /\n\s+at /, 'no stack trace');
+});
+
+test('an unreachable API is one line after the SDK\'s retries (exit 1 with --prompt); no key, no server or an unknown word exit 2 with one line', async () => {
+  // A port nobody listens on any more: connections are refused.
+  const lost = startChat(['--prompt', 'hello', '--', ...testServerCommand], `http://127.0.0.1:${await freePort()}`);
+  lost.endInput();
+  assert.equal(await lost.exited(), 1);
+  assert.match(lost.stderr(), /^cannot reach the Anthropic API \(after 2 retries\): ECONNREFUSED; check the network \(or ANTHROPIC_BASE_URL\)$/m);
+  assertKeyNeverPrinted(lost);
+
+  const usage: [string[], NodeJS.ProcessEnv, RegExp][] = [
+    [['--', ...testServerCommand], { ANTHROPIC_API_KEY: '' }, /^mcp-bridge chat: chat needs an Anthropic API key in ANTHROPIC_API_KEY\n$/],
+    [[], {}, /^mcp-bridge chat: chat needs at least one MCP server/],
+    [['hello'], {}, /^mcp-bridge chat: chat takes server URLs, --config FILE \[NAME…\] or -- command args; unexpected "hello"\n$/],
+  ];
+  for (const [args, env, message] of usage) {
+    const chat = startChat(args, api.url, env);
+    chat.endInput();
+    assert.equal(await chat.exited(), 2);
+    assert.match(chat.stderr(), message);
+  }
 });
