@@ -1,6 +1,7 @@
 // Composes `mcp-bridge chat`: every server connected with terminal hooks (elicitation forms, roots =
 // the current directory) and Claude answering their sampling requests, the tool catalogue, the
 // Anthropic client, then the conversation or the one --prompt turn, and the exit status.
+import { Readable } from 'node:stream';
 import type Anthropic from '@anthropic-ai/sdk';
 import { createAnthropic } from '../client/chat/anthropic.js';
 import { ToolCatalogue } from '../client/chat/catalogue.js';
@@ -39,7 +40,9 @@ export interface ChatRun {
 export function runChat(options: ChatOptions, log: Logger, oauthLog: Logger, io: ChatIo = { input: process.stdin, out: process.stdout, err: process.stderr }): ChatRun {
   const say = (line: string): void => void io.err.write(`${line}\n`);
   let lines: LineSource | undefined;
-  const openLines = (): LineSource => (lines ??= new LineSource(io.input, io.err));
+  // Once --prompt has read piped stdin to its end, a question finds the input ended (and is refused) instead of waiting forever.
+  let inputUsed = false;
+  const openLines = (): LineSource => (lines ??= new LineSource(inputUsed ? Readable.from([]) : io.input, io.err));
   let conversation: Conversation | undefined;
   let interruptedEarly = false;
   let servers: ChatConnection[] = [];
@@ -66,6 +69,7 @@ export function runChat(options: ChatOptions, log: Logger, oauthLog: Logger, io:
   const run = async (): Promise<number> => {
     // --prompt reads piped stdin first: the servers' questions cannot use it afterwards.
     const message = options.prompt !== undefined ? promptMessage(options.prompt, await readPiped(io.input)) : undefined;
+    inputUsed = message !== undefined && !io.input.isTTY;
     const connected = await connectServers(options.servers, (server, index) => {
       // Its chat name is known once every server has connected; a request before that names its target.
       const name = (): string => servers.find((connected) => connected.index === index)?.name ?? targetLabel(server);

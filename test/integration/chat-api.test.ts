@@ -42,7 +42,7 @@ test('a server\'s sampling request is answered by Claude through the API after t
   assertKeyNeverPrinted(chat);
 });
 
-test('with --yes a sampling request is answered without asking; refused ones (no --yes, "n") come back to Claude as a tool error', async () => {
+test('with --yes a sampling request is answered without asking; refused ones ("n", or --prompt with no input left) come back to Claude as a tool error', async () => {
   const first = api.requests.length;
   api.reply(callTools('', { id: 'toolu_s1', name: 'sample', input: { prompt: 'one' } }), say('sampled'), say('done'));
   const yes = startChat(['--yes', '--prompt', 'sample it', '--', ...testServerCommand], api.url);
@@ -61,6 +61,14 @@ test('with --yes a sampling request is answered without asking; refused ones (no
   assert.equal(results[0]!.is_error, true);
   assert.match(results[0]!.content[0]!.text, /refused/);
   assert.equal(api.requests.length, first + 5, 'the refused sampling request never reached the API');
+
+  // --prompt has used piped stdin up: the question finds no input and is refused instead of waiting.
+  api.reply(callTools('', { id: 'toolu_s3', name: 'sample', input: { prompt: 'three' } }), say('refused again'));
+  const piped = startChat(['--prompt', 'sample it', '--', ...testServerCommand], api.url);
+  piped.endInput();
+  assert.equal(await piped.exited(), 0, piped.stderr());
+  assert.match(piped.stderr(), /sampling refused \(no input left to answer from; --yes answers without asking\)/);
+  assert.equal(api.requests.length, first + 7);
 });
 
 test('a 429 with retry-after is retried by the SDK after that wait, with one line saying so, and the reply then arrives', async () => {

@@ -62,7 +62,7 @@ export function claudeSampling(anthropic: Anthropic, settings: SamplingSettings,
     else {
       const answer = await settings.ask(`${what}\nlet Claude answer it? [y/N] `);
       if (!/^y(es)?$/i.test(answer?.trim() ?? '')) {
-        settings.say('sampling refused');
+        settings.say(`sampling refused${answer === undefined ? ' (no input left to answer from; --yes answers without asking)' : ''}`);
         throw new McpError(USER_REJECTED, 'the user refused the sampling request');
       }
     }
