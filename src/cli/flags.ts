@@ -40,10 +40,12 @@ export function declareOptions(argv: string[]): Argv {
     .usage('Serve stdio MCP servers over HTTP (legacy SSE and Streamable HTTP) on one port,\n' +
       'or offer a remote MCP server as a local stdio server.\n\n' +
       'Usage:\n  $0 --stdio "command args" [options]\n  $0 --config claude_desktop_config.json [options]\n  $0 [options] -- command args\n  $0 --url https://host/mcp [options]\n  $0 auth --url https://host/mcp [--logout]\n  $0 auth --config FILE --server NAME [--logout]\n' +
-      '  $0 inspect URL | --config FILE NAME | -- command args   [call TOOL key=value… | read URI | prompt NAME key=value…] [--json] [--shell]')
+      '  $0 inspect URL | --config FILE NAME | -- command args   [call TOOL key=value… | read URI | prompt NAME key=value…] [--json] [--shell]\n' +
+      '  $0 chat URL… | --config FILE [NAME…] | -- command args   [--prompt "…"] [--model M] [--yes]')
     // A resource URI or an argument that looks like a number stays text; the tool's schema decides (inspect).
     .parserConfiguration({ 'populate--': true, 'duplicate-arguments-array': true, 'parse-positional-numbers': false })
     .command('inspect [words..]', 'Show what an MCP server offers (a URL, a server of --config FILE, or a command after --), or call a tool, read a resource, get a prompt; --shell for an interactive session')
+    .command('chat [words..]', 'Talk with Claude (ANTHROPIC_API_KEY), who may call every tool of the MCP servers given (URLs, every server of --config FILE, or a command after --); --prompt for one turn')
     .command('auth', 'Sign in to the remote given with --url (or --config FILE --server NAME) now and exit (with --logout: revoke its tokens at the authorization server and forget them)')
     .options(yargsOptions())
     .strict()

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `mcp-bridge` command: parses the arguments, picks the mode (forward, reverse, gateway, auth, inspect)
+// The `mcp-bridge` command: parses the arguments, picks the mode (forward, reverse, gateway, auth, inspect, chat)
 // and runs it until a signal or the end of stdin stops it.
 import module from 'node:module';
 import type { Bridge } from '../modes/forward.js';
@@ -61,6 +61,7 @@ async function readConfig(): Promise<{ config: ForwardConfig | ReverseConfig | G
   const parser = declareOptions(hideBin(process.argv)).fail((message, error) => usageError(message ?? error?.message ?? 'invalid arguments'));
   const argv = await parser.parseAsync();
   if (argv._[0] === 'inspect') await runInspectCommand(hideBin(process.argv)); // flags written before it
+  if (argv._[0] === 'chat') await (await import('./chatCommand.js')).runChatCommand(hideBin(process.argv));
   const wantsAuth = argv._[0] === 'auth';
   if (argv._.length > (wantsAuth ? 1 : 0)) usageError(`unknown command "${String(argv._[wantsAuth ? 1 : 0])}"`);
   try {
@@ -213,6 +214,7 @@ async function runInspectCommand(args: string[]): Promise<never> {
 async function main(): Promise<void> {
   const args = hideBin(process.argv);
   if (args[0] === 'inspect') await runInspectCommand(args);
+  if (args[0] === 'chat') await (await import('./chatCommand.js')).runChatCommand(args);
   const { config, authCommand, warnings } = await readConfig();
   const log = createLogger(config.log);
   for (const warning of warnings) log.warn(warning);

@@ -44,6 +44,7 @@ export const flagGroups = {
   security: 'Security (forward mode; /healthz and /readyz stay open):',
   client: 'Client (inspect):',
   cluster: 'Scale-out (forward mode; see README "Scale-out"):',
+  chat: 'Chat with Claude (mcp-bridge chat):',
   log: 'Logging (always to stderr):',
 } as const;
 
@@ -202,6 +203,12 @@ export const flags = {
     kind: 'string', group: 'cluster', defaultText: '1',
     describe: 'Replicas on this machine sharing the port (auto: one per CPU); more than 1 makes a cluster, with a random secret unless one is given',
   },
+
+  model: { kind: 'string', group: 'chat', defaultText: '$ANTHROPIC_MODEL, else claude-sonnet-4-5', describe: 'With chat: the Claude model to talk to' },
+  system: { kind: 'string', group: 'chat', describe: 'With chat: the system prompt' },
+  maxTokens: { kind: 'number', group: 'chat', default: 8192, describe: 'With chat: the most tokens Claude may write in one reply' },
+  prompt: { kind: 'string', group: 'chat', describe: 'With chat: one turn with this message (and piped stdin after it), then exit' },
+  yes: { kind: 'boolean', group: 'chat', default: false, describe: 'With chat: answer servers\' sampling requests with Claude without asking first' },
 
   logLevel: { kind: 'string', group: 'log', default: 'info', choices: logLevels, describe: 'Log level' },
   logFormat: { kind: 'string', group: 'log', default: 'pretty', choices: logFormats, describe: 'Log line format' },

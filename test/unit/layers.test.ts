@@ -92,6 +92,12 @@ test('express and http-proxy-3 stay under http/, prom-client under metrics/, cli
   assert.deepEqual(misplaced, []);
 });
 
+test('the Anthropic SDK is imported only by the chat mode: src/client/chat/ and src/modes/chat.ts', () => {
+  const isChat = (file: string): boolean => file.startsWith('client/chat/') || file === 'modes/chat.ts';
+  const misplaced = [...graph].flatMap(([file, { packages }]) =>
+    packages.filter((name) => name === '@anthropic-ai/sdk' || name.startsWith('@anthropic-ai/sdk/')).filter(() => !isChat(file)).map((name) => `${file} imports ${name}`));
+  assert.deepEqual(misplaced, []);
+});
 
 test('every source file opens with a header comment saying what it holds', () => {
   const bare = files.filter((file) => {
