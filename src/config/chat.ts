@@ -6,10 +6,9 @@ import type { ClientTarget } from '../client/options.js';
 import type { LogConfig } from '../shared/log.js';
 import { parseDurationFlag } from './durations.js';
 import { defaults, type RawOptions } from './flags.js';
-import { gatewayConfig } from './gateway.js';
-import { gatewayOAuthFlags } from './gatewayOAuth.js';
+import { clientTargetsOfFile, withClientRetries } from './clientFile.js';
 import { childCommand, servingConfig } from './index.js';
-import { backoffFrom, remoteEra, remoteOptions } from './remote.js';
+import { remoteOptions } from './remote.js';
 import { invalidConfig } from './units.js';
 
 /** `mcp-bridge chat …`, validated; `quiet` says the bridge's own log was not asked for (`--logLevel` absent). */
@@ -20,27 +19,17 @@ export interface ChatConfig {
   readonly quiet: boolean;
 }
 
-// A person waits at the terminal: a server that refuses connections is retried once, not for half a minute.
-const CLIENT_RECONNECT_ATTEMPTS = 1;
 const DEFAULT_SEPARATOR = '__';
 
 const isUrl = (word: string): boolean => /^https?:\/\//i.test(word);
 
 /** The servers of a config file a client connects to (all enabled ones, or those `names` names) and the file's separator. */
 function configServers(raw: RawOptions, env: NodeJS.ProcessEnv, file: string, names: readonly string[]): { servers: ChatServer[]; separator: string } {
-  const start = { mode: 'gateway', configFile: file, serving: servingConfig(raw, env), remoteDefaults: { era: remoteEra(raw), backoff: backoffFrom(raw), oauth: gatewayOAuthFlags(raw) } } as const;
-  const config = gatewayConfig(start, env);
-  const all = config.servers.map((server) => server.name);
+  const { targets, separator } = clientTargetsOfFile(raw, env, file);
+  const all = targets.map((entry) => entry.name);
   const unknown = names.filter((name) => !all.includes(name));
   if (unknown.length > 0) invalidConfig(`${file} has no enabled server ${unknown.map((name) => `"${name}"`).join(', ')}; its servers: ${all.join(', ')}`);
-  const chosen = config.servers.filter((server) => names.length === 0 || names.includes(server.name));
-  const servers = chosen.map((server): ChatServer => {
-    if (server.kind === 'stdio') return { name: server.name, target: { kind: 'stdio', child: server.served.child, label: server.name } };
-    // A person is at hand: the entry may sign in with a browser, unlike in the gateway (as inspect does).
-    const oauth = server.remote.oauth && { ...server.remote.oauth, signInCommand: undefined };
-    return { name: server.name, target: { kind: 'remote', remote: { ...server.remote, oauth }, label: server.name } };
-  });
-  return { servers, separator: config.file.separator };
+  return { servers: targets.filter((entry) => names.length === 0 || names.includes(entry.name)), separator };
 }
 
 /** Every server the words and flags name, in the order given: the config file's first, then URLs, then a command. */
@@ -75,7 +64,7 @@ function positive(name: string, value: number): number {
  */
 export function chatConfig(raw: RawOptions, words: readonly string[], env: NodeJS.ProcessEnv, given: ReadonlySet<string>): ChatConfig {
   if (!env.ANTHROPIC_API_KEY && !env.ANTHROPIC_AUTH_TOKEN) invalidConfig('chat needs an Anthropic API key in ANTHROPIC_API_KEY');
-  const client = given.has('reconnectAttempts') ? raw : { ...raw, reconnectAttempts: CLIENT_RECONNECT_ATTEMPTS };
+  const client = withClientRetries(raw, given);
   const { servers, separator } = chatServers(client, words, env);
   if (raw.prompt !== undefined && raw.prompt.trim() === '') invalidConfig('--prompt needs a message');
   return {

@@ -4,11 +4,10 @@ import { resolve } from 'node:path';
 import type { ClientTarget, InspectAction, InspectOptions } from '../client/options.js';
 import type { LogConfig } from '../shared/log.js';
 import { defaults, type RawOptions } from './flags.js';
-import { gatewayConfig } from './gateway.js';
+import { clientTargetsOfFile, withClientRetries } from './clientFile.js';
 import { childCommand, servingConfig } from './index.js';
 import { parseDurationFlag } from './durations.js';
-import { backoffFrom, remoteEra, remoteOptions } from './remote.js';
-import { gatewayOAuthFlags } from './gatewayOAuth.js';
+import { remoteOptions } from './remote.js';
 import { invalidConfig } from './units.js';
 
 /** `mcp-bridge inspect …`, validated; `quiet` says the bridge's own log was not asked for (`--logLevel` absent). */
@@ -19,23 +18,16 @@ export interface InspectConfig {
   readonly quiet: boolean;
 }
 
-// A person waits at the terminal: a server that refuses connections is retried once, not for half a minute.
-const CLIENT_RECONNECT_ATTEMPTS = 1;
-
 const isUrl = (word: string | undefined): boolean => word !== undefined && /^https?:\/\//i.test(word);
 
-/** The server `name` of the config file, as a client connects to it: a stdio entry's command, or a remote entry with interactive OAuth. */
+/** The server `name` of the config file, as a client connects to it. */
 function configEntry(raw: RawOptions, env: NodeJS.ProcessEnv, file: string, name: string | undefined): ClientTarget {
-  const start = { mode: 'gateway', configFile: file, serving: servingConfig(raw, env), remoteDefaults: { era: remoteEra(raw), backoff: backoffFrom(raw), oauth: gatewayOAuthFlags(raw) } } as const;
-  const config = gatewayConfig(start, env);
-  const names = config.servers.map((server) => server.name).join(', ');
+  const { targets } = clientTargetsOfFile(raw, env, file);
+  const names = targets.map((entry) => entry.name).join(', ');
   if (name === undefined) invalidConfig(`inspect --config ${file} needs the server's name, one of: ${names}`);
-  const server = config.servers.find((candidate) => candidate.name === name);
-  if (!server) invalidConfig(`${file} has no enabled server "${name}"; its servers: ${names}`);
-  if (server.kind === 'stdio') return { kind: 'stdio', child: server.served.child, label: name };
-  // A person is at hand: the entry may sign in with a browser, unlike in the gateway.
-  const oauth = server.remote.oauth && { ...server.remote.oauth, signInCommand: undefined };
-  return { kind: 'remote', remote: { ...server.remote, oauth }, label: name };
+  const found = targets.find((entry) => entry.name === name);
+  if (!found) invalidConfig(`${file} has no enabled server "${name}"; its servers: ${names}`);
+  return found.target;
 }
 
 function targetFrom(raw: RawOptions, words: string[], env: NodeJS.ProcessEnv): ClientTarget {
@@ -92,7 +84,7 @@ export function inspectAction(words: readonly string[], argsJson?: string): Insp
  */
 export function inspectConfig(raw: RawOptions, words: readonly string[], env: NodeJS.ProcessEnv, given: ReadonlySet<string>): InspectConfig {
   const rest = [...words];
-  const client = given.has('reconnectAttempts') ? raw : { ...raw, reconnectAttempts: CLIENT_RECONNECT_ATTEMPTS };
+  const client = withClientRetries(raw, given);
   const target = targetFrom(client, rest, env);
   if (raw.args !== undefined && rest[0] !== 'call') invalidConfig('--args goes with call TOOL');
   const action = inspectAction(rest, raw.args);
