@@ -3,7 +3,7 @@
 // the server and inspect exits 130.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { bridgeForSuite } from '../helpers/bridge.js';
+import { bridgeForSuite, startBridge } from '../helpers/bridge.js';
 import { noProcessWith, runInspect, startInspect, testServerCommand } from '../helpers/inspect.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -54,14 +54,22 @@ describe('inspect --shell', () => {
   });
 
   test('Ctrl-C during a call sends notifications/cancelled to the server and exits 130 with one line', async () => {
-    const run = startInspect(['--protocolEra', 'legacy', `${bridge().url}/mcp`, 'call', 'slow', 'ms=30000', 'steps=100']);
-    await waitFor(() => /slow progress 1\/100/.test(run.output().stderr), { what: 'the first progress line' }).catch((error: Error) => {
-      throw new Error(`${error.message}; inspect said: ${run.output().stderr}`);
-    });
-    run.proc.kill('SIGINT');
-    const { status, stderr } = await run.done;
-    assert.equal(status, 130);
-    assert.match(stderr, /^mcp-bridge inspect: cancelled$/m);
-    await waitFor(() => bridge().stderr().includes('cancelled after notifications/cancelled'), { what: 'the server to hear of the cancellation' });
+    // Shared mode: inspect's DELETE after the cancel does not stop the server, which would race its log
+    // line; the reason tells inspect's cancel from the one the bridge sends for a closed session.
+    const shared = await startBridge(['--sessionMode', 'shared', '--stdio', stdioLine]);
+    try {
+      const run = startInspect(['--protocolEra', 'legacy', `${shared.url}/mcp`, 'call', 'slow', 'ms=30000', 'steps=100']);
+      await waitFor(() => /slow progress 1\/100/.test(run.output().stderr), { what: 'the first progress line' }).catch((error: Error) => {
+        throw new Error(`${error.message}; inspect said: ${run.output().stderr}`);
+      });
+      run.proc.kill('SIGINT');
+      const { status, stderr } = await run.done;
+      assert.equal(status, 130);
+      assert.match(stderr, /^mcp-bridge inspect: cancelled$/m);
+      await waitFor(() => /cancelled after notifications\/cancelled: interrupted/.test(shared.stderr()), { what: 'the server to hear of the cancellation' });
+    } finally {
+      assert.equal(await shared.stop(), 0);
+      assert.deepEqual(shared.children(), []);
+    }
   });
 });
