@@ -28,7 +28,7 @@ const isUrl = (word: string): boolean => /^https?:\/\//i.test(word);
 
 /** The servers of a config file a client connects to (all enabled ones, or those `names` names) and the file's separator. */
 function configServers(raw: RawOptions, env: NodeJS.ProcessEnv, file: string, names: readonly string[]): { servers: ChatServer[]; separator: string } {
-  const start = { mode: 'gateway', configFile: file, serving: servingConfig(raw, env), remoteDefaults: { era: remoteEra(raw), backoff: backoffFrom(raw), oauth: gatewayOAuthFlags(raw) } } as const;
+  const start = { mode: 'gateway', configFile: file, serving: servingConfig(raw, env), remoteDefaults: { era: remoteEra(raw), backoff: backoffFrom(raw), oauth: gatewayOAuthFlags(raw) }, cluster: undefined } as const;
   const config = gatewayConfig(start, env);
   const all = config.servers.map((server) => server.name);
   const unknown = names.filter((name) => !all.includes(name));

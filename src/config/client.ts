@@ -26,7 +26,7 @@ const isUrl = (word: string | undefined): boolean => word !== undefined && /^htt
 
 /** The server `name` of the config file, as a client connects to it: a stdio entry's command, or a remote entry with interactive OAuth. */
 function configEntry(raw: RawOptions, env: NodeJS.ProcessEnv, file: string, name: string | undefined): ClientTarget {
-  const start = { mode: 'gateway', configFile: file, serving: servingConfig(raw, env), remoteDefaults: { era: remoteEra(raw), backoff: backoffFrom(raw), oauth: gatewayOAuthFlags(raw) } } as const;
+  const start = { mode: 'gateway', configFile: file, serving: servingConfig(raw, env), remoteDefaults: { era: remoteEra(raw), backoff: backoffFrom(raw), oauth: gatewayOAuthFlags(raw) }, cluster: undefined } as const;
   const config = gatewayConfig(start, env);
   const names = config.servers.map((server) => server.name).join(', ');
   if (name === undefined) invalidConfig(`inspect --config ${file} needs the server's name, one of: ${names}`);

@@ -43,7 +43,7 @@ export const flagGroups = {
   modern: '2026-07-28 requests (forward mode):',
   security: 'Security (forward mode; /healthz and /readyz stay open):',
   client: 'Client (inspect):',
-  cluster: 'Scale-out (forward mode; see README "Scale-out"):',
+  cluster: 'Scale-out (forward and gateway modes; see README "Scale-out"):',
   chat: 'Chat with Claude (mcp-bridge chat):',
   log: 'Logging (always to stderr):',
 } as const;

@@ -51,6 +51,8 @@ export interface AppParts {
   extraRoutes?: (app: express.Express) => void;
   /** Scale-out: sends requests for other replicas' sessions to them (default: every session is local). */
   forwarder?: PeerForwarder;
+  /** More paths whose sessions the forwarder routes, besides the servers' own (gateway mode: each server's routes; default none). */
+  forwardedPaths?: (path: string) => boolean;
 }
 
 function methodNotAllowed(allow: string) {
@@ -77,14 +79,14 @@ function routeServer(app: express.IRouter, server: ServerRoutes, guard: express.
 }
 
 /** A router serving one server's routes, to mount under a prefix that requests are dispatched to (gateway mode). */
-export function serverRouter(server: ServerRoutes, config: HttpConfig): express.Router {
+export function serverRouter(server: ServerRoutes, config: HttpConfig, forwarder?: PeerForwarder): express.Router {
   const router = express.Router();
-  routeServer(router, server, hostOriginGuard(config), jsonRpcBody(config.maxBodyBytes));
+  routeServer(router, server, hostOriginGuard(config), jsonRpcBody(config.maxBodyBytes), forwarder);
   return router;
 }
 
 /** Builds the express app: health probes, every server's legacy SSE and Streamable HTTP routes, and JSON errors for everything else (async: optional guards load on demand). */
-export async function createApp({ config, security, servers, status, log, metrics, extraRoutes, forwarder }: AppParts): Promise<express.Express> {
+export async function createApp({ config, security, servers, status, log, metrics, extraRoutes, forwarder, forwardedPaths }: AppParts): Promise<express.Express> {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -105,7 +107,10 @@ export async function createApp({ config, security, servers, status, log, metric
   for (const protect of await securityMiddleware(security, log)) app.use(protect);
   if (metrics) app.get('/metrics', metricsHandler(metrics));
   // Before the routes and their body parsers: a forwarded body must reach the owner as it came.
-  if (forwarder) app.use(forwarder.sessions(servers.flatMap((server) => [server.messagePath, server.streamableHttpPath])));
+  if (forwarder) {
+    const paths = servers.flatMap((server) => [server.messagePath, server.streamableHttpPath]);
+    app.use(forwarder.sessions((path) => paths.includes(path) || (forwardedPaths?.(path) ?? false)));
+  }
   for (const server of servers) routeServer(app, server, guard, body, forwarder);
   extraRoutes?.(app);
 
