@@ -16,12 +16,13 @@ export async function replicaFor(cluster: ClusterConfig | undefined, log: Logger
 
 /**
  * A served server's settings in a cluster: session ids minted by the replica (owner-carrying,
- * signed) and requestStates signed with the cluster's key naming it; `config` as it is without one.
+ * signed), requestStates signed with the cluster's key naming it, and with Redis --maxSessions
+ * counted across the cluster; `config` as it is without one.
  */
 export function clusteredServing<T extends ServedServerConfig>(config: T, replica: Replica | undefined): T {
   if (!replica) return config;
   const signing = { key: replica.ids.requestStateKey, owner: replica.ids.replicaId };
-  return { ...config, continuations: { ...config.continuations, signing }, newSessionId: () => replica.ids.mint() };
+  return { ...config, continuations: { ...config.continuations, signing }, newSessionId: () => replica.ids.mint(), ...(replica.sessions && { admission: replica.sessions }) };
 }
 
 /**

@@ -77,7 +77,7 @@ async function serve(config: ForwardConfig, log: Logger, children: ServerChildre
   };
   const forwarder = replica && new (await import('../http/forwarding.js')).PeerForwarder(replica.routing, log);
   const routes = { ssePath: http.ssePath, messagePath: http.messagePath, streamableHttpPath: http.streamableHttpPath, sse: server.sse, streamableHttp: server.streamableHttp, modern: server.modern };
-  const app = await createApp({ config: http, security: config.security, servers: [routes], status, log, metrics, forwarder });
+  const app = await createApp({ config: http, security: config.security, servers: [routes], status, log, metrics, forwarder, rateLimitStore: replica?.rateLimitStore() });
   const listening = await listen(app, http.host, http.port);
   const own = replica && (await joinCluster(replica, config.cluster!, app, http.host, listening));
   let closing: Promise<void> | undefined;

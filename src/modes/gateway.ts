@@ -152,6 +152,7 @@ async function serveGateway(initial: GatewayConfig, replica: Replica | undefined
     log,
     metrics,
     forwarder,
+    rateLimitStore: replica?.rateLimitStore(),
     // A pass-through server's sessions are the remote's: its requests are never ours to forward.
     forwardedPaths: serverSessionPath((name) => servers.lookup(name, undefined)?.passthrough === undefined),
     extraRoutes: (router) => {

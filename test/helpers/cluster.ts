@@ -32,7 +32,7 @@ export async function stopReplicas(replicas: readonly RunningBridge[]): Promise<
 export interface ClusterReadiness {
   status: string;
   sessions: number;
-  cluster?: { replica: string; registry: string; state: string; replicas: number; since?: string };
+  cluster?: { replica: string; registry: string; state: string; replicas: number; since?: string; limits?: string };
 }
 
 /** GET /readyz of one replica, with a fresh connection (so that a shared port's workers take turns). */
