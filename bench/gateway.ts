@@ -45,10 +45,15 @@ export const floorPath = join(fileURLToPath(new URL('.', import.meta.url)), 'flo
 
 /** Spawns the gateway (`cli`, a built dist/cli/main.js) in `mode` and resolves once it logs its URL (event-driven: no polling delay in cold starts). */
 export function startGateway(cli: string, mode: SessionMode, withModeFlag: boolean): Promise<RunningGateway> {
-  const command = serverArgv.map((part) => JSON.stringify(part)).join(' ');
-  const args = [cli, '--stdio', command, '--port', '0', '--host', '127.0.0.1', ...benchLimits];
+  const args = [...forwardArgs(cli), '--port', '0'];
   if (withModeFlag) args.push('--sessionMode', mode);
   return startListening('gateway', args);
+}
+
+/** `cli --stdio <bench server> --host 127.0.0.1` with the raised limits: the forward gateway's argv without a port. */
+export function forwardArgs(cli: string): string[] {
+  const command = serverArgv.map((part) => JSON.stringify(part)).join(' ');
+  return [cli, '--stdio', command, '--host', '127.0.0.1', ...benchLimits];
 }
 
 /**
@@ -72,7 +77,7 @@ export function startFloor(): Promise<RunningGateway> {
 }
 
 /** Spawns `node ...args` and resolves once it logs "listening on URL"; `what` names it in errors. */
-async function startListening(what: string, args: string[]): Promise<RunningGateway> {
+export async function startListening(what: string, args: string[]): Promise<RunningGateway> {
   const proc = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   const pid = proc.pid!;
   const exited = once(proc, 'exit');

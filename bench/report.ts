@@ -15,6 +15,8 @@ const headers: Record<Column, string> = {
   'http shared': 'HTTP shared',
   'http route': 'HTTP gateway route',
   'http combined': 'HTTP combined',
+  'http workers': 'HTTP --workers 2',
+  'http replicas': 'HTTP 3 replicas + nginx',
 };
 
 /** Machine facts for the JSON and the README: the numbers mean little without them. */

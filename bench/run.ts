@@ -16,14 +16,15 @@ import { echo } from './measure/echo.js';
 import { idleSessions } from './measure/idleSessions.js';
 import { progress } from './measure/progress.js';
 import { throughput } from './measure/throughput.js';
-import { gatewayColumns, type Column, type MeasureContext, type Measurement } from './measure/types.js';
+import { startReplicas, startWorkers } from './cluster.js';
+import { clusterColumns, gatewayColumns, type Column, type MeasureContext, type Measurement } from './measure/types.js';
 import { parseBenchOptions, type BenchOptions } from './options.js';
 import { describeMachine, machineInfo, table, writeJson } from './report.js';
 import { retries } from './raw/http.js';
 import type { Cell, Results } from './results.js';
 
 const measurements: readonly Measurement[] = [coldStart, echo, throughput, concurrentSleep, blob, idleSessions, progress];
-const allColumns: readonly Column[] = ['direct', 'floor', 'sse per-session', 'sse shared', 'http per-session', 'http shared', 'http route', 'http combined'];
+const allColumns: readonly Column[] = ['direct', 'floor', 'sse per-session', 'sse shared', 'http per-session', 'http shared', 'http route', 'http combined', 'http workers', 'http replicas'];
 
 let tags = 0;
 
@@ -31,6 +32,8 @@ let tags = 0;
 function launcher(column: Column, options: BenchOptions, withModeFlag: boolean): () => Promise<RunningGateway> {
   if (column === 'floor') return startFloor;
   if (gatewayColumns.includes(column)) return () => startGatewayMode(options.cli);
+  if (column === 'http workers') return () => startWorkers(options.cli);
+  if (column === 'http replicas') return () => startReplicas(options.cli);
   return () => startGateway(options.cli, column.endsWith('shared') ? 'shared' : 'per-session', withModeFlag);
 }
 
@@ -39,7 +42,7 @@ function contextFor(column: Column, options: BenchOptions, withModeFlag: boolean
   const [transport, mode] =
     column === 'direct' ? (['direct', undefined] as const)
     : column === 'floor' ? (['http', 'shared'] as const)
-    : gatewayColumns.includes(column) ? (['http', 'per-session'] as const)
+    : gatewayColumns.includes(column) || clusterColumns.includes(column) ? (['http', 'per-session'] as const)
     : (column.split(' ') as ['sse' | 'http', SessionMode]);
   // A server's own route in gateway mode is under /servers/bench/; the combined endpoint is the root.
   const url = gateway && column === 'http route' ? `${gateway.url}/servers/bench/` : gateway?.url;

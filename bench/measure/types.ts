@@ -7,9 +7,13 @@ import type { Counts } from '../options.js';
 /**
  * A column of the results table: the server reached directly, the floor relay (bench/floor.ts, Streamable
  * HTTP with one shared child), or mcp-bridge over one transport in one session mode; in gateway mode
- * (`--config`, per-session), a server's own route (`/servers/bench/mcp`) and the combined endpoint at the root.
+ * (`--config`, per-session), a server's own route (`/servers/bench/mcp`) and the combined endpoint at the root;
+ * scale-out (per-session), `--workers 2` and three replicas with Redis behind nginx.
  */
-export type Column = 'direct' | 'floor' | 'sse per-session' | 'sse shared' | 'http per-session' | 'http shared' | 'http route' | 'http combined';
+export type Column = 'direct' | 'floor' | 'sse per-session' | 'sse shared' | 'http per-session' | 'http shared' | 'http route' | 'http combined' | 'http workers' | 'http replicas';
+
+/** The scale-out columns: forward mode per-session, `--workers 2`, and three replicas (Redis, nginx round-robin). */
+export const clusterColumns: readonly Column[] = ['http workers', 'http replicas'];
 
 /** The gateway-mode columns: a file with the bench server as its one server (empty prefix), per-session. */
 export const gatewayColumns: readonly Column[] = ['http route', 'http combined'];

@@ -140,8 +140,8 @@ async function runForward(config: ForwardConfig, log: Logger): Promise<void> {
   if (warning) log.warn(warning);
 }
 
-/** The primary of --workers N: forks the workers, which serve; SIGTERM drains them all, then it exits. */
-async function runWorkers(config: ForwardConfig, log: Logger): Promise<void> {
+/** The primary of --workers N (forward or gateway mode): forks the workers, which serve; SIGTERM drains them all, then it exits. */
+async function runWorkers(config: ForwardConfig | GatewayConfig, log: Logger): Promise<void> {
   const { WorkerPrimary } = await import('../cluster/primary.js');
   // Every worker signs with the same secret: the one given, or the one made for this run.
   const primary = new WorkerPrimary(config.cluster!.workers, { MCP_BRIDGE_CLUSTER_SECRET: config.cluster!.secret }, log);
@@ -165,7 +165,9 @@ async function runGateway(config: GatewayConfig, log: Logger): Promise<void> {
   process.on('SIGHUP', reload);
   const { watchConfigFile } = await import('../config/watch.js');
   const unwatch = watchConfigFile(config.file.path, reload, (error) => log.warn(`cannot watch ${config.file.path} (${error.message}); reload it with SIGHUP`));
-  handleSignals({ close: () => (unwatch(), running.close()) }, log);
+  const stop = handleSignals({ close: () => (unwatch(), running.close()) }, log);
+  // A worker of --workers drains when its primary asks (SIGTERM to the primary) or is gone.
+  running.onDrainRequested(() => stop('SIGTERM'));
   log.info(`listening on ${gateway.url}, serving ${gateway.servers.length} servers from ${config.file.path}`);
   log.info(`combined (every server as one): ${gateway.combined.streamableHttpUrl} (legacy SSE: ${gateway.combined.sseUrl})`);
   for (const server of gateway.servers) log.info(`${server.name}: ${server.streamableHttpUrl} (${server.sseUrl ? `legacy SSE: ${server.sseUrl}` : 'pass-through, Streamable HTTP only'})`);
@@ -225,7 +227,7 @@ async function main(): Promise<void> {
   // A bug in one request must not take every other session down with it.
   process.on('uncaughtException', (error) => log.error('uncaught exception', { error: error.stack ?? error.message }));
   process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: String(reason) }));
-  if (config.mode === 'forward' && (config.cluster?.workers ?? 1) > 1 && !(await import('../cluster/workerRegistry.js')).isWorker()) return runWorkers(config, log);
+  if (config.mode !== 'reverse' && (config.cluster?.workers ?? 1) > 1 && !(await import('../cluster/workerRegistry.js')).isWorker()) return runWorkers(config, log);
   await (config.mode === 'reverse' ? runReverse(config, log) : config.mode === 'gateway' ? runGateway(config, log) : runForward(config, log));
 }
 

@@ -52,6 +52,11 @@ export class RedisRegistry implements ReplicaRegistry {
     this.redis.on('error', () => undefined);
   }
 
+  /** The connection to Redis, which the cluster-wide limits share (commands fail at once while Redis is away). */
+  get client(): Redis {
+    return this.redis;
+  }
+
   async join(url: string): Promise<void> {
     this.url = url;
     this.view.set(this.replica, url);

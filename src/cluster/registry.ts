@@ -13,6 +13,8 @@ export interface RegistryStatus {
   readonly replicas: number;
   /** Since when the registry is unreachable (ISO time). */
   readonly since?: string;
+  /** With Redis: where --maxSessions and --rateLimit are counted, `cluster` or (while Redis is away) `local`. */
+  readonly limits?: 'cluster' | 'local';
 }
 
 /**

@@ -26,7 +26,7 @@ function clientTarget(server: GatewayServer): ClientTarget {
 
 /** Every enabled server of the config file `file`, in file order, as a client connects to it, and the file's name separator. Throws CONFIG_INVALID. */
 export function clientTargetsOfFile(raw: RawOptions, env: NodeJS.ProcessEnv, file: string): { targets: { name: string; target: ClientTarget }[]; separator: string } {
-  const start = { mode: 'gateway', configFile: file, serving: servingConfig(raw, env), remoteDefaults: { era: remoteEra(raw), backoff: backoffFrom(raw), oauth: gatewayOAuthFlags(raw) } } as const;
+  const start = { mode: 'gateway', configFile: file, serving: servingConfig(raw, env), remoteDefaults: { era: remoteEra(raw), backoff: backoffFrom(raw), oauth: gatewayOAuthFlags(raw) }, cluster: undefined } as const;
   const config = gatewayConfig(start, env);
   return { targets: config.servers.map((server) => ({ name: server.name, target: clientTarget(server) })), separator: config.file.separator };
 }

@@ -30,7 +30,7 @@ function secretFrom(raw: RawOptions, env: NodeJS.ProcessEnv): string | undefined
   return secret;
 }
 
-/** True when any scale-out flag is given (they serve forward mode only). */
+/** True when any scale-out flag is given (they serve forward and gateway modes). */
 export function wantsCluster(raw: RawOptions): boolean {
   return [raw.clusterSecret, raw.clusterSecretFile, raw.advertiseUrl, raw.redis, raw.workers].some((value) => value !== undefined);
 }

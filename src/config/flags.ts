@@ -43,7 +43,7 @@ export const flagGroups = {
   modern: '2026-07-28 requests (forward mode):',
   security: 'Security (forward mode; /healthz and /readyz stay open):',
   client: 'Client (inspect):',
-  cluster: 'Scale-out (forward mode; see README "Scale-out"):',
+  cluster: 'Scale-out (forward and gateway modes; see README "Scale-out"):',
   chat: 'Chat with Claude (mcp-bridge chat):',
   log: 'Logging (always to stderr):',
 } as const;
@@ -181,8 +181,8 @@ export const flags = {
     kind: 'list', group: 'security',
     describe: 'Allow browser pages cross-origin: bare --cors for any origin, or --cors ORIGIN (repeatable); these origins also pass the Origin check (default: off)',
   },
-  rateLimit: { kind: 'string', group: 'security', describe: 'Requests allowed per client IP, as N/s or N/m (429 beyond; default: no limit)' },
-  maxSessions: { kind: 'number', group: 'security', default: 1000, describe: 'Live sessions allowed at once, both transports together (503 beyond; 0: no limit)' },
+  rateLimit: { kind: 'string', group: 'security', describe: 'Requests allowed per client IP, as N/s or N/m (429 beyond; default: no limit; with --redis counted across the cluster)' },
+  maxSessions: { kind: 'number', group: 'security', default: 1000, describe: 'Live sessions allowed at once, both transports together (503 beyond; 0: no limit; with --redis counted across the cluster)' },
 
   json: { kind: 'boolean', group: 'client', default: false, describe: 'With inspect: print JSON (the summary, or the raw result) instead of text' },
   args: { kind: 'string', group: 'client', describe: 'With inspect call: the arguments as one JSON object (key=value words are added on top)' },

@@ -27,6 +27,8 @@ export interface GatewayConfig extends Omit<ServingConfig, 'childLimits'> {
   readonly remoteDefaults: GatewayStart['remoteDefaults'];
   /** Names and filters of the combined endpoint at the root (the file's separator, and each server's prefix and filters). */
   readonly combined: CombinedOptions;
+  /** Scale-out settings (see GatewayStart.cluster). */
+  readonly cluster: GatewayStart['cluster'];
 }
 
 /** Per-server settings that only a stdio server's children take. */
@@ -164,7 +166,7 @@ export function gatewayConfig(start: GatewayStart, env: NodeJS.ProcessEnv): Gate
   const file = readGatewayFile(start.configFile, env);
   const { childLimits: _limits, ...shared } = start.serving;
   const servers = gatewayServers(file, start.serving, start.remoteDefaults, env);
-  return { ...shared, mode: 'gateway', file, servers, serving: start.serving, remoteDefaults: start.remoteDefaults, combined: combinedOptions(file) };
+  return { ...shared, mode: 'gateway', file, servers, serving: start.serving, remoteDefaults: start.remoteDefaults, combined: combinedOptions(file), cluster: start.cluster };
 }
 
 /** Reads the file of a running gateway again and rebuilds its servers with the same flags; throws CONFIG_INVALID and leaves `previous` as it was. */

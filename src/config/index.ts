@@ -48,6 +48,8 @@ export interface GatewayStart {
   readonly serving: ServingConfig;
   /** Retries and era of remote entries (the reverse mode's flags). */
   readonly remoteDefaults: Pick<RemoteOptions, 'era' | 'backoff'> & { readonly oauth: GatewayOAuthFlags };
+  /** Scale-out: the same settings as forward mode's (every replica reads the same file); undefined for a single process. */
+  readonly cluster: ClusterConfig | undefined;
 }
 
 export type { RawOptions } from './flags.js';
@@ -157,12 +159,18 @@ export function buildConfig(raw: RawOptions, env: NodeJS.ProcessEnv = {}): Bridg
   const wantsChild = Boolean(raw.stdio || raw.command?.length);
   if (wantsRemote && wantsChild) invalidConfig('give either a stdio server (--stdio, --) or a remote one (--sse, --streamableHttp, --url), not both');
   const configFile = raw.config ?? (wantsRemote || wantsChild ? undefined : env.MCP_BRIDGE_CONFIG || undefined);
-  if (wantsCluster(raw) && (configFile !== undefined || wantsRemote || (!wantsChild && env.MCP_SERVER_URL))) {
-    invalidConfig('--clusterSecret, --clusterSecretFile, --advertiseUrl, --redis and --workers serve forward mode (--stdio) only');
+  if (wantsCluster(raw) && configFile === undefined && (wantsRemote || (!wantsChild && env.MCP_SERVER_URL))) {
+    invalidConfig('--clusterSecret, --clusterSecretFile, --advertiseUrl, --redis and --workers serve forward mode (--stdio) and gateway mode (--config) only');
   }
   if (configFile !== undefined) {
     if (wantsRemote || wantsChild) invalidConfig('give either a config file (--config) or one server (--stdio, --, --url), not both');
-    return deepFreeze({ mode: 'gateway', configFile, serving: servingConfig(raw, env), remoteDefaults: { era: remoteEra(raw), backoff: backoffFrom(raw), oauth: gatewayOAuthFlags(raw) } });
+    return deepFreeze({
+      mode: 'gateway',
+      configFile,
+      serving: servingConfig(raw, env),
+      remoteDefaults: { era: remoteEra(raw), backoff: backoffFrom(raw), oauth: gatewayOAuthFlags(raw) },
+      cluster: clusterConfig(raw, env),
+    });
   }
   if (wantsRemote || (!wantsChild && env.MCP_SERVER_URL)) {
     return deepFreeze({

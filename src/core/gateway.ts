@@ -29,6 +29,16 @@ export interface GatewayOptions {
   log: Logger;
   /** Watches every session's relay (default: nobody). */
   observer?: RelayObserver;
+  /** A bound on sessions shared beyond this gateway (a cluster's --maxSessions); default: this gateway's own count only. */
+  admission?: SessionAdmission;
+}
+
+/** A session bound shared with others (a cluster's --maxSessions): asked as a session opens, told when it closes; never per message. */
+export interface SessionAdmission {
+  /** Takes a place for one more session under `max`; false when `max` sessions are open across the cluster. */
+  admit(max: number): Promise<boolean>;
+  /** Gives a place back (the session closed, or never started). */
+  release(): void;
 }
 
 /** Seconds a client refused for too many sessions is told to wait (Retry-After). */
@@ -61,6 +71,17 @@ export class Gateway {
     if (max > 0 && this.sessions.size >= max) {
       throw new BridgeError('TOO_MANY_SESSIONS', `${max} sessions are open`, { 'Retry-After': String(tooManySessionsRetryAfterSeconds) });
     }
+    // The cluster-wide count is checked (and a place taken) atomically in Redis, after the local check.
+    const admission = max > 0 ? this.options.admission : undefined;
+    if (admission && !(await admission.admit(max))) {
+      throw new BridgeError('TOO_MANY_SESSIONS', `${max} sessions are open across the cluster`, { 'Retry-After': String(tooManySessionsRetryAfterSeconds) });
+    }
+    let released = false;
+    const release = (): void => void (admission && !released && ((released = true), admission.release()));
+    if (!this.accepting) {
+      release();
+      throw new BridgeError('SHUTTING_DOWN');
+    }
     const log = this.options.log.child({ sessionId: id, transport: kind });
     const upstream = this.options.upstream(log);
     const relay = new Relay(downstream, upstream.transport, log, {
@@ -73,13 +94,14 @@ export class Gateway {
     const session = new Session(id, kind, downstream, relay, log, this.options.idleTimeoutMs);
     this.sessions.add(session);
     log.info('session opened');
-    void relay.closed.then(() => log.info('session closed'));
+    void relay.closed.then(() => (release(), log.info('session closed')));
     try {
       await relay.start();
     } catch (error) {
       // A refusal of the catalogue (TOO_MANY_CHILDREN) keeps its code; anything else is a failed start.
       const refusal = error instanceof BridgeError ? error : new BridgeError('CHILD_START_FAILED', (error as Error).message);
       await session.close({ code: refusal.code, detail: refusal.detail });
+      release();
       throw refusal;
     }
     return session;

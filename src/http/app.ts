@@ -1,6 +1,7 @@
 // The express app of the forward bridge: health probes, the security chain, metrics, and the routes
 // of legacy SSE, Streamable HTTP and modern requests, with JSON errors for everything else.
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Store } from 'express-rate-limit';
 import type { HttpConfig, SecurityConfig } from './options.js';
 import type { LegacySseEndpoints } from '../downstream/sse/endpoints.js';
 import type { ModernEndpoint } from '../downstream/modern/endpoint.js';
@@ -51,6 +52,10 @@ export interface AppParts {
   extraRoutes?: (app: express.Express) => void;
   /** Scale-out: sends requests for other replicas' sessions to them (default: every session is local). */
   forwarder?: PeerForwarder;
+  /** More paths whose sessions the forwarder routes, besides the servers' own (gateway mode: each server's routes; default none). */
+  forwardedPaths?: (path: string) => boolean;
+  /** Scale-out with Redis: where --rateLimit is counted across the cluster (default: in memory). */
+  rateLimitStore?: Store;
 }
 
 function methodNotAllowed(allow: string) {
@@ -77,14 +82,14 @@ function routeServer(app: express.IRouter, server: ServerRoutes, guard: express.
 }
 
 /** A router serving one server's routes, to mount under a prefix that requests are dispatched to (gateway mode). */
-export function serverRouter(server: ServerRoutes, config: HttpConfig): express.Router {
+export function serverRouter(server: ServerRoutes, config: HttpConfig, forwarder?: PeerForwarder): express.Router {
   const router = express.Router();
-  routeServer(router, server, hostOriginGuard(config), jsonRpcBody(config.maxBodyBytes));
+  routeServer(router, server, hostOriginGuard(config), jsonRpcBody(config.maxBodyBytes), forwarder);
   return router;
 }
 
 /** Builds the express app: health probes, every server's legacy SSE and Streamable HTTP routes, and JSON errors for everything else (async: optional guards load on demand). */
-export async function createApp({ config, security, servers, status, log, metrics, extraRoutes, forwarder }: AppParts): Promise<express.Express> {
+export async function createApp({ config, security, servers, status, log, metrics, extraRoutes, forwarder, forwardedPaths, rateLimitStore }: AppParts): Promise<express.Express> {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -102,10 +107,13 @@ export async function createApp({ config, security, servers, status, log, metric
   // middleware, so that refused keys and rate-limited requests are counted too.
   if (metrics) app.use(countRejections((reason) => metrics.rejected(reason)));
   // Everything registered below (MCP endpoints, /metrics, later ones too, and 404s) needs the key when one is set.
-  for (const protect of await securityMiddleware(security, log)) app.use(protect);
+  for (const protect of await securityMiddleware(security, log, security.rateLimit && rateLimitStore)) app.use(protect);
   if (metrics) app.get('/metrics', metricsHandler(metrics));
   // Before the routes and their body parsers: a forwarded body must reach the owner as it came.
-  if (forwarder) app.use(forwarder.sessions(servers.flatMap((server) => [server.messagePath, server.streamableHttpPath])));
+  if (forwarder) {
+    const paths = servers.flatMap((server) => [server.messagePath, server.streamableHttpPath]);
+    app.use(forwarder.sessions((path) => paths.includes(path) || (forwardedPaths?.(path) ?? false)));
+  }
   for (const server of servers) routeServer(app, server, guard, body, forwarder);
   extraRoutes?.(app);
 

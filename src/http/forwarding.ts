@@ -72,12 +72,13 @@ export class PeerForwarder {
   }
 
   /**
-   * Middleware for the session paths (`paths`), before any body parser: a request naming a session
-   * of another replica is forwarded, one naming a session nobody can own is answered 404, the rest go on.
+   * Middleware for the session paths (those `isSessionPath` accepts), before any body parser: a request
+   * naming a session of another replica is forwarded, one naming a session nobody can own is answered
+   * 404, the rest go on.
    */
-  sessions(paths: readonly string[]): RequestHandler {
+  sessions(isSessionPath: (path: string) => boolean): RequestHandler {
     return (req: Request, res: Response, next: NextFunction) => {
-      if (req.headers[hopHeader] !== undefined || !paths.includes(req.path)) return next();
+      if (req.headers[hopHeader] !== undefined || !isSessionPath(req.path)) return next();
       const id = sessionIdOf(req);
       if (id === undefined) return next();
       this.routing.route(id).then((route) => {

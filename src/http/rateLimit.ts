@@ -1,6 +1,6 @@
-// Per-client-IP request limit (`--rateLimit`), a fixed window in memory, answered with 429 and
-// Retry-After.
-import { rateLimit } from 'express-rate-limit';
+// Per-client-IP request limit (`--rateLimit`), a fixed window in memory (or in a cluster's Redis),
+// answered with 429 and Retry-After.
+import { rateLimit, type Store } from 'express-rate-limit';
 import type { RateLimitConfig } from './options.js';
 import { writeJsonError } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
@@ -8,12 +8,13 @@ import type { Logger } from '../shared/log.js';
 /**
  * Limits each client IP to `limit` requests per window (fixed window, in memory); beyond it,
  * 429 JSON RATE_LIMITED with `Retry-After` in whole seconds. Behind a reverse proxy every client
- * shares the proxy's address.
+ * shares the proxy's address. `store` counts elsewhere (a cluster's Redis; default: memory).
  */
-export function rateLimitMiddleware({ limit, windowMs }: RateLimitConfig, log: Logger) {
+export function rateLimitMiddleware({ limit, windowMs }: RateLimitConfig, log: Logger, store?: Store) {
   return rateLimit({
     limit,
     windowMs,
+    ...(store && { store }),
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     // The library's own misconfiguration warnings go to our log, not the console.

@@ -8,6 +8,7 @@ import { listen } from '../http/server.js';
 import type { BridgeMetrics } from '../metrics/metrics.js';
 import { closeServerChildren, loadEndpointModules, serveServer, startServerChildren, type ServedServer, type ServedServerConfig, type ServerChildren } from '../servers/served.js';
 import type { Logger } from '../shared/log.js';
+import { clusteredServing, joinCluster, replicaFor } from './clusterServing.js';
 import { resolveCommand } from '../upstream/child/executable.js';
 import type { ChildCommand, ChildUpstreamConfig } from '../upstream/child/options.js';
 
@@ -37,18 +38,8 @@ export function commandProblem(child: ChildCommand): string | undefined {
 /** The forward config as one served server's settings; in a cluster, session ids and requestStates name this replica. */
 function servedConfig(config: ForwardConfig, replica: Replica | undefined): ServedServerConfig & ChildUpstreamConfig {
   const { child, children, sessions, continuations, http, security } = config;
-  const signing = replica && { key: replica.ids.requestStateKey, owner: replica.ids.replicaId };
-  return {
-    child,
-    children,
-    sessions,
-    continuations: signing ? { ...continuations, signing } : continuations,
-    keepaliveMs: http.keepaliveMs,
-    jsonResponse: http.jsonResponse,
-    maxBodyBytes: http.maxBodyBytes,
-    maxSessions: security.maxSessions,
-    ...(replica && { newSessionId: () => replica.ids.mint() }),
-  };
+  const served = { child, children, sessions, continuations, keepaliveMs: http.keepaliveMs, jsonResponse: http.jsonResponse, maxBodyBytes: http.maxBodyBytes, maxSessions: security.maxSessions };
+  return clusteredServing(served, replica);
 }
 
 /** The bridge's metrics; `served` gives the server they sample, which exists only once the metrics do (it observes through them). */
@@ -61,26 +52,6 @@ async function bridgeMetrics(config: ForwardConfig, children: ServerChildren, se
   });
   children.metricsObserver.attach(metrics);
   return metrics;
-}
-
-/**
- * The URL peers forward to: --advertiseUrl, else the listener's. A worker is reached on its own
- * port: at --advertiseUrl's host with that port when one is given (workers of several machines
- * sharing Redis), else on its own listener's address.
- */
-function advertised(given: string | undefined, listening: string, own: string | undefined): string {
-  if (own === undefined) return given ?? listening;
-  if (given === undefined) return own;
-  const url = new URL(given);
-  url.port = new URL(own).port;
-  return url.origin;
-}
-
-/** In a cluster: this process's replica, counting what it forwards in the metrics. */
-async function replicaFor(config: ForwardConfig, log: Logger, metrics: () => BridgeMetrics | undefined): Promise<Replica | undefined> {
-  if (!config.cluster) return undefined;
-  const { createReplica } = await import('../cluster/replica.js');
-  return createReplica(config.cluster, log, () => metrics()?.forwarded());
 }
 
 /** Phase two, while the children start: loads prom-client, the SDK and express, builds the server's endpoints and the app, and listens. */
@@ -106,11 +77,9 @@ async function serve(config: ForwardConfig, log: Logger, children: ServerChildre
   };
   const forwarder = replica && new (await import('../http/forwarding.js')).PeerForwarder(replica.routing, log);
   const routes = { ssePath: http.ssePath, messagePath: http.messagePath, streamableHttpPath: http.streamableHttpPath, sse: server.sse, streamableHttp: server.streamableHttp, modern: server.modern };
-  const app = await createApp({ config: http, security: config.security, servers: [routes], status, log, metrics, forwarder });
+  const app = await createApp({ config: http, security: config.security, servers: [routes], status, log, metrics, forwarder, rateLimitStore: replica?.rateLimitStore() });
   const listening = await listen(app, http.host, http.port);
-  // A worker shares the public port with its siblings, so peers reach it on a port of its own.
-  const own = replica?.isWorker ? await listen(app, http.host, 0, { exclusive: true }) : undefined;
-  if (replica) await replica.registry.join(advertised(config.cluster?.advertiseUrl, listening.url, own?.url));
+  const own = replica && (await joinCluster(replica, config.cluster!, app, http.host, listening));
   let closing: Promise<void> | undefined;
   return {
     url: listening.url,
@@ -141,7 +110,7 @@ async function serve(config: ForwardConfig, log: Logger, children: ServerChildre
 export async function startBridge(config: ForwardConfig, log: Logger): Promise<Bridge> {
   let metrics: BridgeMetrics | undefined;
   // Nothing is forwarded before the bridge listens, and its metrics exist by then.
-  const replica = await replicaFor(config, log, () => metrics);
+  const replica = await replicaFor(config.cluster, log, () => metrics?.forwarded());
   const children = await startServerChildren(servedConfig(config, replica), log);
   try {
     const bridge = await serve(config, log, children, replica);

@@ -13,7 +13,10 @@ import { BridgeError } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
 import { combinedPaths, startCombined } from './gatewayCombined.js';
 import type { SessionKind } from '../core/sessions.js';
+import type { Replica } from '../cluster/replica.js';
 import { GatewayServers, type ReloadSummary } from './gatewayServers.js';
+import { clusteredServing, joinCluster, replicaFor } from './clusterServing.js';
+import { drainGraceMs } from './forward.js';
 
 /** A running gateway. */
 export interface RunningGateway {
@@ -27,12 +30,48 @@ export interface RunningGateway {
   status(): (ServerStatus & { combined?: object })[];
   /** Reads the file again and applies it; a file that does not validate is logged and changes nothing (resolves undefined). */
   reload(): Promise<ReloadSummary | undefined>;
-  /** Stops accepting, closes every session and child of every server, then the HTTP server. */
+  /** Stops accepting, closes every session and child of every server, then the HTTP server (in a cluster: leaves the registry and drains first). */
   close(): Promise<void>;
+  /** Calls `handler` when the primary of --workers asks this worker to drain (never outside a worker). */
+  onDrainRequested(handler: () => void): void;
+}
+
+/** The config with each server's sessions owned by `replica` (unchanged outside a cluster). */
+function clusteredServers(config: GatewayConfig, replica: Replica | undefined): GatewayConfig {
+  if (!replica) return config;
+  return { ...config, servers: config.servers.map((server) => ({ ...server, served: clusteredServing(server.served, replica) })) as GatewayConfig['servers'] };
+}
+
+/** `/servers/NAME/mcp` and `/servers/NAME/message` of a server whose sessions are ours (`owns(NAME)`): the paths a cluster forwards. */
+function serverSessionPath(owns: (name: string) => boolean): (path: string) => boolean {
+  return (path) => {
+    const match = /^\/servers\/([^/]+)\/(?:mcp|message)$/.exec(path);
+    if (!match) return false;
+    try {
+      return owns(decodeURIComponent(match[1]!));
+    } catch {
+      return false;
+    }
+  };
 }
 
 /** Starts gateway mode: every server of the file served on its own routes, behind one security chain. */
 export async function startGateway(initial: GatewayConfig, log: Logger): Promise<RunningGateway> {
+  let metrics: BridgeMetrics | undefined;
+  // Nothing is forwarded before the gateway listens, and its metrics exist by then.
+  const replica = await replicaFor(initial.cluster, log, () => metrics?.forwarded());
+  try {
+    const running = await serveGateway(clusteredServers(initial, replica), replica, log);
+    metrics = running.metrics;
+    return running;
+  } catch (error) {
+    await replica?.registry.close();
+    throw error;
+  }
+}
+
+/** Serves the gateway of `initial` (its servers already owned by `replica` in a cluster). */
+async function serveGateway(initial: GatewayConfig, replica: Replica | undefined, log: Logger): Promise<RunningGateway> {
   let config = initial;
   const children = await startAllChildren(config.servers, log);
   const [{ BridgeMetrics }, endpointModules, { createApp, serverRouter }, { PassthroughProxy, passthroughRouter }] = await Promise.all([
@@ -49,6 +88,7 @@ export async function startGateway(initial: GatewayConfig, log: Logger): Promise
   };
   // The combined endpoint's sessions, once it is up; its children are counted under the servers they belong to.
   let combinedServed: { sessions(kind: SessionKind): number } | undefined;
+  const forwarder = replica && new (await import('../http/forwarding.js')).PeerForwarder(replica.routing, log);
   const metrics: BridgeMetrics = new BridgeMetrics({
     servers: () => [
       ...servers.allEntries.map(({ server, served }) => ({ name: server.name, sessions: (kind: SessionKind) => served.sessions(kind), childPids: () => served.children.liveChildren })),
@@ -61,17 +101,20 @@ export async function startGateway(initial: GatewayConfig, log: Logger): Promise
   const route = ({ served, passthrough }: RunningEntry) =>
     passthrough
       ? passthroughRouter(passthrough, config.http, passthroughOptions)
-      : serverRouter({ ssePath: '/sse', messagePath: '/message', streamableHttpPath: '/mcp', sse: served.sse, streamableHttp: served.streamableHttp, modern: served.modern }, config.http);
+      : serverRouter({ ssePath: '/sse', messagePath: '/message', streamableHttpPath: '/mcp', sse: served.sse, streamableHttp: served.streamableHttp, modern: served.modern }, config.http, forwarder);
   const servers = new GatewayServers({ modules, baseUrl: config.http.baseUrl ?? '', metrics, route, log });
   for (const server of config.servers) servers.serve(server, children.get(server.name)!);
-  const combinedConfig = {
-    sessions: config.sessions,
-    continuations: config.continuations,
-    keepaliveMs: config.http.keepaliveMs,
-    jsonResponse: config.http.jsonResponse,
-    maxBodyBytes: config.http.maxBodyBytes,
-    maxSessions: config.security.maxSessions,
-  };
+  const combinedConfig = clusteredServing(
+    {
+      sessions: config.sessions,
+      continuations: config.continuations,
+      keepaliveMs: config.http.keepaliveMs,
+      jsonResponse: config.http.jsonResponse,
+      maxBodyBytes: config.http.maxBodyBytes,
+      maxSessions: config.security.maxSessions,
+    },
+    replica,
+  );
   let combined: Awaited<ReturnType<typeof startCombined>>;
   try {
     combined = await startCombined(servers.entries, config.combined, combinedConfig, endpointModules, config.http.baseUrl ?? '', metrics.forServer('(combined)'), log);
@@ -102,22 +145,30 @@ export async function startGateway(initial: GatewayConfig, log: Logger): Promise
       get sessions() {
         return servers.allEntries.reduce((sum, { served }) => sum + served.sessionCount, combined.served.sessionCount);
       },
+      get cluster() {
+        return replica && { ...replica.registry.status() };
+      },
     },
     log,
     metrics,
+    forwarder,
+    rateLimitStore: replica?.rateLimitStore(),
+    // A pass-through server's sessions are the remote's: its requests are never ours to forward.
+    forwardedPaths: serverSessionPath((name) => servers.lookup(name, undefined)?.passthrough === undefined),
     extraRoutes: (router) => {
       router.get('/servers', (_req, res) => void res.json({ servers: status(), combined: { routes: { mcp: combinedPaths.streamableHttpPath, sse: combinedPaths.ssePath, message: combinedPaths.messagePath }, sessions: combined.served.sessionCount } }));
       router.use('/servers/:name', dispatch);
     },
   });
   const listening = await listen(app, config.http.host, config.http.port);
+  const own = replica && (await joinCluster(replica, config.cluster!, app, config.http.host, listening));
   let closing: Promise<void> | undefined;
   let reloading: Promise<ReloadSummary | undefined> = Promise.resolve(undefined);
   const reloadOnce = async (): Promise<ReloadSummary | undefined> => {
     if (!accepting) return undefined;
     let next: GatewayConfig;
     try {
-      next = reloadGatewayConfig(config, process.env);
+      next = clusteredServers(reloadGatewayConfig(config, process.env), replica);
     } catch (error) {
       if (!(error instanceof BridgeError)) throw error;
       log.error(`reload refused, still serving the configuration read before: ${error.detail ?? error.message}`);
@@ -148,11 +199,24 @@ export async function startGateway(initial: GatewayConfig, log: Logger): Promise
     reload: () => (reloading = reloading.then(reloadOnce, reloadOnce)),
     close: () =>
       (closing ??= (async () => {
+        if (replica) {
+          // Peers stop sending this replica anything before /readyz turns 503 and the sessions drain.
+          await replica.registry.leave();
+          accepting = false;
+          await reloading.catch(() => undefined);
+          // The combined endpoint's sessions run on the servers' children: it drains first, the servers within what is left of the grace.
+          const deadline = Date.now() + drainGraceMs;
+          await combined.served.drain(drainGraceMs);
+          await Promise.all(servers.allEntries.map(({ served }) => served.drain(Math.max(0, deadline - Date.now()))));
+          forwarder?.close();
+          await replica.registry.close();
+        }
         accepting = false;
         await reloading.catch(() => undefined);
         await combined.close();
         await servers.close();
-        await listening.close();
+        await Promise.all([listening.close(), own?.close()]);
       })()),
+    onDrainRequested: (handler) => replica?.onDrainRequested(handler),
   };
 }

@@ -73,5 +73,7 @@ export function serveEntry(server: GatewayServer, children: ServerChildren, modu
 
 /** Whether two entries would run the same server the same way (a reload leaves such a server alone). */
 export function sameEntry(a: GatewayServer, b: GatewayServer): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  // A cluster's session count is the replica's, the same object for every server: not a setting to compare.
+  const settings = (key: string, value: unknown): unknown => (key === 'admission' ? undefined : value);
+  return JSON.stringify(a, settings) === JSON.stringify(b, settings);
 }

@@ -1,7 +1,7 @@
 // One stdio MCP server served over HTTP: its children (per session or shared), the gateways that own
 // its sessions, and its three endpoints (legacy SSE, Streamable HTTP, modern). The forward bridge serves
 // one of these at the root; gateway mode serves one per server of the config file, each on its own routes.
-import { Gateway, type UpstreamFactory } from '../core/gateway.js';
+import { Gateway, type SessionAdmission, type UpstreamFactory } from '../core/gateway.js';
 import { allChildObservers, LateChildObserver, type ChildObserver, type RelayObserver } from '../core/observers.js';
 import { StartReadiness } from '../core/readiness.js';
 import type { SessionKind, SessionLimits } from '../core/sessions.js';
@@ -30,6 +30,8 @@ export interface ServedServerConfig {
   readonly maxSessions: number;
   /** Mints the ids of legacy SSE and Streamable HTTP sessions (default: random UUIDs; owner-carrying ones in a cluster). */
   readonly newSessionId?: NewSessionId;
+  /** In a cluster with Redis: `maxSessions` counted across every replica (default: counted here only). */
+  readonly admission?: SessionAdmission;
 }
 
 /** The server's children, started before anything heavy loads, and what watches them. */
@@ -124,6 +126,7 @@ export function serveServer(children: ServerChildren, modules: EndpointModules, 
     idleTimeoutMs: config.sessions.idleTimeoutMs,
     requestTimeoutMs: config.sessions.requestTimeoutMs,
     maxSessions: config.maxSessions,
+    admission: config.admission,
     log,
     observer: metrics,
   };

@@ -30,9 +30,11 @@ export interface Launcher {
 /** `node dist/cli/main.js`, the build most tests run. */
 export const builtCli: Launcher = { command: process.execPath, args: [cliPath] };
 
-/** Starts `mcp-bridge --port 0 …args` (by default `node dist/cli/main.js`) and waits for its "listening on URL" log line. */
+/** Starts `mcp-bridge --port 0 …args` (on the port `--port` in `args` names, if it does; by default `node dist/cli/main.js`) and waits for its "listening on URL" log line. */
 export async function startBridge(args: string[], env: NodeJS.ProcessEnv = {}, launcher: Launcher = builtCli): Promise<RunningBridge> {
-  const proc = spawn(launcher.command, [...launcher.args, '--port', '0', ...args], {
+  // A port given in `args` (a replica restarted on its own port) replaces the free one.
+  const port = args.includes('--port') ? [] : ['--port', '0'];
+  const proc = spawn(launcher.command, [...launcher.args, ...port, ...args], {
     cwd: launcher.cwd,
     env: { ...process.env, ...launcher.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -17,6 +17,11 @@ export async function startReplicas(count: number, args: string[]): Promise<Runn
   return Promise.all(Array.from({ length: count }, () => startBridge(['--clusterSecret', clusterSecret, ...args, '--stdio', fixtureCommand('test-server')])));
 }
 
+/** Starts `count` gateway-mode replicas, all reading the config file `configPath`, with `args` and the shared secret. */
+export async function startGatewayReplicas(count: number, configPath: string, args: string[]): Promise<RunningBridge[]> {
+  return Promise.all(Array.from({ length: count }, () => startBridge(['--clusterSecret', clusterSecret, ...args, '--config', configPath])));
+}
+
 /** Stops every replica still running and checks that none left a process behind. */
 export async function stopReplicas(replicas: readonly RunningBridge[]): Promise<void> {
   for (const replica of replicas) await replica.stop();
@@ -27,7 +32,7 @@ export async function stopReplicas(replicas: readonly RunningBridge[]): Promise<
 export interface ClusterReadiness {
   status: string;
   sessions: number;
-  cluster?: { replica: string; registry: string; state: string; replicas: number; since?: string };
+  cluster?: { replica: string; registry: string; state: string; replicas: number; since?: string; limits?: string };
 }
 
 /** GET /readyz of one replica, with a fresh connection (so that a shared port's workers take turns). */

@@ -37,6 +37,11 @@ export function isResponse(message: JsonRpcMessage): boolean {
   return message.method === undefined && message.id !== undefined;
 }
 
+/** The path of a base URL, without a trailing slash: a gateway server's routes (`…/servers/NAME`) or '' for the root. */
+function basePath(baseUrl: string): string {
+  return new URL(baseUrl).pathname.replace(/\/+$/, '');
+}
+
 /** What both raw clients offer. Every message the server sends to the client lands in `inbox`, in arrival order. */
 export abstract class RawClient {
   readonly inbox: JsonRpcMessage[] = [];
@@ -133,7 +138,7 @@ export class StreamableRawClient extends RawClient {
   }
 
   get endpoint(): string {
-    return new URL('/mcp', this.baseUrl).href;
+    return new URL(`${basePath(this.baseUrl)}/mcp`, this.baseUrl).href;
   }
 
   headers(extra: Record<string, string> = {}): Record<string, string> {
@@ -222,7 +227,7 @@ export class SseRawClient extends RawClient {
 
   /** Opens GET /sse and waits for the `endpoint` event. */
   async connect(timeoutMs = 20_000): Promise<string> {
-    const response = await fetch(new URL('/sse', this.baseUrl), { headers: { accept: 'text/event-stream' }, signal: this.abort.signal });
+    const response = await fetch(new URL(`${basePath(this.baseUrl)}/sse`, this.baseUrl), { headers: { accept: 'text/event-stream' }, signal: this.abort.signal });
     if (!response.ok || !response.body) throw new Error(`GET /sse answered ${response.status}`);
     let announce: (endpoint: string) => void = () => {};
     const announced = new Promise<string>((resolve) => (announce = resolve));

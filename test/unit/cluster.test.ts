@@ -75,5 +75,10 @@ test('scale-out flags: bad values and combinations are usage errors', () => {
   refused(['--clusterSecret', secret, '--clusterSecretFile', '/nonexistent']);
   refused(['--clusterSecretFile', '/nonexistent/secret']);
   refused(['--workers', '2'], { url: 'https://remote/mcp' });
-  refused(['--workers', '2'], { config: '/some/file.json' });
+});
+
+test('scale-out flags serve gateway mode too: the config file names the servers, the flags the cluster', () => {
+  const config = buildConfig({ config: '/some/file.json', workers: '2', clusterSecret: secret, redis: 'redis://r:6379' }, {});
+  assert.equal(config.mode, 'gateway');
+  assert.deepEqual(config.mode === 'gateway' && config.cluster, { secret, advertiseUrl: undefined, redisUrl: 'redis://r:6379', workers: 2 });
 });

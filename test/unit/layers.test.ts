@@ -76,7 +76,7 @@ test('no import points up a layer: components never import config/, modes/ or cl
   assert.deepEqual(upward, []);
 });
 
-test('express and http-proxy-3 stay under http/, prom-client under metrics/, cli-progress under client/, ioredis under cluster/, winston in shared/log.ts', () => {
+test('express and http-proxy-3 stay under http/, prom-client under metrics/, cli-progress under client/, ioredis and rate-limit-redis under cluster/, winston in shared/log.ts', () => {
   const misplaced: string[] = [];
   const homes: Record<string, (file: string) => boolean> = {
     express: (file) => top(file) === 'http',
@@ -84,6 +84,7 @@ test('express and http-proxy-3 stay under http/, prom-client under metrics/, cli
     'prom-client': (file) => top(file) === 'metrics',
     'cli-progress': (file) => top(file) === 'client',
     ioredis: (file) => top(file) === 'cluster',
+    'rate-limit-redis': (file) => top(file) === 'cluster',
     winston: (file) => file === 'shared/log.ts',
   };
   for (const [file, { packages }] of graph) {
