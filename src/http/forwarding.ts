@@ -13,8 +13,15 @@ import type { Logger } from '../shared/log.js';
 /** The header a forwarded request carries: its receiver serves it itself, whatever it names. */
 export const hopHeader = 'mcp-bridge-forwarded';
 
-/** Time allowed to connect to a peer (2 s): a replica that died with its host must not hold the client longer. */
-export const peerConnectTimeoutMs = 2000;
+/**
+ * Time allowed to connect to a peer (5 s, the registry's heartbeat expiry): a replica that died with its host
+ * must not hold the client longer, while one that is only busy (its accept queue full under a burst) still
+ * gets the request. A replica that died on a live host refuses the connection at once.
+ */
+export const peerConnectTimeoutMs = 5000;
+
+/** Errors that say the peer cannot be reached at all, rather than that one connection failed. */
+const peerGoneCodes = new Set(['ECONNREFUSED', 'ECONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND']);
 
 /** Where a request belongs: here, at a live peer's address, or nowhere (its owner is gone, or the id is not ours). */
 export type PeerRoute =
@@ -130,7 +137,8 @@ export class PeerForwarder {
     this.proxy.web(req, res, { target: route.url, ...(buffer && { buffer }) }, (error) => {
       const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
       this.log.warn('could not forward to the replica owning the session', { owner: route.owner, error: why });
-      this.routing.unreachable(route.owner);
+      // A reset of one kept-alive connection says nothing of the peer: only a failure to connect marks it gone.
+      if (peerGoneCodes.has(why)) this.routing.unreachable(route.owner);
       // Once the peer's answer has begun, nothing can follow it: ending the stream is all that is left.
       if (!('headersSent' in res) || res.headersSent) return void res.destroy();
       unreachable();

@@ -18,7 +18,9 @@ export async function listen(handler: RequestListener, host: string, port: numbe
   server.requestTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ port, host, exclusive }, () => {
+    // A deep accept queue (the kernel caps it at somaxconn): a burst of connections from a load balancer and
+    // from peers forwarding to this replica must queue, not be dropped and retried after a second.
+    server.listen({ port, host, exclusive, backlog: 4096 }, () => {
       server.off('error', reject);
       resolve();
     });

@@ -67,7 +67,8 @@ export function nginxConfig(dir: string, port: number, upstreams: readonly numbe
 worker_processes 1;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
-events { worker_connections 1024; }
+events { worker_connections 8192; }
+worker_rlimit_nofile 16384;
 http {
   access_log off;
   client_body_temp_path ${dir}/client_body;
