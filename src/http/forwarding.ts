@@ -64,6 +64,8 @@ export class PeerForwarder {
   // Keep-alive connections to peers, so a session's many POSTs do not each open one.
   private readonly agent = new Agent({ keepAlive: true });
   private readonly open = new Set<ServerResponse>();
+  // Set by drain(): requests for peers' sessions are refused (503) from then on, so nothing new is cut.
+  private draining = false;
 
   constructor(
     private readonly routing: PeerRouting,
@@ -90,6 +92,7 @@ export class PeerForwarder {
       if (id === undefined) return next();
       this.routing.route(id).then((route) => {
         if (route.to === 'local') return next();
+        if (this.draining) return writeJsonError(res, 'SHUTTING_DOWN', 'this replica is draining; send the request again');
         if (route.to === 'nowhere') return writeJsonError(res, 'SESSION_NOT_FOUND', route.detail);
         this.forward(req, res, route, undefined, () => writeJsonError(res, 'SESSION_NOT_FOUND', 'its replica cannot be reached'));
       }, next);
@@ -105,6 +108,10 @@ export class PeerForwarder {
     if (!retry) return false;
     const route = await this.routing.routeState(retry.state);
     if (route.to === 'local') return false;
+    if (this.draining) {
+      writeJsonError(res, 'SHUTTING_DOWN', 'this replica is draining; send the request again', {}, retry.id);
+      return true;
+    }
     const expired = (detail: string): void => writeJsonError(res, 'REQUEST_STATE_EXPIRED', detail, {}, retry.id);
     if (route.to === 'nowhere') {
       expired(route.detail);
@@ -121,6 +128,19 @@ export class PeerForwarder {
   /** Requests and streams being forwarded now. */
   get inFlight(): number {
     return this.open.size;
+  }
+
+  /**
+   * Drains the forwarder: new requests for peers' sessions get 503 SHUTTING_DOWN (their clients send them
+   * again, reaching another replica), exchanges under way are let finish for up to `graceMs`, then the rest is cut.
+   */
+  async drain(graceMs: number): Promise<void> {
+    this.draining = true;
+    const finished = Promise.all([...this.open].map((res) => new Promise<void>((resolve) => (res.closed ? resolve() : res.once('close', () => resolve())))));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([finished, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
+    this.close();
   }
 
   /** Cuts what is being forwarded and closes the connections to peers. */

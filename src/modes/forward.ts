@@ -92,8 +92,8 @@ async function serve(config: ForwardConfig, log: Logger, children: ServerChildre
         if (replica) {
           // Peers stop sending this replica anything, and /readyz turns 503 (not accepting), before anything else.
           await replica.registry.leave();
-          await server.drain(drainGraceMs);
-          forwarder?.close();
+          // Its own sessions drain while what it forwards to peers finishes (new forwards are refused 503).
+          await Promise.all([server.drain(drainGraceMs), forwarder?.drain(drainGraceMs)]);
           await replica.registry.close();
         } else await server.close();
         await Promise.all([listening.close(), own?.close()]);

@@ -206,9 +206,11 @@ async function serveGateway(initial: GatewayConfig, replica: Replica | undefined
           await reloading.catch(() => undefined);
           // The combined endpoint's sessions run on the servers' children: it drains first, the servers within what is left of the grace.
           const deadline = Date.now() + drainGraceMs;
+          // What it forwards to peers finishes meanwhile (new forwards are refused 503), within the same grace.
+          const forwarded = forwarder?.drain(drainGraceMs);
           await combined.served.drain(drainGraceMs);
           await Promise.all(servers.allEntries.map(({ served }) => served.drain(Math.max(0, deadline - Date.now()))));
-          forwarder?.close();
+          await forwarded;
           await replica.registry.close();
         }
         accepting = false;

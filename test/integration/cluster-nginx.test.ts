@@ -14,7 +14,7 @@ import { waitFor } from '../helpers/wait.js';
 
 /** Sessions of each kind, and calls per session (ids 1..CALLS in every session: they collide on purpose). */
 // 24 of each kind (72 sessions, 48 session children over three replicas): at the 64 a 2-core machine
-// spawning ~200 children lags so far that forwarded connects time out (see the README's Scale-out section).
+// with ~200 children starting, forwarded connects time out and replicas reset connections (README, Scale-out).
 const SESSIONS_PER_KIND = 24;
 const CALLS = 6;
 
