@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { startBridge, type RunningBridge } from './bridge.js';
 import { messagesOf, post } from './http.js';
 import { scrape } from './metrics.js';
+import { startNginx, startRedis, type Started } from './clusterInfra.js';
 import { fixtureCommand } from './paths.js';
+import { waitFor } from './wait.js';
 
 /** The secret the test replicas share. */
 export const clusterSecret = 'test-cluster-secret-0123456789';
@@ -78,4 +80,27 @@ export function inputRequired(answer: Record<string, unknown>): { keys: string[]
 export function elicitRetry(args: Record<string, unknown>, envelope: Record<string, unknown>, keys: string[], requestState: string, answer: string): Record<string, unknown> {
   const inputResponses = Object.fromEntries(keys.map((key) => [key, { action: 'accept', content: { answer } }]));
   return { arguments: args, _meta: envelope, inputResponses, requestState };
+}
+
+/** Three replicas sharing a Redis registry, behind nginx round-robin: what the scale-out tests run against. */
+export interface NginxCluster {
+  readonly redis: Started;
+  readonly nginx: Started & { url: string };
+  readonly replicas: RunningBridge[];
+  /** Stops nginx, the replicas (checking none left a process behind) and Redis. */
+  stop(): Promise<void>;
+}
+
+/** Starts Redis, three replicas of the test server registered there (with `args` added) and nginx in front, once all three are registered. */
+export async function startNginxCluster(args: string[] = []): Promise<NginxCluster> {
+  const redis = await startRedis();
+  const replicas = await startReplicas(3, ['--redis', `redis://127.0.0.1:${redis.port}`, ...args]);
+  for (const replica of replicas) await waitFor(async () => (await readiness(replica.url)).body.cluster?.replicas === 3, { what: 'all three replicas registered' });
+  const nginx = await startNginx(replicas.map((replica) => Number(new URL(replica.url).port)));
+  const stop = async (): Promise<void> => {
+    await nginx.stop();
+    await stopReplicas(replicas);
+    await redis.stop();
+  };
+  return { redis, nginx, replicas, stop };
 }

@@ -7,8 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningBridge } from '../helpers/bridge.js';
-import { readiness, startReplicas, stopReplicas } from '../helpers/cluster.js';
-import { startNginx, startRedis, type Started } from '../helpers/clusterInfra.js';
+import { readiness, startNginxCluster, type NginxCluster } from '../helpers/cluster.js';
 import { callTool, messagesOf, openStreamableSession, post } from '../helpers/http.js';
 import { isAlive } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
@@ -32,22 +31,16 @@ async function call(url: string, headers: Record<string, string>, id: number, te
 }
 
 describe('one of three replicas behind nginx killed under load', () => {
-  let redis: Started;
-  let nginx: Started & { url: string };
+  let cluster: NginxCluster;
+  let nginx: NginxCluster['nginx'];
   let replicas: RunningBridge[] = [];
 
   before(async () => {
-    redis = await startRedis();
-    replicas = await startReplicas(3, ['--redis', `redis://127.0.0.1:${redis.port}`]);
-    for (const replica of replicas) await waitFor(async () => (await readiness(replica.url)).body.cluster?.replicas === 3, { what: 'all three replicas registered' });
-    nginx = await startNginx(replicas.map((replica) => Number(new URL(replica.url).port)));
+    cluster = await startNginxCluster();
+    ({ nginx, replicas } = cluster);
   });
 
-  after(async () => {
-    await nginx.stop();
-    await stopReplicas(replicas);
-    await redis.stop();
-  });
+  after(() => cluster.stop());
 
   test("its sessions get 404 or a JSON-RPC error within 2 s, never silence; the others' sessions are untouched; new sessions succeed", { timeout: 120_000 }, async () => {
     const sessions = await Promise.all(Array.from({ length: SESSIONS }, () => openStreamableSession(nginx.url)));

@@ -7,10 +7,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningBridge } from '../helpers/bridge.js';
-import { elicitRetry, forwardedTotal, inputRequired, modernCall, modernEnvelope, readiness, startReplicas, stopReplicas } from '../helpers/cluster.js';
-import { startNginx, startRedis, type Started } from '../helpers/clusterInfra.js';
+import { elicitRetry, forwardedTotal, inputRequired, modernCall, modernEnvelope, readiness, startNginxCluster, type NginxCluster } from '../helpers/cluster.js';
 import { SseRawClient, StreamableRawClient, type RawClient } from '../helpers/rawClients.js';
-import { waitFor } from '../helpers/wait.js';
 
 /** Sessions of each kind, and calls per session (ids 1..CALLS in every session: they collide on purpose). */
 // 24 of each kind (72 sessions, 48 session children over three replicas): at the issue's 64 a 2-core machine
@@ -19,22 +17,16 @@ const SESSIONS_PER_KIND = 24;
 const CALLS = 6;
 
 describe('three replicas behind nginx round-robin, with a Redis registry', () => {
-  let redis: Started;
-  let nginx: Started & { url: string };
+  let cluster: NginxCluster;
+  let nginx: NginxCluster['nginx'];
   let replicas: RunningBridge[] = [];
 
   before(async () => {
-    redis = await startRedis();
-    replicas = await startReplicas(3, ['--redis', `redis://127.0.0.1:${redis.port}`]);
-    for (const replica of replicas) await waitFor(async () => (await readiness(replica.url)).body.cluster?.replicas === 3, { what: 'all three replicas registered' });
-    nginx = await startNginx(replicas.map((replica) => Number(new URL(replica.url).port)));
+    cluster = await startNginxCluster();
+    ({ nginx, replicas } = cluster);
   });
 
-  after(async () => {
-    await nginx.stop();
-    await stopReplicas(replicas);
-    await redis.stop();
-  });
+  after(() => cluster.stop());
 
   /** Runs CALLS concurrent echo calls (ids 1..CALLS) on an initialized client and checks it got each of its own answers exactly once. */
   async function exercise(client: RawClient, name: string): Promise<void> {
