@@ -20,6 +20,9 @@ export const hopHeader = 'mcp-bridge-forwarded';
  */
 export const peerConnectTimeoutMs = 5000;
 
+/** How long a kept-alive connection to a peer may stay idle before this side closes it (4 s). */
+export const peerIdleMs = 4000;
+
 /** Errors that say the peer cannot be reached at all, rather than that one connection failed. */
 const peerGoneCodes = new Set(['ECONNREFUSED', 'ECONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND']);
 
@@ -61,8 +64,9 @@ function requestStateOf(body: unknown): { state: string; id: RequestId | null } 
  */
 export class PeerForwarder {
   private readonly proxy: ProxyServer;
-  // Keep-alive connections to peers, so a session's many POSTs do not each open one.
-  private readonly agent = new Agent({ keepAlive: true });
+  // Keep-alive connections to peers, so a session's many POSTs do not each open one; one idle for 4 s is closed
+  // by this side, long before the peer would close it (server.ts), so a request never crosses the peer's close.
+  private readonly agent = new Agent({ keepAlive: true, timeout: peerIdleMs });
   private readonly open = new Set<ServerResponse>();
   // Set by drain(): requests for peers' sessions are refused (503) from then on, so nothing new is cut.
   private draining = false;
