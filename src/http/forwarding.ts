@@ -2,6 +2,7 @@
 // to that replica with http-proxy-3, body and answer streamed chunk by chunk both ways, the client's
 // headers intact plus a hop marker, so that a request is never forwarded twice.
 import { Agent, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createProxyServer, type ProxyServer } from 'http-proxy-3';
@@ -58,6 +59,22 @@ function requestStateOf(body: unknown): { state: string; id: RequestId | null } 
 }
 
 /**
+ * Fails a connection to a peer that is still not established `timeoutMs` after it began (ECONNECT_TIMEOUT).
+ * The check runs after the event loop's next poll, not in the timer itself: a loop lagging by seconds under load
+ * runs its due timers before it reads which connections completed meanwhile, and must not take those for failed.
+ */
+function guardConnect(socket: Socket, timeoutMs: number): void {
+  if (!socket.connecting) return;
+  const timer = setTimeout(() => setImmediate(() => socket.connecting && socket.destroy(connectTimeoutError())), timeoutMs);
+  const done = (): void => clearTimeout(timer);
+  socket.once('connect', done).once('close', done);
+}
+
+function connectTimeoutError(): NodeJS.ErrnoException {
+  return Object.assign(new Error('connecting to the peer replica timed out'), { code: 'ECONNECT_TIMEOUT' });
+}
+
+/**
  * Sends requests for other replicas' sessions to them. The answer of a peer that cannot be reached
  * is SESSION_NOT_FOUND (404, the spec's signal to start a new session) or, for a retry of a paused
  * call, REQUEST_STATE_EXPIRED; a peer that dies mid-answer ends the client's stream.
@@ -75,7 +92,8 @@ export class PeerForwarder {
     private readonly routing: PeerRouting,
     private readonly log: Logger,
   ) {
-    this.proxy = createProxyServer({ agent: this.agent, xfwd: false, changeOrigin: false, followRedirects: false, connectTimeout: peerConnectTimeoutMs });
+    this.proxy = createProxyServer({ agent: this.agent, xfwd: false, changeOrigin: false, followRedirects: false });
+    this.proxy.on('proxyReq', (_proxyReq, _req, _res, _options, socket) => guardConnect(socket as Socket, peerConnectTimeoutMs));
     this.proxy.on('proxyRes', (proxyRes, _req, res) => {
       proxyRes.once('close', () => void (!proxyRes.complete && res.destroy()));
       // Headers go out at once: a client opening a GET stream waits for them before anything is sent on it.
