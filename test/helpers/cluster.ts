@@ -63,10 +63,10 @@ export function modernEnvelope(name: string): Record<string, unknown> {
   };
 }
 
-/** A 2026-07-28 tools/call POSTed to `url`/mcp; returns the HTTP status and the answer with `id`. */
-export async function modernCall(url: string, id: number | string, tool: string, params: Record<string, unknown>): Promise<{ status: number; answer: Record<string, unknown> }> {
+/** A 2026-07-28 tools/call POSTed to `url`/mcp (`signal` may abort it); returns the HTTP status and the answer with `id`. */
+export async function modernCall(url: string, id: number | string, tool: string, params: Record<string, unknown>, signal?: AbortSignal): Promise<{ status: number; answer: Record<string, unknown> }> {
   const body = { jsonrpc: '2.0', id, method: 'tools/call', params: { name: tool, ...params } };
-  const response = await post(`${url}/mcp`, body, { 'mcp-protocol-version': MODERN, 'mcp-method': 'tools/call', 'mcp-name': tool });
+  const response = await post(`${url}/mcp`, body, { 'mcp-protocol-version': MODERN, 'mcp-method': 'tools/call', 'mcp-name': tool }, signal);
   const answer = (await messagesOf(response)).find((message) => message.id === id);
   assert.ok(answer, `no answer with id ${JSON.stringify(id)} (HTTP ${response.status})`);
   return { status: response.status, answer };
