@@ -81,7 +81,8 @@ export function verdict(target: Target, results: Results, columns: readonly Colu
       if (value !== undefined) checked.push({ column, ok: target.check(value, references) });
     }
   }
-  if (checked.length === 0) return applicable.length === 0 ? 'skipped (no shared mode)' : target.needs ? `not measured (needs ${target.needs})` : 'not measured';
+  const kind = target.appliesTo === 'gateway' ? 'mcp-bridge' : target.appliesTo;
+  if (checked.length === 0) return applicable.length === 0 ? `not measured (no ${kind} column)` : target.needs ? `not measured (needs ${target.needs})` : 'not measured';
   const failed = checked.filter((entry) => !entry.ok).map((entry) => entry.column);
   return failed.length === 0 ? 'pass' : `FAIL: ${failed.join(', ')}`;
 }
