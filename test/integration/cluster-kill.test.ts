@@ -12,7 +12,10 @@ import { callTool, messagesOf, openStreamableSession, post } from '../helpers/ht
 import { isAlive } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
 
-const SESSIONS = 18;
+/** Sessions under load when the replica dies: the 64 of the round-robin test's session-era kind. */
+const SESSIONS = 64;
+/** Calls each surviving session must complete after the kill before the load stops. */
+const ROUNDS_AFTER_KILL = 3;
 
 type Outcome = { kind: 'answer'; text: string } | { kind: 'refused'; status: number } | { kind: 'rpc-error'; code: number } | { kind: 'broken'; why: string };
 
@@ -56,28 +59,42 @@ describe('one of three replicas behind nginx killed under load', () => {
     let killedAt = Infinity;
     let running = true;
     const late: string[] = [];
+    const progress = sessions.map(() => ({ rounds: 0, afterKill: 0, ended: false }));
     const loads = sessions.map(async (session, index) => {
       const outcomes: { started: number; outcome: Outcome }[] = [];
+      const own = progress[index]!;
       for (let round = 1; running; round++) {
         const started = Date.now();
         const outcome = await call(nginx.url, session.headers, round, `s${index}#${round}`, 2000);
         if (started > killedAt && Date.now() - started > 2000) late.push(`session ${index} round ${round}`);
         outcomes.push({ started, outcome });
+        own.rounds++;
+        if (started > killedAt + 100) own.afterKill++;
         if (outcome.kind === 'answer') assert.equal(outcome.text, `s${index}#${round}`, 'cross-talk');
         if (started > killedAt && outcome.kind !== 'answer' && doomed.includes(session)) break;
       }
+      own.ended = true;
       return outcomes;
     });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await waitFor(() => progress.every((own) => own.rounds >= 2), { what: 'every session to be calling', timeoutMs: 30_000 }).catch((error: unknown) => {
+      running = false;
+      throw error;
+    });
     const orphans = replicas[victim]!.children();
     const killing = Date.now();
     await replicas[victim]!.stop('SIGKILL');
     // From the moment it is gone (its exit seen); requests already on their way may be lost with it.
     killedAt = Date.now();
     assert.ok(killedAt - killing < 1000);
-    // A few rounds after the kill, then stop the load.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    running = false;
+    // Every session of the killed replica refused, every other session a few rounds further, then the load stops.
+    try {
+      await waitFor(() => sessions.every((session, index) => (doomed.includes(session) ? progress[index]!.ended : progress[index]!.afterKill >= ROUNDS_AFTER_KILL)), {
+        what: 'the sessions of the killed replica to be refused and the others to go on',
+        timeoutMs: 30_000,
+      });
+    } finally {
+      running = false;
+    }
     const results = await Promise.all(loads);
 
     assert.deepEqual(late, [], 'every request after the kill was answered within 2 s');
