@@ -11,6 +11,9 @@ import type { Logger } from '../shared/log.js';
 // launches skip most compiling: about 90 ms of a 540 ms start. It must be on before the rest is
 // loaded, hence the dynamic imports below. Node 20 has no such cache; this is then a no-op.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+// Forward mode's server starts before yargs, winston and the HTTP stack load, so its own start overlaps theirs.
+const { spawnEarly, settleEarly } = await import('./earlyLaunch.js');
+spawnEarly(process.argv.slice(2));
 const [{ hideBin }, { declareOptions, toRawOptions }, { buildConfig }, { durationWarnings }, { exposureWarning }, { BridgeError }, { createLogger }] = await Promise.all([
   import('yargs/helpers'),
   import('./flags.js'),
@@ -132,6 +135,7 @@ async function runForward(config: ForwardConfig, log: Logger): Promise<void> {
     log.error('could not start', { error: (error as Error).message });
     process.exit(1);
   }
+  settleEarly(config.child.killGraceMs);
   const stop = handleSignals(bridge, log);
   // A worker of --workers drains when its primary asks (SIGTERM to the primary) or is gone.
   bridge.onDrainRequested(() => stop('SIGTERM'));
@@ -220,6 +224,8 @@ async function main(): Promise<void> {
   const { config, authCommand, warnings } = await readConfig();
   const log = createLogger(config.log);
   for (const warning of warnings) log.warn(warning);
+  // Only forward mode adopts the child spawned at launch (when it has one); it settles once started.
+  if (config.mode !== 'forward' || authCommand || (config.cluster?.workers ?? 1) > 1) settleEarly();
   if (authCommand) {
     const { runAuthCommand } = await import('../modes/authCommand.js');
     process.exit((await runAuthCommand(authCommand.remote, log, authCommand)) ? 0 : 1);
