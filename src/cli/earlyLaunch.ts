@@ -3,14 +3,14 @@
 // mode adopts the child; on every other way out (a usage error, another mode, a signal that comes before the
 // mode's own handlers) the child is stopped.
 import { buildConfig, type BridgeConfig } from '../config/index.js';
-import { releaseFirstChild, spawnFirstChild } from '../modes/forwardLaunch.js';
+import { releaseFirstChild, spawnFirstChild, stopFirstChild } from '../modes/forwardLaunch.js';
 import { plainFlags } from './forwardArgv.js';
 
 const stoppingSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-/** Until the mode has the child, a signal stops it too, then ends this process as the signal would have. */
+/** Until the mode handles signals, one stops the early child too (adopted or not), then ends this process as it would have. */
 function stopOnSignal(signal: NodeJS.Signals): void {
-  void releaseFirstChild();
+  stopFirstChild();
   for (const name of stoppingSignals) process.removeListener(name, stopOnSignal);
   process.kill(process.pid, signal);
 }

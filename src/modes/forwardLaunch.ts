@@ -2,7 +2,7 @@
 // launch starts at once (the head start, the first prespawned or the first shared child) is spawned now and
 // held; the child that would have spawned it adopts it once the mode has loaded (upstream/child/heldChild.ts).
 import type { BridgeConfig } from '../config/index.js';
-import { holdChild, releaseHeldChild, spawnSpec } from '../upstream/child/heldChild.js';
+import { holdChild, releaseHeldChild, signalLaunchedChild, spawnSpec } from '../upstream/child/heldChild.js';
 import { resolveCommand } from '../upstream/child/executable.js';
 
 /** True when `config` is forward mode serving here (no --workers primary) and starts a child at launch. */
@@ -28,4 +28,9 @@ export function spawnFirstChild(config: BridgeConfig): boolean {
  */
 export function releaseFirstChild(killGraceMs = 0): Promise<void> {
   return releaseHeldChild(killGraceMs);
+}
+
+/** Until released, a signal that stops the gateway during its start stops the child spawned at launch too (SIGTERM), adopted or not. */
+export function stopFirstChild(): void {
+  signalLaunchedChild('SIGTERM');
 }

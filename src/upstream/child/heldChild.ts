@@ -75,12 +75,20 @@ export class HeldChild {
   }
 }
 
+/** The child held now, until adopted or released. */
 let held: HeldChild | undefined;
+/** The child spawned at launch, adopted or not, until released: what a signal during the start must stop. */
+let launched: HeldChild | undefined;
 
 /** Spawns the child of `spec` now and holds it for the first transport that spawns the same (see adoptHeldChild). */
 export function holdChild(spec: SpawnSpec): HeldChild {
-  held = new HeldChild(spec, spawnServerProcess(spec));
+  held = launched = new HeldChild(spec, spawnServerProcess(spec));
   return held;
+}
+
+/** Sends `signal` to the child spawned at launch, whether a transport has adopted it or not (until released). */
+export function signalLaunchedChild(signal: NodeJS.Signals): void {
+  launched?.signal(signal);
 }
 
 /** The held child if it was spawned with exactly `spec` (then it is no longer held), else undefined. */
@@ -97,7 +105,7 @@ export function adoptHeldChild(spec: SpawnSpec): HeldChild | undefined {
  */
 export async function releaseHeldChild(killGraceMs = 0): Promise<void> {
   const child = held;
-  held = undefined;
+  held = launched = undefined;
   if (!child) return;
   // Its leader may have ended by itself: what it started is still in its group.
   if (child.process.exitCode !== null || child.process.signalCode !== null) return child.signal('SIGKILL');
