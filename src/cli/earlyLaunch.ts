@@ -4,7 +4,7 @@
 // mode's own handlers) the child is stopped.
 import { buildConfig, type BridgeConfig } from '../config/index.js';
 import { releaseFirstChild, spawnFirstChild, stopFirstChild } from '../modes/forwardLaunch.js';
-import { plainFlags } from './forwardArgv.js';
+import { plainFlags } from './plainFlags.js';
 
 const stoppingSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 

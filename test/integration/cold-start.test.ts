@@ -24,13 +24,15 @@ function traceOf(stderr: string): string[] {
   return [...stderr.matchAll(/^launch-trace (spawned \S+|load \S+)$/gm)].map((match) => match[1]!);
 }
 
-test('forward mode spawns its server before yargs, winston, express, prom-client and the SDK load, and the first session runs on it', async () => {
+test('forward mode spawns its server before winston, express and prom-client load, never loads yargs or the SDK to listen, and the first session runs on that child', async () => {
   const bridge = await startBridge(['--stdio', fixtureCommand('test-server')], {}, traced);
   let family: number[] = [];
   try {
     const trace = traceOf(bridge.stderr());
     const heavy = trace.filter((entry) => entry.startsWith('load '));
-    for (const name of ['yargs', 'winston', 'express', 'prom-client']) assert.ok(heavy.includes(`load ${name}`), `the trace saw ${name} load: ${trace.join(', ')}`);
+    for (const name of ['winston', 'express', 'prom-client']) assert.ok(heavy.includes(`load ${name}`), `the trace saw ${name} load: ${trace.join(', ')}`);
+    // Plain flags need no yargs, and the session-era endpoints none of the SDK's schemas.
+    for (const name of ['yargs', '@modelcontextprotocol/sdk']) assert.ok(!heavy.includes(`load ${name}`), `${name} is not loaded to listen: ${trace.join(', ')}`);
     assert.match(trace[0] ?? '', /^spawned \d+$/, `the server is spawned before any heavy module loads: ${trace.join(', ')}`);
     const launched = Number(trace[0]!.split(' ')[1]);
     assert.equal(trace.filter((entry) => entry.startsWith('spawned')).length, 1, 'one child spawned at launch, no second one');

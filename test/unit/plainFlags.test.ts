@@ -1,9 +1,9 @@
-// The pre-parse that lets forward mode spawn its server before yargs loads (cli/forwardArgv.ts): what it
+// The pre-parse that lets forward mode spawn its server before yargs loads (cli/plainFlags.ts): what it
 // accepts it reads exactly as yargs does, and what it is not sure of it refuses, leaving it to yargs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { declareOptions, toRawOptions } from '../../src/cli/flags.js';
-import { plainFlags } from '../../src/cli/forwardArgv.js';
+import { plainFlags } from '../../src/cli/plainFlags.js';
 
 /** yargs' reading of `args`, as main.ts takes it (the parsed flags and the command after `--`). */
 async function yargsReading(args: string[]): Promise<Record<string, unknown>> {
@@ -19,6 +19,9 @@ const accepted: string[][] = [
   ['--stdio', 'server | tee log', '--shell', '--maxLineBytes', '64MiB', '--logLevel=debug', '--sessionTimeout', '10m'],
   ['--stdio=server', '--headStart=false', '--prespawn', '3', '--apiKey', 'k', '--cors', 'https://a.example'],
   ['--', 'server'],
+  ['--url', 'https://example.com/mcp', '--header', 'X-A: b', '--header', 'X-C: d', '--no-oauth', '--reconnectAttempts', '2'],
+  ['--config', 'servers.json', '--workers', 'auto', '--redis', 'redis://127.0.0.1:6379', '--clusterSecret', 's'],
+  ['--logFormat', 'json', '--stdio', 'server', '--rateLimit', '10/s', '--maxSessions', '5', '--jsonResponse', '--port', '08'],
 ];
 
 test('plain flags and a server command are read exactly as yargs reads them, defaults included', async () => {

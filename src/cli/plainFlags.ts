@@ -1,7 +1,8 @@
-// A pre-parse of the command line, without yargs, for the one case worth a head start: plain flags of the
-// flag table and a server command (--stdio "cmd" or -- cmd), read as yargs reads them. Anything it is not
-// sure of (a command word, a short or kebab-case flag, --help, a repeated flag, a value that looks like a
-// flag) makes it refuse; yargs then parses the same argv as always and says what is wrong.
+// A parse of the command line without yargs, for the common case: plain flags of the flag table and a server
+// command (--stdio "cmd" or -- cmd), read exactly as yargs reads them, so that a launch can spawn its server
+// and go on without loading yargs (cold start). Anything it is not sure of (a command word, a short or
+// kebab-case flag, --help, a repeated flag, a value that looks like a flag or is not one of its choices)
+// makes it refuse; yargs then parses the same argv as always and says what is wrong.
 import { flags, type FlagName, type FlagSpec, type RawOptions } from '../config/flags.js';
 
 type Value = string | number | boolean | string[];
