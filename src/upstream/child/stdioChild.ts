@@ -13,8 +13,17 @@ import { BridgeError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log.js';
 import { childEnvironment } from './childEnv.js';
 import { LineFramer, type OversizedLine } from '../../shared/lineFramer.js';
+import type { RawJson } from '../../shared/rawJson.js';
+import { rawResponse } from '../../shared/rawMessage.js';
+import type { TopLevelLayout } from '../../shared/topLevelScanner.js';
 import { tooLargeError, waitingOn } from '../../shared/oversize.js';
 import { InFlightLimit } from './inFlightLimit.js';
+
+/**
+ * Lines from this size on are scanned instead of parsed, and a response among them passes on as
+ * its bytes (see rawMessage.ts); below it, parsing costs less than the bookkeeping.
+ */
+const rawFromBytes = 64 * 1024;
 
 /** How a child ended: its exit code and signal, or the error that kept it from starting. */
 export interface ChildExit {
@@ -217,6 +226,8 @@ export class StdioChildTransport implements Transport {
       this.options.maxLineBytes,
       (line) => this.receiveLine(line),
       (line) => this.dropOversized(line),
+      true,
+      { fromBytes: rawFromBytes, onLine: (line, layout) => this.receiveLargeLine(line, layout) },
     );
     child.stdout.on('data', (chunk: Buffer) => {
       this.observer.bytes?.('server_to_client', chunk.length);
@@ -240,19 +251,28 @@ export class StdioChildTransport implements Transport {
     this.onmessage?.(answer);
   }
 
+  /** A large line: a response is passed on as its bytes; anything else is parsed as a small line is. */
+  private receiveLargeLine(line: RawJson, layout: TopLevelLayout): void {
+    const message = rawResponse(line, layout);
+    if (message) return this.received(message);
+    this.receiveLine(line.toString());
+  }
+
   private receiveLine(line: string): void {
     const read = parseJsonRpcLine(line);
-    if (read.kind === 'message') {
-      if (!this.answered) {
-        this.answered = true;
-        this.observer.firstMessage?.();
-      }
-      this.limit?.observe(read.message);
-      return this.onmessage?.(read.message);
-    }
+    if (read.kind === 'message') return this.received(read.message);
     if (read.kind === 'blank') return;
     const what = read.kind === 'not-json' ? 'a non-JSON line' : 'a JSON line that is not JSON-RPC';
     this.log.warn(`skipped ${what} from the MCP server`, { line: line.slice(0, 200) });
+  }
+
+  private received(message: JSONRPCMessage): void {
+    if (!this.answered) {
+      this.answered = true;
+      this.observer.firstMessage?.();
+    }
+    this.limit?.observe(message);
+    this.onmessage?.(message);
   }
 
   private readStderr(child: ChildProcessWithoutNullStreams): void {
