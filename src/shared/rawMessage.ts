@@ -5,7 +5,7 @@ import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.
 import type { RawJson } from './rawJson.js';
 import type { MemberSpan, TopLevelLayout } from './topLevelScanner.js';
 
-/** Members up to this size are parsed at once; larger ones when first read (most never are). */
+/** Scalar members up to this size are parsed at once; objects, arrays and longer ones when first read. */
 const eagerMemberBytes = 4096;
 const CARRIAGE_RETURN = 0x0d;
 
@@ -66,7 +66,7 @@ function build(raw: RawJson, members: readonly MemberSpan[], id: RequestId): JSO
   const message = {};
   const entry: RawEntry = { raw, members, id, keyCount: members.length };
   for (const member of members) {
-    if (member.end - member.start <= eagerMemberBytes) Object.defineProperty(message, member.key, plain(parseSpan(raw, member)));
+    if (isEager(raw, member)) Object.defineProperty(message, member.key, plain(parseSpan(raw, member)));
     else defineLazy(message, member, raw);
   }
   entries.set(message, entry);
@@ -89,6 +89,13 @@ function defineLazy(message: object, member: MemberSpan, raw: RawJson): void {
     },
     set: settle,
   });
+}
+
+/** A small scalar (jsonrpc, id): an object may be changed by whoever reads it, unseen here, so it stays lazy. */
+function isEager(raw: RawJson, member: MemberSpan): boolean {
+  if (member.end - member.start > eagerMemberBytes) return false;
+  const first = raw.slice(member.start, member.start + 1)[0];
+  return first !== 0x7b && first !== 0x5b;
 }
 
 function plain(value: unknown): PropertyDescriptor {
