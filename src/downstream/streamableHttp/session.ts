@@ -8,7 +8,7 @@ import { isRequest, isResponse, wireForm } from '../../shared/jsonrpc.js';
 import { writeJsonError, type BridgeErrorCode } from '../../shared/errors.js';
 import type { BoundedEventStore } from './eventStore.js';
 import { SseStream, type EventData } from '../sseStream.js';
-import { writeJsonBody } from './jsonBody.js';
+import { writeJsonBody } from '../jsonBody.js';
 import type { NewSessionId } from '../sessionIds.js';
 
 /** The stream id of the standalone GET stream in event ids. */
