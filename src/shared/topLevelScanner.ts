@@ -11,20 +11,12 @@ export interface TopLevel {
 }
 
 /** Where one top-level member's value lies in the text: bytes `start` (inclusive) to `end` (exclusive). */
-export interface MemberSpan {
-  readonly key: string;
-  readonly start: number;
-  readonly end: number;
-}
+export interface MemberSpan { readonly key: string; readonly start: number; readonly end: number }
 
 /** The top level of a whole text: its members' spans, in order, and whether its structure held. */
 export interface TopLevelLayout extends TopLevel {
   readonly members: readonly MemberSpan[];
-  /**
-   * True when the text is one object whose top level is well formed (keys, colons, commas), whose
-   * strings close and brackets balance, with only whitespace after it. Literals inside values are
-   * not checked: that would cost a full parse.
-   */
+  /** One object, its top level well formed, strings closed, brackets balanced, only whitespace after (literals unchecked). */
   readonly wellFormed: boolean;
 }
 
@@ -57,6 +49,7 @@ export class TopLevelScanner {
   private at = 0;
   private valueStart = 0;
   private readonly members: MemberSpan[] = [];
+  // Whether a key was seen, the structure broke, the object closed.
   private sawKey = false;
   private malformed = false;
   private closed = false;
