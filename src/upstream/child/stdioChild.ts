@@ -6,24 +6,13 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { ChildCommand } from './options.js';
 import type { UpstreamFactory } from '../../core/gateway.js';
-import { parseJsonRpcLine } from '../../shared/jsonrpc.js';
 import type { ChildObserver } from '../../core/observers.js';
 import type { CloseReason } from '../../core/relay.js';
 import { BridgeError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log.js';
 import { childEnvironment } from './childEnv.js';
-import { LineFramer, type OversizedLine } from '../../shared/lineFramer.js';
-import type { RawJson } from '../../shared/rawJson.js';
-import { rawResponse } from '../../shared/rawMessage.js';
-import type { TopLevelLayout } from '../../shared/topLevelScanner.js';
-import { tooLargeError, waitingOn } from '../../shared/oversize.js';
 import { InFlightLimit } from './inFlightLimit.js';
-
-/**
- * Lines from this size on are scanned instead of parsed, and a response among them passes on as
- * its bytes (see rawMessage.ts); below it, parsing costs less than the bookkeeping.
- */
-const rawFromBytes = 64 * 1024;
+import { readChildOutput } from './childOutput.js';
 
 /** How a child ended: its exit code and signal, or the error that kept it from starting. */
 export interface ChildExit {
@@ -106,8 +95,17 @@ export class StdioChildTransport implements Transport {
     child.once('close', (code, signal) => this.ended({ code, signal }));
     child.stdin.on('error', (error) => this.log.debug('child stdin closed', { error: error.message }));
     child.stdin.on('drain', () => this.flushWaiting());
-    this.readStdout(child);
-    this.readStderr(child);
+    readChildOutput(child, {
+      maxLineBytes: this.options.maxLineBytes,
+      observer: this.observer,
+      log: () => this.log,
+      message: (message) => this.received(message),
+      replacedAnswer: (answer) => {
+        this.limit?.observe(answer);
+        this.onmessage?.(answer);
+      },
+      answerChild: (message) => void this.write(message).catch(() => {}),
+    });
     // Wait until the process exists, so a command that cannot start fails the session's opening.
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', () => {
@@ -221,51 +219,6 @@ export class StdioChildTransport implements Transport {
     this.onclose?.();
   }
 
-  private readStdout(child: ChildProcessWithoutNullStreams): void {
-    const framer = new LineFramer(
-      this.options.maxLineBytes,
-      (line) => this.receiveLine(line),
-      (line) => this.dropOversized(line),
-      true,
-      { fromBytes: rawFromBytes, onLine: (line, layout) => this.receiveLargeLine(line, layout) },
-    );
-    child.stdout.on('data', (chunk: Buffer) => {
-      this.observer.bytes?.('server_to_client', chunk.length);
-      framer.push(chunk);
-    });
-  }
-
-  /**
-   * A line over --maxLineBytes is dropped but still answered: a response becomes a MESSAGE_TOO_LARGE
-   * error for the request it answers (emitted like any response, so shared mode restores the
-   * client's id), a request from the server gets that error back on its stdin.
-   */
-  private dropOversized(line: OversizedLine): void {
-    const limit = { bytes: this.options.maxLineBytes, flag: 'maxLineBytes' };
-    const waiting = waitingOn(line);
-    this.log.warn('dropped an oversized line from the MCP server', { bytes: line.bytes, limit: limit.bytes, answered: waiting?.id ?? null });
-    if (waiting?.kind === 'sender') return void this.write(tooLargeError(waiting.id, 'the request', line.bytes, limit)).catch(() => {});
-    if (!waiting) return;
-    const answer = tooLargeError(waiting.id, 'the MCP server\'s answer', line.bytes, limit);
-    this.limit?.observe(answer);
-    this.onmessage?.(answer);
-  }
-
-  /** A large line: a response is passed on as its bytes; anything else is parsed as a small line is. */
-  private receiveLargeLine(line: RawJson, layout: TopLevelLayout): void {
-    const message = rawResponse(line, layout);
-    if (message) return this.received(message);
-    this.receiveLine(line.toString());
-  }
-
-  private receiveLine(line: string): void {
-    const read = parseJsonRpcLine(line);
-    if (read.kind === 'message') return this.received(read.message);
-    if (read.kind === 'blank') return;
-    const what = read.kind === 'not-json' ? 'a non-JSON line' : 'a JSON line that is not JSON-RPC';
-    this.log.warn(`skipped ${what} from the MCP server`, { line: line.slice(0, 200) });
-  }
-
   private received(message: JSONRPCMessage): void {
     if (!this.answered) {
       this.answered = true;
@@ -273,16 +226,6 @@ export class StdioChildTransport implements Transport {
     }
     this.limit?.observe(message);
     this.onmessage?.(message);
-  }
-
-  private readStderr(child: ChildProcessWithoutNullStreams): void {
-    const framer = new LineFramer(
-      64 * 1024,
-      (line) => line.trim() && this.log.info(line.trimEnd(), { stream: 'stderr' }),
-      () => this.log.warn('skipped an oversized stderr line from the MCP server'),
-      false,
-    );
-    child.stderr.on('data', (chunk: Buffer) => framer.push(chunk));
   }
 }
 
