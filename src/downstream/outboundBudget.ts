@@ -10,6 +10,27 @@ interface Watched {
   largest: number;
 }
 
+// Responses taking one message in several writes (see writeParts): where their queue stood before it.
+const messageStarts = new WeakMap<ServerResponse, number>();
+
+/**
+ * Writes one message given in pieces (a large message's bytes between its frame's head and tail)
+ * in one system call where the socket takes it, and, for an OutboundBudget watching `res`, as one
+ * message: the pieces together are the message a reading client is taking in. Ends `res` after
+ * them when `end` is true (default false).
+ */
+export function writeParts(res: ServerResponse, parts: readonly (string | Buffer)[], end = false): void {
+  messageStarts.set(res, res.writableLength);
+  res.cork();
+  try {
+    for (const part of parts) res.write(part);
+  } finally {
+    messageStarts.delete(res);
+    res.uncork();
+  }
+  if (end) res.end();
+}
+
 /**
  * Bounds what one session lets pile up toward its HTTP client, over all of its open responses
  * (`res.writableLength`: Node's buffer plus the socket's). The largest message queued since a
@@ -55,6 +76,8 @@ export class OutboundBudget {
       if (this.overflowed) return true;
       const before = res.writableLength;
       if (before === 0) watched.largest = 0;
+      // The later pieces of one message count together with its first (see writeParts).
+      const from = messageStarts.get(res) ?? before;
       const queued = this.queuedBytes;
       const largest = this.largestQueued();
       if (queued - largest > this.maxBytes) {
@@ -63,7 +86,7 @@ export class OutboundBudget {
       }
       const more = write(...args);
       // What this message left queued (a write the socket took at once leaves nothing).
-      watched.largest = Math.max(watched.largest, res.writableLength - before);
+      watched.largest = Math.max(watched.largest, res.writableLength - from);
       return more;
     }) as ServerResponse['write'];
     // A stream's last message often leaves with end(): not checked (nothing follows it), but measured.

@@ -1,6 +1,13 @@
 // One server-sent event stream to an HTTP client: frames, keep-alives, backpressure and the byte
 // budget, for every SSE-speaking downstream.
 import type { ServerResponse } from 'node:http';
+import { RawJson } from '../shared/rawJson.js';
+import { writeParts } from './outboundBudget.js';
+
+const frameEnd = Buffer.from('\n\n');
+
+/** An event's data: a JSON text, or a large message's bytes (never holding a newline or carriage return). */
+export type EventData = string | RawJson;
 
 /** Response headers of every event stream we open (no caching, no proxy buffering). */
 const eventStreamHeaders = {
@@ -13,6 +20,18 @@ const eventStreamHeaders = {
 /** One SSE frame carrying `data` (a JSON text), with an `id:` line when `id` is given. */
 export function sseFrame(data: string, id?: string, type = 'message'): string {
   return id === undefined ? `event: ${type}\ndata: ${data}\n\n` : `event: ${type}\nid: ${id}\ndata: ${data}\n\n`;
+}
+
+/**
+ * The pieces of one SSE frame carrying a large message's bytes. The frame's head joins the first
+ * piece and its end the last (copies of one piece each), so that neither is a write of its own:
+ * on a chunked response every write is an HTTP chunk.
+ */
+function rawFrame(data: RawJson, id?: string, type = 'message'): Buffer[] {
+  const head = Buffer.from(id === undefined ? `event: ${type}\ndata: ` : `event: ${type}\nid: ${id}\ndata: `);
+  const parts = data.parts.filter((part) => part.length > 0);
+  if (parts.length <= 1) return [Buffer.concat([head, ...parts, frameEnd])];
+  return [Buffer.concat([head, parts[0]!]), ...parts.slice(1, -1), Buffer.concat([parts.at(-1)!, frameEnd])];
 }
 
 /** How an SseStream starts. */
@@ -65,9 +84,12 @@ export class SseStream {
     return !this.ended && !this.res.destroyed;
   }
 
-  /** Writes one event carrying `data` (a JSON text); see sseFrame. */
-  event(data: string, id?: string, type = 'message'): void {
-    this.raw(sseFrame(data, id, type));
+  /** Writes one event carrying `data`; see sseFrame. A large message's bytes go out as they are, in one write. */
+  event(data: EventData, id?: string, type = 'message'): void {
+    if (typeof data === 'string') return this.raw(sseFrame(data, id, type));
+    if (!this.isOpen) return;
+    this.release();
+    writeParts(this.res, rawFrame(data, id, type));
   }
 
   /** Writes a raw frame (a priming event, say) exactly as given. */
@@ -78,8 +100,13 @@ export class SseStream {
   }
 
   /** Ends the stream, after one last event when `lastData` is given (one write, not two). */
-  end(lastData?: string, lastId?: string): void {
+  end(lastData?: EventData, lastId?: string): void {
     if (!this.isOpen) return this.stop();
+    if (lastData instanceof RawJson) {
+      this.release();
+      this.stop();
+      return writeParts(this.res, rawFrame(lastData, lastId), true);
+    }
     const held = this.held ?? '';
     this.stop();
     const last = held + (lastData === undefined ? '' : sseFrame(lastData, lastId));

@@ -1,5 +1,7 @@
 // Small JSON-RPC 2.0 helpers: structural checks and message kinds, shared by every layer.
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { RawJson } from './rawJson.js';
+import { rawJsonOf } from './rawMessage.js';
 
 type Json = Record<string, unknown>;
 
@@ -62,7 +64,15 @@ const keepTextFromLength = 64 * 1024;
 
 /** The JSON text of a message: the text it was read from when that was kept, else JSON.stringify. */
 export function jsonText(message: JSONRPCMessage): string {
-  return textOfMessage.get(message) ?? JSON.stringify(message);
+  return rawJsonOf(message)?.toString() ?? textOfMessage.get(message) ?? JSON.stringify(message);
+}
+
+/**
+ * A message as it goes on the wire: the bytes it was read in when it is a raw message (see
+ * rawMessage.ts; no carriage return or newline in them), else its JSON text (see jsonText).
+ */
+export function wireForm(message: JSONRPCMessage): string | RawJson {
+  return rawJsonOf(message) ?? jsonText(message);
 }
 
 /** Reads one line of a stdio transport: a JSON-RPC message, or why it is not one. */

@@ -1,5 +1,6 @@
-// A streaming scan of one JSON text's top level, for messages too large to keep: it finds the
-// JSON-RPC `id` and whether a `method` is there, holding a few hundred bytes whatever the size.
+// A streaming scan of one JSON text's top level, for messages too large to keep or to parse: it
+// finds the JSON-RPC `id`, whether a `method` is there, and where each top-level value lies,
+// holding a few hundred bytes whatever the size.
 
 /** What the top level of a (possibly huge) JSON-RPC message held, as far as it was seen. */
 export interface TopLevel {
@@ -7,6 +8,16 @@ export interface TopLevel {
   readonly id: string | number | null | undefined;
   /** True when the top level has a `method` member (a request or notification, not a response). */
   readonly hasMethod: boolean;
+}
+
+/** Where one top-level member's value lies in the text: bytes `start` (inclusive) to `end` (exclusive). */
+export interface MemberSpan { readonly key: string; readonly start: number; readonly end: number }
+
+/** The top level of a whole text: its members' spans, in order, and whether its structure held. */
+export interface TopLevelLayout extends TopLevel {
+  readonly members: readonly MemberSpan[];
+  /** One object, its top level well formed, strings closed, brackets balanced, only whitespace after (literals unchecked). */
+  readonly wellFormed: boolean;
 }
 
 const QUOTE = 0x22;
@@ -33,10 +44,21 @@ export class TopLevelScanner {
   private captureTooLong = false;
   private id: string | number | null | undefined;
   private hasMethod = false;
+  // Byte offsets: of the current chunk's start, of the byte being handled, of the current value.
+  private base = 0;
+  private at = 0;
+  private valueStart = 0;
+  private readonly members: MemberSpan[] = [];
+  // Whether a key was seen, the structure broke, the object closed.
+  private sawKey = false;
+  private malformed = false;
+  private closed = false;
 
   /** Feeds the next bytes of the text. */
   push(chunk: Uint8Array): void {
     const n = chunk.length;
+    const base = this.base;
+    this.base += n;
     let nextQuote = -1;
     let nextSlash = -1;
     let i = 0;
@@ -55,18 +77,33 @@ export class TopLevelScanner {
         i = stop + 1;
         if (stop >= n) break;
         if (chunk[stop] === BACKSLASH) this.escaped = true;
-        else this.endString();
+        else {
+          this.at = base + stop;
+          this.endString();
+        }
         continue;
       }
+      this.at = base + i;
       this.structural(chunk[i]!);
       i++;
     }
+    // After the object only whitespace may follow (a few bytes: the loop has stopped).
+    for (; i < n && !this.malformed; i++) if (!isSpace(chunk[i]!)) this.malformed = true;
   }
 
   /** What was found so far (complete once the whole text was pushed). */
   result(): TopLevel {
-    if (this.phase === 'scalar') this.endScalar();
+    if (this.phase === 'scalar') {
+      this.at = this.base;
+      this.endScalar();
+    }
     return { id: this.id, hasMethod: this.hasMethod };
+  }
+
+  /** The layout of the whole text, once all of it was pushed. */
+  layout(): TopLevelLayout {
+    const found = this.result();
+    return { ...found, members: this.members, wellFormed: this.closed && !this.malformed && !this.inString };
   }
 
   private structural(byte: number): void {
@@ -75,7 +112,7 @@ export class TopLevelScanner {
       else if (byte === 0x7b || byte === 0x5b) this.depth++;
       else if (byte === 0x7d || byte === 0x5d) {
         this.depth--;
-        if (this.depth === 1) this.phase = 'after';
+        if (this.depth === 1) this.endValue(this.at + 1);
       }
       return;
     }
@@ -88,7 +125,10 @@ export class TopLevelScanner {
       if (byte === 0x7b && this.phase === 'before') {
         this.depth = 1;
         this.phase = 'key';
-      } else this.phase = 'done';
+      } else {
+        this.phase = 'done';
+        this.malformed = true;
+      }
       return;
     }
     this.member(byte);
@@ -97,9 +137,15 @@ export class TopLevelScanner {
   /** One structural byte directly inside the top-level object. */
   private member(byte: number): void {
     if (this.phase === 'scalar' && (byte === 0x2c || byte === 0x7d)) this.endScalar();
-    if (byte === 0x2c) return void (this.phase = 'key');
+    if (byte === 0x2c) {
+      if (this.phase !== 'after') this.malformed = true;
+      return void (this.phase = 'key');
+    }
     if (byte === 0x7d) {
+      // `}` ends the object after a value, or at once in `{}` (not after a comma).
+      if (this.phase !== 'after' && (this.phase !== 'key' || this.sawKey)) this.malformed = true;
       this.depth = 0;
+      this.closed = true;
       return void (this.phase = 'done');
     }
     if (this.phase === 'key' && byte === QUOTE) {
@@ -108,6 +154,7 @@ export class TopLevelScanner {
     }
     if (this.phase === 'colon' && byte === 0x3a) return void (this.phase = 'value');
     if (this.phase === 'value') {
+      this.valueStart = this.at;
       if (byte === QUOTE) {
         this.inString = true;
         if (this.key === 'id') this.startCapture(byte);
@@ -122,7 +169,9 @@ export class TopLevelScanner {
       if (this.key === 'id') this.startCapture(byte);
       return;
     }
-    if (this.phase === 'scalar') this.keep(Uint8Array.of(byte), 0, 1);
+    if (this.phase === 'scalar') return this.keep(Uint8Array.of(byte), 0, 1);
+    // A key without its quotes, a missing colon, a value where a comma belongs.
+    this.malformed = true;
   }
 
   private endString(): void {
@@ -131,18 +180,25 @@ export class TopLevelScanner {
       const key = this.decodeCapture();
       this.key = typeof key === 'string' ? key : '';
       if (this.key === 'method') this.hasMethod = true;
+      this.sawKey = true;
       this.phase = 'colon';
       return;
     }
     if (this.depth === 1 && this.phase === 'value') {
       if (this.key === 'id') this.setId(this.decodeCapture());
-      this.phase = 'after';
+      this.endValue(this.at + 1);
     }
   }
 
   private endScalar(): void {
-    this.phase = 'after';
     if (this.key === 'id') this.setId(this.decodeCapture());
+    this.endValue(this.at);
+  }
+
+  /** A top-level value ended just before byte `end`. */
+  private endValue(end: number): void {
+    this.phase = 'after';
+    this.members.push({ key: this.key, start: this.valueStart, end });
   }
 
   private setId(value: unknown): void {

@@ -52,3 +52,26 @@ test('without scanning, an oversized line is reported with no id', () => {
   framer.push(Buffer.from('{"id":1,"method":"x"}\n'));
   assert.deepEqual(reports, [{ id: undefined, hasMethod: false, bytes: 21 }]);
 });
+
+test('lines from the large size on are handed on as their pieces with their top level scanned; smaller and oversized ones as before', () => {
+  const lines: string[] = [];
+  const large: { text: string; pieces: number; id: unknown; wellFormed: boolean }[] = [];
+  let oversize = 0;
+  const framer = new LineFramer(200, (line) => lines.push(line), () => oversize++, true, {
+    fromBytes: 40,
+    onLine: (line, layout) => large.push({ text: Buffer.concat(line.parts).toString(), pieces: line.parts.length, id: layout.id, wellFormed: layout.wellFormed }),
+  });
+  const big = JSON.stringify({ result: { text: 'x'.repeat(60) }, jsonrpc: '2.0', id: 'a' });
+  const input = `{"id":1}\n${big}\n${'y'.repeat(300)}\n${big.slice(0, 41)}`;
+  for (let i = 0; i < input.length; i += 16) framer.push(Buffer.from(input.slice(i, i + 16)));
+  framer.push(Buffer.from(`${big.slice(41)}\n{"id":2}\n`));
+  assert.deepEqual(lines, ['{"id":1}', '{"id":2}']);
+  assert.equal(oversize, 1);
+  assert.equal(large.length, 2);
+  for (const line of large) {
+    assert.equal(line.text, big);
+    assert.ok(line.pieces > 1, 'kept in pieces, not joined');
+    assert.equal(line.id, 'a');
+    assert.ok(line.wellFormed);
+  }
+});

@@ -4,6 +4,9 @@ import type { ServerResponse } from 'node:http';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { ProtocolErrorCode, SUBSCRIPTION_ID_META_KEY } from '@modelcontextprotocol/server';
 import { HEADER_MISMATCH } from '../../shared/modernWire.js';
+import { wireForm } from '../../shared/jsonrpc.js';
+import { withId } from '../../shared/rawMessage.js';
+import { writeJsonBody } from '../jsonBody.js';
 import { SseStream } from '../sseStream.js';
 
 type Params = Record<string, unknown>;
@@ -80,10 +83,11 @@ export class ModernExchange {
   answer(message: JSONRPCMessage & { id: RequestId }): void {
     if (this.done) return;
     this.done = true;
-    const body = JSON.stringify({ ...message, id: this.clientId });
+    // A large answer read as its bytes goes out as them, with the client's id spliced in (see rawMessage.ts).
+    const body = wireForm(withId(message, this.clientId));
     if (this.stream) return this.stream.end(body);
     const status = 'error' in message ? statusForError((message.error as { code: number }).code) : 200;
-    this.res.writeHead(status, { 'Content-Type': 'application/json' }).end(body);
+    writeJsonBody(this.res, [body], {}, status);
   }
 
   private openStream(): SseStream {

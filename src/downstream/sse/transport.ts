@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { jsonText } from '../../shared/jsonrpc.js';
+import { wireForm } from '../../shared/jsonrpc.js';
 import { SseStream } from '../sseStream.js';
 import type { NewSessionId } from '../sessionIds.js';
 
@@ -55,7 +55,7 @@ export class SseSessionTransport implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (!this.stream?.isOpen) throw new Error('the SSE stream is closed');
-    this.stream.event(jsonText(message));
+    this.stream.event(wireForm(message));
   }
 
   async close(): Promise<void> {

@@ -1,23 +1,26 @@
 // The bounded per-session event store that lets a Streamable HTTP client resume a stream with
 // `Last-Event-ID`.
+import type { EventData } from '../sseStream.js';
+
 interface StoredEvent {
   streamId: string;
-  /** The message as sent: its JSON text. */
-  data: string;
+  /** The message as sent: its JSON text, or the bytes of a large one (the same pieces, not a copy). */
+  data: EventData;
 }
 
 /** One stored event, as replayed. */
 export interface ReplayedEvent {
   id: string;
-  data: string;
+  data: EventData;
 }
 
 /**
  * A per-session, in-memory event store for Streamable HTTP resumability (`Last-Event-ID`), bounded
  * by event count and bytes: the oldest events are forgotten first, and an event larger than the
- * whole byte budget is never kept. Event ids are `<streamId>:<sequence>`, so the stream of an
+ * whole byte budget is never kept (a text's size is counted in characters, bytes' in bytes). Event ids are `<streamId>:<sequence>`, so the stream of an
  * event id is known even after the event itself was evicted. It keeps JSON texts, as sent, so
- * that storing costs no second serialization and replaying none at all.
+ * that storing costs no second serialization and replaying none at all, and a large message's
+ * bytes as the very pieces that were sent, so that keeping it costs no copy.
  */
 export class BoundedEventStore {
   private readonly events = new Map<number, StoredEvent>();
@@ -29,8 +32,8 @@ export class BoundedEventStore {
     private readonly maxBytes: number,
   ) {}
 
-  /** Stores the JSON text of one message sent on `streamId` and returns its event id. */
-  store(streamId: string, data: string): string {
+  /** Stores the JSON text (or bytes) of one message sent on `streamId` and returns its event id. */
+  store(streamId: string, data: EventData): string {
     const id = ++this.sequence;
     if (this.maxEvents > 0 && data.length <= this.maxBytes) {
       this.events.set(id, { streamId, data });

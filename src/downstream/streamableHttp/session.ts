@@ -4,10 +4,11 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import { isRequest, isResponse, jsonText } from '../../shared/jsonrpc.js';
+import { isRequest, isResponse, wireForm } from '../../shared/jsonrpc.js';
 import { writeJsonError, type BridgeErrorCode } from '../../shared/errors.js';
 import type { BoundedEventStore } from './eventStore.js';
-import { SseStream } from '../sseStream.js';
+import { SseStream, type EventData } from '../sseStream.js';
+import { writeJsonBody } from '../jsonBody.js';
 import type { NewSessionId } from '../sessionIds.js';
 
 /** The stream id of the standalone GET stream in event ids. */
@@ -38,7 +39,7 @@ interface AnswerChannel {
   /** The live event stream (SSE mode); replaced when the client resumes it. */
   sse?: SseStream;
   /** The waiting response and the answers so far (JSON mode). */
-  json?: { res: ServerResponse; answers: string[] };
+  json?: { res: ServerResponse; answers: EventData[] };
 }
 
 /**
@@ -96,7 +97,7 @@ export class StreamableHttpSessionTransport implements Transport {
     const answered = isResponse(message) ? message.id : undefined;
     const related = answered ?? options?.relatedRequestId;
     const channel = related === undefined ? undefined : this.channelOfRequest.get(related);
-    const data = jsonText(message);
+    const data = wireForm(message);
     if (!channel) {
       if (answered !== undefined) throw new Error(`no request ${JSON.stringify(answered)} awaits an answer in this session`);
       // A server request no open stream can carry would wait for ever: refused here, the relay answers the server at once.
@@ -164,12 +165,11 @@ export class StreamableHttpSessionTransport implements Transport {
   }
 
   /** JSON mode: collects answers (other messages take the standalone stream) and sends them all at once. */
-  private collect(channel: AnswerChannel, answered: RequestId | undefined, data: string): void {
+  private collect(channel: AnswerChannel, answered: RequestId | undefined, data: EventData): void {
     const json = channel.json!;
     if (answered === undefined) return;
     json.answers.push(data);
     if (channel.pending.size > 0 || json.res.destroyed) return;
-    const body = json.answers.length === 1 ? json.answers[0] : `[${json.answers.join(',')}]`;
-    json.res.writeHead(200, { 'Content-Type': 'application/json', 'mcp-session-id': this.sessionId }).end(body);
+    writeJsonBody(json.res, json.answers, { 'mcp-session-id': this.sessionId });
   }
 }

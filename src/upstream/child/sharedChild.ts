@@ -4,6 +4,7 @@ import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.
 import type { ChildCommand } from './options.js';
 import { IdMap } from '../../core/idMap.js';
 import { isResponse } from '../../shared/jsonrpc.js';
+import { withId } from '../../shared/rawMessage.js';
 import type { ChildObserver } from '../../core/observers.js';
 import { BridgeError, rpcErrorResponse } from '../../shared/errors.js';
 import { latestProtocolVersion } from '../../shared/protocolVersions.js';
@@ -226,7 +227,8 @@ export class SharedChild {
     if (isResponse(message)) {
       const entry = this.requests.take(message.id);
       if (!entry) return this.log.debug('the shared server answered a request nobody waits for', { id: message.id });
-      const answer = { ...message, id: entry.id } as JSONRPCMessage;
+      // A large answer passed on as its bytes gets only the id's bytes replaced (see rawMessage.ts).
+      const answer = withId(message, entry.id);
       entry.onAnswer?.(answer);
       return entry.owner.deliver(answer);
     }

@@ -6,15 +6,13 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { ChildCommand } from './options.js';
 import type { UpstreamFactory } from '../../core/gateway.js';
-import { parseJsonRpcLine } from '../../shared/jsonrpc.js';
 import type { ChildObserver } from '../../core/observers.js';
 import type { CloseReason } from '../../core/relay.js';
 import { BridgeError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log.js';
 import { adoptHeldChild, spawnServerProcess, spawnSpec } from './heldChild.js';
-import { LineFramer, type OversizedLine } from '../../shared/lineFramer.js';
-import { tooLargeError, waitingOn } from '../../shared/oversize.js';
 import { InFlightLimit } from './inFlightLimit.js';
+import { readChildOutput } from './childOutput.js';
 
 /** How a child ended: its exit code and signal, or the error that kept it from starting. */
 export interface ChildExit {
@@ -91,8 +89,17 @@ export class StdioChildTransport implements Transport {
     child.once('close', (code, signal) => this.ended({ code, signal }));
     child.stdin.on('error', (error) => this.log.debug('child stdin closed', { error: error.message }));
     child.stdin.on('drain', () => this.flushWaiting());
-    this.readStdout(child);
-    this.readStderr(child);
+    readChildOutput(child, {
+      maxLineBytes: this.options.maxLineBytes,
+      observer: this.observer,
+      log: () => this.log,
+      message: (message) => this.received(message),
+      replacedAnswer: (answer) => {
+        this.limit?.observe(answer);
+        this.onmessage?.(answer);
+      },
+      answerChild: (message) => void this.write(message).catch(() => {}),
+    });
     // Wait until the process exists, so a command that cannot start fails the session's opening.
     const spawned = new Promise<void>((resolve, reject) => {
       child.once('spawn', () => {
@@ -208,57 +215,13 @@ export class StdioChildTransport implements Transport {
     this.onclose?.();
   }
 
-  private readStdout(child: ChildProcessWithoutNullStreams): void {
-    const framer = new LineFramer(
-      this.options.maxLineBytes,
-      (line) => this.receiveLine(line),
-      (line) => this.dropOversized(line),
-    );
-    child.stdout.on('data', (chunk: Buffer) => {
-      this.observer.bytes?.('server_to_client', chunk.length);
-      framer.push(chunk);
-    });
-  }
-
-  /**
-   * A line over --maxLineBytes is dropped but still answered: a response becomes a MESSAGE_TOO_LARGE
-   * error for the request it answers (emitted like any response, so shared mode restores the
-   * client's id), a request from the server gets that error back on its stdin.
-   */
-  private dropOversized(line: OversizedLine): void {
-    const limit = { bytes: this.options.maxLineBytes, flag: 'maxLineBytes' };
-    const waiting = waitingOn(line);
-    this.log.warn('dropped an oversized line from the MCP server', { bytes: line.bytes, limit: limit.bytes, answered: waiting?.id ?? null });
-    if (waiting?.kind === 'sender') return void this.write(tooLargeError(waiting.id, 'the request', line.bytes, limit)).catch(() => {});
-    if (!waiting) return;
-    const answer = tooLargeError(waiting.id, 'the MCP server\'s answer', line.bytes, limit);
-    this.limit?.observe(answer);
-    this.onmessage?.(answer);
-  }
-
-  private receiveLine(line: string): void {
-    const read = parseJsonRpcLine(line);
-    if (read.kind === 'message') {
-      if (!this.answered) {
-        this.answered = true;
-        this.observer.firstMessage?.();
-      }
-      this.limit?.observe(read.message);
-      return this.onmessage?.(read.message);
+  private received(message: JSONRPCMessage): void {
+    if (!this.answered) {
+      this.answered = true;
+      this.observer.firstMessage?.();
     }
-    if (read.kind === 'blank') return;
-    const what = read.kind === 'not-json' ? 'a non-JSON line' : 'a JSON line that is not JSON-RPC';
-    this.log.warn(`skipped ${what} from the MCP server`, { line: line.slice(0, 200) });
-  }
-
-  private readStderr(child: ChildProcessWithoutNullStreams): void {
-    const framer = new LineFramer(
-      64 * 1024,
-      (line) => line.trim() && this.log.info(line.trimEnd(), { stream: 'stderr' }),
-      () => this.log.warn('skipped an oversized stderr line from the MCP server'),
-      false,
-    );
-    child.stderr.on('data', (chunk: Buffer) => framer.push(chunk));
+    this.limit?.observe(message);
+    this.onmessage?.(message);
   }
 }
 
