@@ -40,16 +40,20 @@ export class SseStream {
   /** Frames written while the headers are held; undefined once they went out. */
   private held: string | undefined;
   private holdTimer: NodeJS.Timeout | undefined;
+  private readonly headers: Record<string, string | number>;
 
   constructor(
     private readonly res: ServerResponse,
     { keepaliveMs, headers = {}, holdMs = 0 }: SseStreamOptions,
   ) {
-    res.writeHead(200, { ...eventStreamHeaders, ...headers });
+    this.headers = { ...eventStreamHeaders, ...headers };
     if (holdMs > 0) {
+      // The head is written only when the hold ends: a stream ended within it is then sent whole,
+      // with a Content-Length and in one write, instead of in chunked frames.
       this.held = '';
       this.holdTimer = setTimeout(() => this.release(), holdMs);
     } else {
+      res.writeHead(200, this.headers);
       // A client waits for the headers before it counts a stream as open.
       res.flushHeaders();
     }
@@ -80,9 +84,10 @@ export class SseStream {
   /** Ends the stream, after one last event when `lastData` is given (one write, not two). */
   end(lastData?: string, lastId?: string): void {
     if (!this.isOpen) return this.stop();
-    const held = this.held ?? '';
+    const held = this.held;
     this.stop();
-    const last = held + (lastData === undefined ? '' : sseFrame(lastData, lastId));
+    const last = (held ?? '') + (lastData === undefined ? '' : sseFrame(lastData, lastId));
+    if (held !== undefined) this.res.writeHead(200, Object.assign(this.headers, { 'Content-Length': Buffer.byteLength(last) }));
     if (last === '') this.res.end();
     else this.res.end(last);
   }
@@ -92,6 +97,7 @@ export class SseStream {
     const held = this.held;
     this.held = undefined;
     if (held === undefined || !this.isOpen) return;
+    this.res.writeHead(200, this.headers);
     if (held === '') this.res.flushHeaders();
     else this.res.write(held);
   }
