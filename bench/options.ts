@@ -65,10 +65,17 @@ export interface BenchOptions {
   cli: string;
   /** Transports under the SDK Client: minimal stdio and node:http ones ('raw', default) or the SDK's own ('sdk'). */
   client: ClientKind;
+  /** Whether the peers' columns (bench/peers.ts) are measured: by default in a full run, not with --quick. */
+  peers: boolean;
+  /** Names of the columns to measure (default: all, peers as `peers` says). */
+  columns: string[] | undefined;
   counts: Counts;
 }
 
-/** Parses argv (after `npm run bench --`): --quick, --only a,b (repeatable), --out FILE, --client sdk|raw, --cli PATH. */
+/**
+ * Parses argv (after `npm run bench --`): --quick, --only a,b (repeatable), --out FILE, --client sdk|raw, --cli PATH,
+ * --peers / --no-peers (default: peers in a full run only), --columns 'direct,sse shared,…' (repeatable).
+ */
 export function parseBenchOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
@@ -78,10 +85,15 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       out: { type: 'string', default: 'bench/results/latest.json' },
       client: { type: 'string', default: 'raw' },
       cli: { type: 'string', default: defaultCli },
+      peers: { type: 'boolean' },
+      columns: { type: 'string', multiple: true },
     },
     strict: true,
+    allowNegative: true,
   });
-  const only = values.only?.flatMap((value) => value.split(',')).map((name) => name.trim()).filter(Boolean);
+  const list = (values: string[] | undefined): string[] | undefined => values?.flatMap((value) => value.split(',')).map((name) => name.trim()).filter(Boolean);
+  const only = list(values.only);
   if (values.client !== 'sdk' && values.client !== 'raw') throw new Error(`--client must be sdk or raw, not ${values.client}`);
-  return { quick: values.quick, only, out: values.out, client: values.client, cli: resolve(values.cli), counts: values.quick ? quickCounts : fullCounts };
+  const peers = values.peers ?? !values.quick;
+  return { quick: values.quick, only, out: values.out, client: values.client, cli: resolve(values.cli), peers, columns: list(values.columns), counts: values.quick ? quickCounts : fullCounts };
 }

@@ -17,6 +17,11 @@ const headers: Record<Column, string> = {
   'http combined': 'HTTP combined',
   'http workers': 'HTTP --workers 2',
   'http replicas': 'HTTP 3 replicas + nginx',
+  'sse supergateway': 'SSE supergateway',
+  'http supergateway stateful': 'HTTP supergateway stateful',
+  'http supergateway stateless': 'HTTP supergateway stateless',
+  'sse mcp-proxy': 'SSE mcp-proxy',
+  'http mcp-proxy': 'HTTP mcp-proxy',
 };
 
 /** Machine facts for the JSON and the README: the numbers mean little without them. */

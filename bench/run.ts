@@ -17,14 +17,15 @@ import { idleSessions } from './measure/idleSessions.js';
 import { progress } from './measure/progress.js';
 import { throughput } from './measure/throughput.js';
 import { startReplicas, startWorkers } from './cluster.js';
-import { clusterColumns, gatewayColumns, type Column, type MeasureContext, type Measurement } from './measure/types.js';
+import { clusterColumns, gatewayColumns, peerColumns, type Column, type MeasureContext, type Measurement } from './measure/types.js';
+import { peerMode, peerVersions, startPeer } from './peers.js';
 import { parseBenchOptions, type BenchOptions } from './options.js';
 import { describeMachine, machineInfo, table, writeJson } from './report.js';
 import { retries } from './raw/http.js';
 import type { Cell, Results } from './results.js';
 
 const measurements: readonly Measurement[] = [coldStart, echo, throughput, concurrentSleep, blob, idleSessions, progress];
-const allColumns: readonly Column[] = ['direct', 'floor', 'sse per-session', 'sse shared', 'http per-session', 'http shared', 'http route', 'http combined', 'http workers', 'http replicas'];
+const allColumns: readonly Column[] = ['direct', 'floor', 'sse per-session', 'sse shared', 'http per-session', 'http shared', 'http route', 'http combined', 'http workers', 'http replicas', ...peerColumns];
 
 let tags = 0;
 
@@ -34,6 +35,7 @@ function launcher(column: Column, options: BenchOptions, withModeFlag: boolean):
   if (gatewayColumns.includes(column)) return () => startGatewayMode(options.cli);
   if (column === 'http workers') return () => startWorkers(options.cli);
   if (column === 'http replicas') return () => startReplicas(options.cli);
+  if (peerColumns.includes(column)) return () => startPeer(column);
   return () => startGateway(options.cli, column.endsWith('shared') ? 'shared' : 'per-session', withModeFlag);
 }
 
@@ -43,6 +45,7 @@ function contextFor(column: Column, options: BenchOptions, withModeFlag: boolean
     column === 'direct' ? (['direct', undefined] as const)
     : column === 'floor' ? (['http', 'shared'] as const)
     : gatewayColumns.includes(column) || clusterColumns.includes(column) ? (['http', 'per-session'] as const)
+    : peerColumns.includes(column) ? ([column.startsWith('sse') ? 'sse' : 'http', peerMode(column)] as const)
     : (column.split(' ') as ['sse' | 'http', SessionMode]);
   // A server's own route in gateway mode is under /servers/bench/; the combined endpoint is the root.
   const url = gateway && column === 'http route' ? `${gateway.url}/servers/bench/` : gateway?.url;
@@ -94,9 +97,14 @@ async function runCell(measurement: Measurement, column: Column, options: BenchO
 async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2));
   const shared = supportsSessionMode(options.cli);
-  const columns = allColumns.filter((column) => shared || !column.endsWith('shared'));
-  const skipped = allColumns.filter((column) => !columns.includes(column));
+  const wanted = allColumns.filter((column) => (options.columns ? options.columns.includes(column) : options.peers || !peerColumns.includes(column)));
+  const unknown = options.columns?.filter((name) => !(allColumns as readonly string[]).includes(name)) ?? [];
+  if (unknown.length > 0) throw new Error(`--columns: no column ${unknown.join(', ')}; columns: ${allColumns.join(', ')}`);
+  const columns = wanted.filter((column) => shared || !column.endsWith('shared'));
+  const skipped = wanted.filter((column) => !columns.includes(column));
   if (!shared) console.error('[bench] this gateway has no --sessionMode: shared mode skipped, per-session only');
+  const peers = columns.some((column) => peerColumns.includes(column)) ? peerVersions() : undefined;
+  if (peers) console.error(`[bench] peers: ${Object.entries(peers).map(([name, version]) => `${name} ${version}`).join(', ')}`);
   const selected = measurements.filter((m) => !options.only || options.only.includes(m.name));
   if (selected.length === 0) throw new Error(`--only matched nothing; measurements: ${measurements.map((m) => m.name).join(', ')}`);
   const machineBefore = machineInfo();
@@ -121,7 +129,7 @@ async function main(): Promise<void> {
       : 'MCP SDK v1 Client on the minimal stdio and node:http transports of bench/raw';
   console.error(`[bench] clients: ${client}`);
   if (retries.keepAlive > 0) console.error(`[bench] ${retries.keepAlive} requests were sent again after meeting a keep-alive socket the gateway had closed`);
-  writeJson(options.out, { machine, client, keepAliveRetries: retries.keepAlive, cli: options.cli, quick: options.quick, counts: options.counts, columns, skipped, results, table: markdown });
+  writeJson(options.out, { machine, client, keepAliveRetries: retries.keepAlive, cli: options.cli, quick: options.quick, counts: options.counts, columns, skipped, peers, results, table: markdown });
   console.error(`[bench] wrote ${options.out}`);
 }
 

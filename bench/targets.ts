@@ -1,9 +1,11 @@
 /**
- * The issue's performance targets (issue 18), and their verdict for the columns they apply to. Most are
- * relative to the floor relay (bench/floor.ts) measured in the same run, the rest to direct or absolute.
+ * The issue's performance targets (issue 18), and their verdict for mcp-bridge's columns (never direct,
+ * the floor or a peer). Most are relative to the floor relay (bench/floor.ts) measured in the same run,
+ * the rest to direct, absolute, or "ahead of every peer" (bench/peerTargets.ts).
  */
 import { isClean } from './integrity.js';
-import type { Column } from './measure/types.js';
+import { isBridgeColumn, type Column } from './measure/types.js';
+import { aheadOfPeers, peerVerdict } from './peerTargets.js';
 import type { Results } from './results.js';
 
 /** What a target's figure is compared with: the same figure of direct or of the floor, in the same run. */
@@ -12,14 +14,19 @@ export interface References {
   floor: number | undefined;
   /** The same figure on a gateway server's own route (the combined endpoint's reference). */
   route: number | undefined;
+  /** The same figure in a peer's column (the "ahead of every peer" targets). */
+  peer?: number;
 }
 
 export interface Target {
   /** The figure the target is about (`integrity` for the zero-problems target). */
   figureKey: string;
   text: string;
-  /** Gateway columns it applies to: all of them, shared mode only, or the combined endpoint (never direct or the floor). */
-  appliesTo: 'gateway' | 'shared' | 'combined';
+  /**
+   * mcp-bridge columns it applies to: all of them, shared mode only, the combined endpoint, or the forward
+   * columns each against every peer of its transport (`peers`, checked by bench/peerTargets.ts).
+   */
+  appliesTo: 'gateway' | 'shared' | 'combined' | 'peers';
   /** The reference the check needs; without it in a run the target is "not measured". */
   needs?: keyof References;
   check(value: number, references: References): boolean;
@@ -54,33 +61,40 @@ export const targets: readonly Target[] = [
   // Issue 16: the combined endpoint costs no more than a server's own route, measured in the same run.
   relative('echoP50Ms', 'route', 1.1, 'combined'),
   relative('echoGatewayCpuUs', 'route', 1.1, 'combined'),
+  // Issue 18: ahead of every peer measured in the same run, on every figure it names.
+  ...aheadOfPeers,
 ];
 
 /** "pass", "FAIL: <columns>", or "skipped (…)" / "not measured" for `target` over the measured `columns`. */
 export function verdict(target: Target, results: Results, columns: readonly Column[]): string {
+  if (target.appliesTo === 'peers') return peerVerdict(target, results, columns);
   const applicable = columns.filter(
-    (column) => column !== 'direct' && column !== 'floor' && (target.appliesTo === 'gateway' || (target.appliesTo === 'shared' ? column.endsWith('shared') : column === 'http combined')),
+    (column) => isBridgeColumn(column) && (target.appliesTo === 'gateway' || (target.appliesTo === 'shared' ? column.endsWith('shared') : column === 'http combined')),
   );
   const checked: Array<{ column: Column; ok: boolean }> = [];
   for (const cells of Object.values(results)) {
     const valueIn = (column: Column): number | undefined => cells[column]?.figures.find((figure) => figure.key === target.figureKey)?.value;
-    const references = { direct: valueIn('direct'), floor: valueIn('floor'), route: valueIn('http route') };
+    const references: References = { direct: valueIn('direct'), floor: valueIn('floor'), route: valueIn('http route') };
     if (target.needs && references[target.needs] === undefined) continue;
     for (const column of applicable) {
       const value = valueIn(column);
       if (value !== undefined) checked.push({ column, ok: target.check(value, references) });
     }
   }
-  if (checked.length === 0) return applicable.length === 0 ? 'skipped (no shared mode)' : target.needs ? `not measured (needs ${target.needs})` : 'not measured';
+  const kind = target.appliesTo === 'gateway' ? 'mcp-bridge' : target.appliesTo;
+  if (checked.length === 0) return applicable.length === 0 ? `not measured (no ${kind} column)` : target.needs ? `not measured (needs ${target.needs})` : 'not measured';
   const failed = checked.filter((entry) => !entry.ok).map((entry) => entry.column);
   return failed.length === 0 ? 'pass' : `FAIL: ${failed.join(', ')}`;
 }
 
-/** "pass" when no cell of any measurement saw cross-talk, a duplicate or a loss; else the failing cells. */
+/**
+ * "pass" when no cell of any measurement saw cross-talk, a duplicate or a loss; else the failing cells.
+ * Peers are not held to it: their counts are in their own rows of the table.
+ */
 export function integrityVerdict(results: Results): string {
   const failed = Object.entries(results).flatMap(([name, cells]) =>
     Object.entries(cells)
-      .filter(([, cell]) => cell && (!isClean(cell.integrity) || cell.error))
+      .filter(([column, cell]) => cell && (column === 'direct' || column === 'floor' || isBridgeColumn(column as Column)) && (!isClean(cell.integrity) || cell.error))
       .map(([column]) => `${name}/${column}`),
   );
   return failed.length === 0 ? 'pass' : `FAIL: ${failed.join(', ')}`;

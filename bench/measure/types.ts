@@ -8,12 +8,39 @@ import type { Counts } from '../options.js';
  * A column of the results table: the server reached directly, the floor relay (bench/floor.ts, Streamable
  * HTTP with one shared child), or mcp-bridge over one transport in one session mode; in gateway mode
  * (`--config`, per-session), a server's own route (`/servers/bench/mcp`) and the combined endpoint at the root;
- * scale-out (per-session), `--workers 2` and three replicas with Redis behind nginx.
+ * scale-out (per-session), `--workers 2` and three replicas with Redis behind nginx; and the peers (issue 18),
+ * other gateways serving the same server, named by the transport they serve first (bench/peers.ts).
  */
-export type Column = 'direct' | 'floor' | 'sse per-session' | 'sse shared' | 'http per-session' | 'http shared' | 'http route' | 'http combined' | 'http workers' | 'http replicas';
+export type Column =
+  | 'direct'
+  | 'floor'
+  | 'sse per-session'
+  | 'sse shared'
+  | 'http per-session'
+  | 'http shared'
+  | 'http route'
+  | 'http combined'
+  | 'http workers'
+  | 'http replicas'
+  | 'sse supergateway'
+  | 'http supergateway stateful'
+  | 'http supergateway stateless'
+  | 'sse mcp-proxy'
+  | 'http mcp-proxy';
 
 /** The scale-out columns: forward mode per-session, `--workers 2`, and three replicas (Redis, nginx round-robin). */
 export const clusterColumns: readonly Column[] = ['http workers', 'http replicas'];
+
+/** The peers' columns (bench/peers.ts): supergateway in its three stdio modes, mcp-proxy over SSE and Streamable HTTP. */
+export const peerColumns: readonly Column[] = ['sse supergateway', 'http supergateway stateful', 'http supergateway stateless', 'sse mcp-proxy', 'http mcp-proxy'];
+
+/** mcp-bridge's forward-mode columns, each compared with every peer of its transport (the "ahead of every peer" target). */
+export const forwardColumns: readonly Column[] = ['sse per-session', 'sse shared', 'http per-session', 'http shared'];
+
+/** True for a column measuring mcp-bridge (not direct, the floor or a peer): the columns the targets apply to. */
+export function isBridgeColumn(column: Column): boolean {
+  return column !== 'direct' && column !== 'floor' && !peerColumns.includes(column);
+}
 
 /** The gateway-mode columns: a file with the bench server as its one server (empty prefix), per-session. */
 export const gatewayColumns: readonly Column[] = ['http route', 'http combined'];

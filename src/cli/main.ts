@@ -3,7 +3,7 @@
 // and runs it until a signal or the end of stdin stops it.
 import module from 'node:module';
 import type { Bridge } from '../modes/forward.js';
-import type { ForwardConfig, GatewayStart, ReverseConfig } from '../config/index.js';
+import type { ForwardConfig, GatewayStart, RawOptions, ReverseConfig } from '../config/index.js';
 import type { GatewayConfig } from '../config/gateway.js';
 import type { Logger } from '../shared/log.js';
 
@@ -11,9 +11,13 @@ import type { Logger } from '../shared/log.js';
 // launches skip most compiling: about 90 ms of a 540 ms start. It must be on before the rest is
 // loaded, hence the dynamic imports below. Node 20 has no such cache; this is then a no-op.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-const [{ hideBin }, { declareOptions, toRawOptions }, { buildConfig }, { durationWarnings }, { exposureWarning }, { BridgeError }, { createLogger }] = await Promise.all([
-  import('yargs/helpers'),
-  import('./flags.js'),
+/** The arguments after node and the script (what yargs' hideBin gives outside Electron). */
+const args = process.argv.slice(2);
+// Forward mode's server starts before winston and the HTTP stack load, so its own start overlaps theirs.
+const { spawnEarly, settleEarly } = await import('./earlyLaunch.js');
+spawnEarly(args);
+const [{ plainFlags }, { buildConfig }, { durationWarnings }, { exposureWarning }, { BridgeError }, { createLogger }] = await Promise.all([
+  import('./plainFlags.js'),
   import('../config/index.js'),
   import('../config/durations.js'),
   import('../config/security.js'),
@@ -56,21 +60,28 @@ async function authTarget(config: ReverseConfig | GatewayConfig, server: string 
   return (await import('../config/gateway.js')).signInTarget(config, server);
 }
 
+/** The options and command words of the command line: plain flags without yargs (cold start), anything else through yargs, whose complaints are usage errors. */
+async function parseArgs(): Promise<{ raw: RawOptions; words: string[]; logout: boolean }> {
+  const plain = plainFlags(args);
+  if (plain) return { raw: plain, words: [], logout: false };
+  const { declareOptions, toRawOptions } = await import('./flags.js');
+  const argv = await declareOptions(args).fail((message, error) => usageError(message ?? error?.message ?? 'invalid arguments')).parseAsync();
+  return { raw: toRawOptions(argv), words: argv._.map(String), logout: Boolean(argv.logout) };
+}
+
 /** The validated config, the `auth` command if given, and the warnings about implausible durations. */
 async function readConfig(): Promise<{ config: ForwardConfig | ReverseConfig | GatewayConfig; authCommand: AuthCommand | undefined; warnings: string[] }> {
-  const parser = declareOptions(hideBin(process.argv)).fail((message, error) => usageError(message ?? error?.message ?? 'invalid arguments'));
-  const argv = await parser.parseAsync();
-  if (argv._[0] === 'inspect') await runInspectCommand(hideBin(process.argv)); // flags written before it
-  if (argv._[0] === 'chat') await (await import('./chatCommand.js')).runChatCommand(hideBin(process.argv));
-  const wantsAuth = argv._[0] === 'auth';
-  if (argv._.length > (wantsAuth ? 1 : 0)) usageError(`unknown command "${String(argv._[wantsAuth ? 1 : 0])}"`);
+  const { raw, words, logout } = await parseArgs();
+  if (words[0] === 'inspect') await runInspectCommand(args); // flags written before it
+  if (words[0] === 'chat') await (await import('./chatCommand.js')).runChatCommand(args);
+  const wantsAuth = words[0] === 'auth';
+  if (words.length > (wantsAuth ? 1 : 0)) usageError(`unknown command "${words[wantsAuth ? 1 : 0]}"`);
   try {
-    const raw = toRawOptions(argv);
     const flags = buildConfig(raw, process.env);
     const config = flags.mode === 'gateway' ? await readGatewayConfig(flags) : flags;
     if (config.mode === 'forward') await checkCommand(config);
     if (wantsAuth && config.mode === 'forward') usageError('auth needs the remote: mcp-bridge auth --url https://host/mcp, or mcp-bridge auth --config FILE --server NAME');
-    const authCommand = wantsAuth ? { logout: Boolean(argv.logout), remote: await authTarget(config as ReverseConfig | GatewayConfig, raw.server) } : undefined;
+    const authCommand = wantsAuth ? { logout, remote: await authTarget(config as ReverseConfig | GatewayConfig, raw.server) } : undefined;
     const gatewayWarnings = config.mode === 'gateway' ? (await import('../config/gateway.js')).unservedSettingWarnings(config.file) : [];
     return { config, authCommand, warnings: [...durationWarnings(raw), ...gatewayWarnings] };
   } catch (error) {
@@ -132,6 +143,7 @@ async function runForward(config: ForwardConfig, log: Logger): Promise<void> {
     log.error('could not start', { error: (error as Error).message });
     process.exit(1);
   }
+  settleEarly(config.child.killGraceMs);
   const stop = handleSignals(bridge, log);
   // A worker of --workers drains when its primary asks (SIGTERM to the primary) or is gone.
   bridge.onDrainRequested(() => stop('SIGTERM'));
@@ -190,8 +202,8 @@ async function runInspectCommand(args: string[]): Promise<never> {
     process.stderr.write(`mcp-bridge inspect: ${message}\n`);
     process.exit(USAGE_ERROR);
   };
+  const [{ inspectConfig }, { runInspect }, { declareOptions, givenFlags, toRawOptions }] = await Promise.all([import('../config/client.js'), import('../modes/inspect.js'), import('./flags.js')]);
   const argv = await declareOptions(args).fail((message, error) => fail(message ?? error?.message ?? 'invalid arguments')).parseAsync();
-  const [{ inspectConfig }, { runInspect }, { givenFlags }] = await Promise.all([import('../config/client.js'), import('../modes/inspect.js'), import('./flags.js')]);
   let config: Awaited<ReturnType<typeof inspectConfig>>;
   try {
     config = inspectConfig(toRawOptions(argv), ((argv.words as unknown[] | undefined) ?? []).map(String), process.env, givenFlags(args));
@@ -214,12 +226,13 @@ async function runInspectCommand(args: string[]): Promise<never> {
 }
 
 async function main(): Promise<void> {
-  const args = hideBin(process.argv);
   if (args[0] === 'inspect') await runInspectCommand(args);
   if (args[0] === 'chat') await (await import('./chatCommand.js')).runChatCommand(args);
   const { config, authCommand, warnings } = await readConfig();
   const log = createLogger(config.log);
   for (const warning of warnings) log.warn(warning);
+  // Only forward mode adopts the child spawned at launch (when it has one); it settles once started.
+  if (config.mode !== 'forward' || authCommand || (config.cluster?.workers ?? 1) > 1) settleEarly();
   if (authCommand) {
     const { runAuthCommand } = await import('../modes/authCommand.js');
     process.exit((await runAuthCommand(authCommand.remote, log, authCommand)) ? 0 : 1);

@@ -20,6 +20,16 @@ export const redisRegistryDefaults: RedisRegistryTiming = { heartbeatMs: 1000, t
 const missRefreshMs = 500;
 
 /**
+ * How long a replica whose entry expired without its leaving is still given its last address (30 s). An entry also
+ * expires when a live replica's heartbeat is late (its event loop lagging for seconds under load), and its sessions
+ * must not be answered 404 for that; a replica that is really gone refuses the connection, and is taken for gone.
+ */
+const lapsedGraceMs = 30_000;
+
+/** How long the mark of a replica that left (drained) is kept, so peers do not take it for lapsed (60 s). */
+const leftMarkMs = 60_000;
+
+/**
  * Keys (under `prefix`, which the cluster secret names, so clusters sharing a Redis never meet):
  * `replica:<id>` holds a replica's URL with a TTL, and the set `replicas` lists the ids, cleaned of
  * expired ones on each beat. Commands fail at once while Redis is away (no offline queue), and the
@@ -28,6 +38,8 @@ const missRefreshMs = 500;
 export class RedisRegistry implements ReplicaRegistry {
   private readonly redis: Redis;
   private view = new Map<string, string>();
+  // Replicas whose entries expired although they never left: their last address, and since when.
+  private readonly lapsed = new Map<string, { url: string; since: number }>();
   private url: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private unreachableSince: Date | undefined;
@@ -70,7 +82,15 @@ export class RedisRegistry implements ReplicaRegistry {
     const known = this.view.get(replica);
     if (known !== undefined || this.unreachableSince) return known;
     if (Date.now() - this.lastRefresh >= missRefreshMs) await (this.refreshing ??= this.beat().finally(() => (this.refreshing = undefined)));
-    return this.view.get(replica);
+    return this.view.get(replica) ?? this.lapsedAddressOf(replica);
+  }
+
+  /** The last address of a replica whose entry expired within the grace, without its leaving. */
+  private lapsedAddressOf(replica: string): string | undefined {
+    const lapsed = this.lapsed.get(replica);
+    if (lapsed === undefined || Date.now() - lapsed.since <= lapsedGraceMs) return lapsed?.url;
+    this.lapsed.delete(replica);
+    return undefined;
   }
 
   status(): RegistryStatus {
@@ -81,7 +101,8 @@ export class RedisRegistry implements ReplicaRegistry {
   async leave(): Promise<void> {
     clearInterval(this.timer);
     this.url = undefined;
-    await this.redis.multi().del(this.key(this.replica)).srem(this.setKey, this.replica).exec().catch(() => undefined);
+    const leftMark = this.key(this.replica, 'left');
+    await this.redis.multi().del(this.key(this.replica)).srem(this.setKey, this.replica).set(leftMark, '1', 'PX', leftMarkMs).exec().catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -93,8 +114,8 @@ export class RedisRegistry implements ReplicaRegistry {
     return `${this.prefix}replicas`;
   }
 
-  private key(replica: string): string {
-    return `${this.prefix}replica:${replica}`;
+  private key(replica: string, kind: 'replica' | 'left' = 'replica'): string {
+    return `${this.prefix}${kind}:${replica}`;
   }
 
   /** Renews this replica's entry (unless it left) and reads every live one. */
@@ -111,11 +132,22 @@ export class RedisRegistry implements ReplicaRegistry {
       members.forEach((id, i) => (urls[i] ? view.set(id, urls[i]!) : expired.push(id)));
       if (expired.length > 0) await this.redis.srem(this.setKey, ...expired);
       if (this.url !== undefined) view.set(this.replica, this.url);
+      await this.noteLapsed(view);
       this.view = view;
       this.reachable();
     } catch (error) {
       this.unreachable(error as Error);
     }
+  }
+
+  /** Remembers the replicas that dropped out of the view without leaving (no mark), and forgets those back in it. */
+  private async noteLapsed(view: ReadonlyMap<string, string>): Promise<void> {
+    for (const id of view.keys()) this.lapsed.delete(id);
+    const dropped = [...this.view].filter(([id]) => !view.has(id) && id !== this.replica);
+    if (dropped.length === 0) return;
+    const marks = await this.redis.mget(dropped.map(([id]) => this.key(id, 'left')));
+    const since = Date.now();
+    dropped.forEach(([id, url], i) => marks[i] === null && this.lapsed.set(id, { url, since }));
   }
 
   private reachable(): void {

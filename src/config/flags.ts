@@ -1,7 +1,7 @@
 // Every command-line flag, declared once: its kind, default, help text and --help group. The yargs
 // options, --help, the RawOptions type, the defaults the config sections fall back on and the duration
 // table all follow from this list, and a test checks the README's flag tables against it.
-import { logFormats, logLevels } from '../shared/log.js';
+import { logFormats, logLevels } from '../shared/logConfig.js';
 import { protocolEras } from '../upstream/remote/options.js';
 import { sessionModes } from '../upstream/child/options.js';
 

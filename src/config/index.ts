@@ -12,7 +12,7 @@ import { defaults, type RawOptions } from './flags.js';
 import { backoffFrom, remoteEra, remoteOptions } from './remote.js';
 import type { ServingConfig } from './serving.js';
 import { isLoopbackHost, originsWithCors, securityOptions } from './security.js';
-import { logFormats, logLevels, type LogConfig } from '../shared/log.js';
+import { logFormats, logLevels, type LogConfig } from '../shared/logConfig.js';
 import { continuationLimits } from './modern.js';
 import { parseDurationFlag } from './durations.js';
 import { invalidConfig, parseBytes } from './units.js';

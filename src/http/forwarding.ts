@@ -2,6 +2,7 @@
 // to that replica with http-proxy-3, body and answer streamed chunk by chunk both ways, the client's
 // headers intact plus a hop marker, so that a request is never forwarded twice.
 import { Agent, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createProxyServer, type ProxyServer } from 'http-proxy-3';
@@ -19,6 +20,9 @@ export const hopHeader = 'mcp-bridge-forwarded';
  * gets the request. A replica that died on a live host refuses the connection at once.
  */
 export const peerConnectTimeoutMs = 5000;
+
+/** How long a kept-alive connection to a peer may stay idle before this side closes it (4 s). */
+export const peerIdleMs = 4000;
 
 /** Errors that say the peer cannot be reached at all, rather than that one connection failed. */
 const peerGoneCodes = new Set(['ECONNREFUSED', 'ECONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND']);
@@ -55,14 +59,31 @@ function requestStateOf(body: unknown): { state: string; id: RequestId | null } 
 }
 
 /**
+ * Fails a connection to a peer that is still not established `timeoutMs` after it began (ECONNECT_TIMEOUT).
+ * The check runs after the event loop's next poll, not in the timer itself: a loop lagging by seconds under load
+ * runs its due timers before it reads which connections completed meanwhile, and must not take those for failed.
+ */
+function guardConnect(socket: Socket, timeoutMs: number): void {
+  if (!socket.connecting) return;
+  const timer = setTimeout(() => setImmediate(() => socket.connecting && socket.destroy(connectTimeoutError())), timeoutMs);
+  const done = (): void => clearTimeout(timer);
+  socket.once('connect', done).once('close', done);
+}
+
+function connectTimeoutError(): NodeJS.ErrnoException {
+  return Object.assign(new Error('connecting to the peer replica timed out'), { code: 'ECONNECT_TIMEOUT' });
+}
+
+/**
  * Sends requests for other replicas' sessions to them. The answer of a peer that cannot be reached
  * is SESSION_NOT_FOUND (404, the spec's signal to start a new session) or, for a retry of a paused
  * call, REQUEST_STATE_EXPIRED; a peer that dies mid-answer ends the client's stream.
  */
 export class PeerForwarder {
   private readonly proxy: ProxyServer;
-  // Keep-alive connections to peers, so a session's many POSTs do not each open one.
-  private readonly agent = new Agent({ keepAlive: true });
+  // Keep-alive connections to peers, so a session's many POSTs do not each open one; one idle for 4 s is closed
+  // by this side, long before the peer would close it (server.ts), so a request never crosses the peer's close.
+  private readonly agent = new Agent({ keepAlive: true, timeout: peerIdleMs });
   private readonly open = new Set<ServerResponse>();
   // Set by drain(): requests for peers' sessions are refused (503) from then on, so nothing new is cut.
   private draining = false;
@@ -71,7 +92,8 @@ export class PeerForwarder {
     private readonly routing: PeerRouting,
     private readonly log: Logger,
   ) {
-    this.proxy = createProxyServer({ agent: this.agent, xfwd: false, changeOrigin: false, followRedirects: false, connectTimeout: peerConnectTimeoutMs });
+    this.proxy = createProxyServer({ agent: this.agent, xfwd: false, changeOrigin: false, followRedirects: false });
+    this.proxy.on('proxyReq', (_proxyReq, _req, _res, _options, socket) => guardConnect(socket as Socket, peerConnectTimeoutMs));
     this.proxy.on('proxyRes', (proxyRes, _req, res) => {
       proxyRes.once('close', () => void (!proxyRes.complete && res.destroy()));
       // Headers go out at once: a client opening a GET stream waits for them before anything is sent on it.

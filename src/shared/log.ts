@@ -1,18 +1,8 @@
 // Logging (winston) to stderr, in pretty or JSON form, and how URLs are shown in logs.
 import winston from 'winston';
+import type { LogFormat, LogLevel } from './logConfig.js';
 
-/** Log levels accepted by `--logLevel`; `none` silences everything. */
-export const logLevels = ['debug', 'info', 'warn', 'error', 'none'] as const;
-export type LogLevel = (typeof logLevels)[number];
-/** Log formats accepted by `--logFormat`. */
-export const logFormats = ['pretty', 'json'] as const;
-export type LogFormat = (typeof logFormats)[number];
-
-/** `--logLevel` and `--logFormat` (default info, pretty). */
-export interface LogConfig {
-  readonly level: LogLevel;
-  readonly format: LogFormat;
-}
+export { logFormats, logLevels, type LogConfig, type LogFormat, type LogLevel } from './logConfig.js';
 
 /** Structured context attached to a log line (sessionId, transport, pid, …). */
 export type LogMeta = Record<string, unknown>;

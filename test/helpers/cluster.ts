@@ -14,10 +14,13 @@ import { waitFor } from './wait.js';
 /** The secret the test replicas share. */
 export const clusterSecret = 'test-cluster-secret-0123456789';
 
-/** Starts `count` replicas of the test server, all with `args` (e.g. --redis URL) and the shared secret. */
-export async function startReplicas(count: number, args: string[]): Promise<RunningBridge[]> {
-  return Promise.all(Array.from({ length: count }, () => startBridge(['--clusterSecret', clusterSecret, ...args, '--stdio', fixtureCommand('test-server')])));
+/** Starts `count` replicas of a fixture server (default the test server), all with `args` (e.g. --redis URL) and the shared secret. */
+export async function startReplicas(count: number, args: string[], fixture = 'test-server'): Promise<RunningBridge[]> {
+  return Promise.all(Array.from({ length: count }, () => startBridge(['--clusterSecret', clusterSecret, ...args, '--stdio', fixtureCommand(fixture)])));
 }
+
+/** How a cluster's replicas are started: `count` of them, each with `args` added (default startReplicas). */
+export type StartReplicas = (count: number, args: string[]) => Promise<RunningBridge[]>;
 
 /** Starts `count` gateway-mode replicas, all reading the config file `configPath`, with `args` and the shared secret. */
 export async function startGatewayReplicas(count: number, configPath: string, args: string[]): Promise<RunningBridge[]> {
@@ -60,10 +63,10 @@ export function modernEnvelope(name: string): Record<string, unknown> {
   };
 }
 
-/** A 2026-07-28 tools/call POSTed to `url`/mcp; returns the HTTP status and the answer with `id`. */
-export async function modernCall(url: string, id: number | string, tool: string, params: Record<string, unknown>): Promise<{ status: number; answer: Record<string, unknown> }> {
+/** A 2026-07-28 tools/call POSTed to `url`/mcp (`signal` may abort it); returns the HTTP status and the answer with `id`. */
+export async function modernCall(url: string, id: number | string, tool: string, params: Record<string, unknown>, signal?: AbortSignal): Promise<{ status: number; answer: Record<string, unknown> }> {
   const body = { jsonrpc: '2.0', id, method: 'tools/call', params: { name: tool, ...params } };
-  const response = await post(`${url}/mcp`, body, { 'mcp-protocol-version': MODERN, 'mcp-method': 'tools/call', 'mcp-name': tool });
+  const response = await post(`${url}/mcp`, body, { 'mcp-protocol-version': MODERN, 'mcp-method': 'tools/call', 'mcp-name': tool }, signal);
   const answer = (await messagesOf(response)).find((message) => message.id === id);
   assert.ok(answer, `no answer with id ${JSON.stringify(id)} (HTTP ${response.status})`);
   return { status: response.status, answer };
@@ -82,25 +85,45 @@ export function elicitRetry(args: Record<string, unknown>, envelope: Record<stri
   return { arguments: args, _meta: envelope, inputResponses, requestState };
 }
 
-/** Three replicas sharing a Redis registry, behind nginx round-robin: what the scale-out tests run against. */
-export interface NginxCluster {
+/** Waits until every one of `replicas` sees `count` replicas (default: all of them) in the registry. */
+export async function waitRegistered(replicas: readonly RunningBridge[], count = replicas.length): Promise<void> {
+  for (const replica of replicas) await waitFor(async () => (await readiness(replica.url)).body.cluster?.replicas === count, { what: `${count} replicas registered` });
+}
+
+/** Replicas sharing a Redis registry: what most scale-out tests run against. */
+export interface RedisCluster {
   readonly redis: Started;
-  readonly nginx: Started & { url: string };
   readonly replicas: RunningBridge[];
+  /** Stops the replicas (checking none left a process behind) and Redis. */
+  stop(): Promise<void>;
+}
+
+/** Starts Redis and `count` replicas (the test server's by default) registered there (with `args` added), once all are registered. */
+export async function startRedisCluster(count: number, args: string[] = [], start: StartReplicas = startReplicas): Promise<RedisCluster> {
+  const redis = await startRedis();
+  const replicas = await start(count, ['--redis', `redis://127.0.0.1:${redis.port}`, ...args]);
+  await waitRegistered(replicas);
+  const stop = async (): Promise<void> => {
+    await stopReplicas(replicas);
+    await redis.stop();
+  };
+  return { redis, replicas, stop };
+}
+
+/** Three replicas sharing a Redis registry, behind nginx round-robin. */
+export interface NginxCluster extends RedisCluster {
+  readonly nginx: Started & { url: string };
   /** Stops nginx, the replicas (checking none left a process behind) and Redis. */
   stop(): Promise<void>;
 }
 
-/** Starts Redis, three replicas of the test server registered there (with `args` added) and nginx in front, once all three are registered. */
-export async function startNginxCluster(args: string[] = []): Promise<NginxCluster> {
-  const redis = await startRedis();
-  const replicas = await startReplicas(3, ['--redis', `redis://127.0.0.1:${redis.port}`, ...args]);
-  for (const replica of replicas) await waitFor(async () => (await readiness(replica.url)).body.cluster?.replicas === 3, { what: 'all three replicas registered' });
-  const nginx = await startNginx(replicas.map((replica) => Number(new URL(replica.url).port)));
+/** Starts Redis, three replicas (the test server's by default) registered there (with `args` added) and nginx in front, once all three are registered. */
+export async function startNginxCluster(args: string[] = [], start: StartReplicas = startReplicas): Promise<NginxCluster> {
+  const cluster = await startRedisCluster(3, args, start);
+  const nginx = await startNginx(cluster.replicas.map((replica) => Number(new URL(replica.url).port)));
   const stop = async (): Promise<void> => {
     await nginx.stop();
-    await stopReplicas(replicas);
-    await redis.stop();
+    await cluster.stop();
   };
-  return { redis, nginx, replicas, stop };
+  return { ...cluster, nginx, stop };
 }

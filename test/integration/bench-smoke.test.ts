@@ -31,3 +31,24 @@ test('the benchmark (--quick --only echo) runs every column and sees no cross-ta
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("the benchmark's peers (--peers --only coldStart) each start on the bench server, serve tools/list and are stopped", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+  const peers = ['sse supergateway', 'http supergateway stateful', 'http supergateway stateless', 'sse mcp-proxy', 'http mcp-proxy'];
+  try {
+    const out = join(dir, 'peers.json');
+    const runner = join(repoRoot, 'build-test', 'bench', 'run.js');
+    const args = [runner, '--quick', '--peers', '--only', 'coldStart', '--columns', peers.join(','), '--out', out];
+    const { stderr } = await promisify(execFile)(process.execPath, args, { timeout: 120_000 });
+    const { results, columns } = JSON.parse(readFileSync(out, 'utf8')) as { results: { coldStart: Record<string, SmokeCell> }; columns: string[] };
+    assert.deepEqual(columns, peers);
+    for (const column of peers) {
+      const cell = results.coldStart[column]!;
+      assert.equal(cell.error, undefined, `${column}: ${cell.error}`);
+      assert.ok(cell.figures.some((figure) => figure.key === 'coldStartMs' && figure.value > 0), column);
+    }
+    assert.doesNotMatch(stderr, /outlived|stopping processes still running/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

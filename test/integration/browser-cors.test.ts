@@ -14,10 +14,8 @@ import { PARAM_ARGS } from '../fixtures/browser-page.js';
 import { HEADER_PARAMS_TOOL, headerParamsText } from '../fixtures/conformance-schemas.js';
 import { startBridge, type RunningBridge } from '../helpers/bridge.js';
 import { launchChromium, openTab, servePage, type BrowserTab, type PageServer, type RunningBrowser } from '../helpers/browserPage.js';
-import { clusterSecret, forwardedTotal, readiness, stopReplicas } from '../helpers/cluster.js';
-import { startNginx, startRedis } from '../helpers/clusterInfra.js';
+import { forwardedTotal, startNginxCluster, startReplicas } from '../helpers/cluster.js';
 import { fixtureCommand, fixturePath } from '../helpers/paths.js';
-import { waitFor } from '../helpers/wait.js';
 
 const KEY = 'browser-key_0123456789';
 const ERAS: readonly Era[] = ['session', 'modern', 'sse'];
@@ -131,22 +129,16 @@ describe('browser clients on another origin, in headless chromium', { timeout: 1
   });
 
   test('in front of a cluster: three replicas behind nginx round-robin serve the page in every era, their requests forwarded between replicas', async () => {
-    const redis = await startRedis();
-    const args = ['--clusterSecret', clusterSecret, '--redis', `redis://127.0.0.1:${redis.port}`, '--cors', page.origin, '--stdio', fixtureCommand('conformance-server')];
-    const replicas = await Promise.all([0, 1, 2].map(() => startBridge(args)));
-    const nginx = await startNginx(replicas.map((replica) => Number(new URL(replica.url).port)));
+    const { nginx, replicas, stop } = await startNginxCluster(['--cors', page.origin], (count, args) => startReplicas(count, args, 'conformance-server'));
     let tab: BrowserTab | undefined;
     try {
-      for (const replica of replicas) await waitFor(async () => (await readiness(replica.url)).body.cluster?.replicas === 3, { what: 'all three replicas registered' });
       const before = await forwardedTotal(replicas.map((replica) => replica.url));
       tab = await openTab(browser.browser, page.origin);
       for (const era of ERAS) assertServed(era, await tab.run(era, urlOf(era, nginx.url)));
       assert.ok((await forwardedTotal(replicas.map((replica) => replica.url))) > before, 'some of the page requests reached a replica that does not own their session');
     } finally {
       await tab?.close();
-      await nginx.stop();
-      await stopReplicas(replicas);
-      await redis.stop();
+      await stop();
     }
   });
 });

@@ -6,26 +6,21 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningBridge } from '../helpers/bridge.js';
-import { readiness, startReplicas, stopReplicas } from '../helpers/cluster.js';
-import { startRedis, type Started } from '../helpers/clusterInfra.js';
+import { readiness, startRedisCluster, type RedisCluster } from '../helpers/cluster.js';
 import { callTool, initializeRequest, messagesOf, openStreamableSession, post } from '../helpers/http.js';
 import { isAlive } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
 
 describe('a replica of two draining on SIGTERM', () => {
-  let redis: Started;
+  let cluster: RedisCluster;
   let replicas: RunningBridge[] = [];
 
   before(async () => {
-    redis = await startRedis();
-    replicas = await startReplicas(2, ['--redis', `redis://127.0.0.1:${redis.port}`]);
-    for (const replica of replicas) await waitFor(async () => (await readiness(replica.url)).body.cluster?.replicas === 2, { what: 'both replicas registered' });
+    cluster = await startRedisCluster(2);
+    replicas = cluster.replicas;
   });
 
-  after(async () => {
-    await stopReplicas(replicas);
-    await redis.stop();
-  });
+  after(() => cluster.stop());
 
   test('leaves the registry and turns /readyz 503 first, refuses new sessions, answers the call in flight, then exits 0 within the deadline', { timeout: 60_000 }, async () => {
     const [stay, leave] = replicas as [RunningBridge, RunningBridge];

@@ -10,8 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBridge, type RunningBridge } from '../helpers/bridge.js';
-import { forwardedTotal, readiness, startGatewayReplicas, stopReplicas } from '../helpers/cluster.js';
-import { startNginx, startRedis, type Started } from '../helpers/clusterInfra.js';
+import { forwardedTotal, readiness, startGatewayReplicas, startNginxCluster, type NginxCluster } from '../helpers/cluster.js';
 import { entries, writeConfig } from '../helpers/combined.js';
 import { isAlive } from '../helpers/processes.js';
 import { SseRawClient, StreamableRawClient, type RawClient } from '../helpers/rawClients.js';
@@ -69,23 +68,19 @@ async function everyKindOfSession(base: string): Promise<string[]> {
 
 describe('three gateway replicas reading one config file, behind nginx round-robin, with a Redis registry', () => {
   let dir: string;
-  let redis: Started;
-  let nginx: Started & { url: string };
+  let cluster: NginxCluster | undefined;
+  let nginx: NginxCluster['nginx'];
   let replicas: RunningBridge[] = [];
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mcp-bridge-cluster-gateway-'));
     const config = writeConfig(dir, { mcpServers: { alpha: entries.fixture, beta: entries.fixture } });
-    redis = await startRedis();
-    replicas = await startGatewayReplicas(3, config, ['--redis', `redis://127.0.0.1:${redis.port}`]);
-    for (const replica of replicas) await waitFor(async () => (await readiness(replica.url)).body.cluster?.replicas === 3, { what: 'all three replicas registered' });
-    nginx = await startNginx(replicas.map((replica) => Number(new URL(replica.url).port)));
+    cluster = await startNginxCluster([], (count, args) => startGatewayReplicas(count, config, args));
+    ({ nginx, replicas } = cluster);
   });
 
   after(async () => {
-    await nginx?.stop();
-    await stopReplicas(replicas);
-    await redis?.stop();
+    await cluster?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -6,8 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningBridge } from '../helpers/bridge.js';
-import { readiness, startReplicas, stopReplicas } from '../helpers/cluster.js';
-import { startNginx, startRedis, type Started } from '../helpers/clusterInfra.js';
+import { readiness, startNginxCluster, startRedisCluster, type NginxCluster, type RedisCluster } from '../helpers/cluster.js';
 import { HttpStatusError, StreamableRawClient } from '../helpers/rawClients.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -26,28 +25,20 @@ async function open(url: string, name: string): Promise<StreamableRawClient | nu
   }
 }
 
-async function registered(replicas: readonly RunningBridge[]): Promise<void> {
-  for (const replica of replicas) await waitFor(async () => (await readiness(replica.url)).body.cluster?.replicas === replicas.length, { what: 'every replica registered' });
-}
-
 describe(`--maxSessions ${MAX_SESSIONS} over three replicas behind nginx, with Redis`, () => {
-  let redis: Started;
-  let nginx: Started & { url: string };
+  let cluster: NginxCluster;
+  let nginx: NginxCluster['nginx'];
   let replicas: RunningBridge[] = [];
   const clients: StreamableRawClient[] = [];
 
   before(async () => {
-    redis = await startRedis();
-    replicas = await startReplicas(3, ['--redis', `redis://127.0.0.1:${redis.port}`, '--maxSessions', String(MAX_SESSIONS)]);
-    await registered(replicas);
-    nginx = await startNginx(replicas.map((replica) => Number(new URL(replica.url).port)));
+    cluster = await startNginxCluster(['--maxSessions', String(MAX_SESSIONS)]);
+    ({ nginx, replicas } = cluster);
   });
 
   after(async () => {
     await Promise.allSettled(clients.map((client) => client.close()));
-    await nginx?.stop();
-    await stopReplicas(replicas);
-    await redis?.stop();
+    await cluster.stop();
   });
 
   test('the fifth session is refused with 503 on every replica, and closing one frees a place for the next', { timeout: 60_000 }, async () => {
@@ -69,7 +60,7 @@ describe(`--maxSessions ${MAX_SESSIONS} over three replicas behind nginx, with R
   });
 
   test('while Redis is away each replica counts locally, and /readyz and the log say so', { timeout: 30_000 }, async () => {
-    await redis.stop();
+    await cluster.redis.stop();
     for (const replica of replicas) await waitFor(async () => (await readiness(replica.url)).body.cluster?.limits === 'local', { what: '/readyz to say the limits are counted locally' });
     for (const replica of replicas) await waitFor(() => /counting --maxSessions and --rateLimit locally/.test(replica.stderr()), { what: 'the log to say so' });
     // Each replica now admits up to the bound on its own.
@@ -81,19 +72,15 @@ describe(`--maxSessions ${MAX_SESSIONS} over three replicas behind nginx, with R
 
 describe('--rateLimit over three replicas, with Redis', () => {
   const LIMIT = 6;
-  let redis: Started;
+  let cluster: RedisCluster;
   let replicas: RunningBridge[] = [];
 
   before(async () => {
-    redis = await startRedis();
-    replicas = await startReplicas(3, ['--redis', `redis://127.0.0.1:${redis.port}`, '--rateLimit', `${LIMIT}/m`]);
-    await registered(replicas);
+    cluster = await startRedisCluster(3, ['--rateLimit', `${LIMIT}/m`]);
+    replicas = cluster.replicas;
   });
 
-  after(async () => {
-    await stopReplicas(replicas);
-    await redis?.stop();
-  });
+  after(() => cluster.stop());
 
   test(`${LIMIT} requests a minute from one client in all, whichever replicas they reach; the rest are answered 429`, async () => {
     const statuses: number[] = [];

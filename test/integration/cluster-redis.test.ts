@@ -2,12 +2,13 @@
  * Scale-out without its registry: Redis stopped mid-run. The replicas keep serving their
  * established sessions across each other with the registry they last saw, say so in /readyz
  * (still 200, `cluster.state` "unreachable") and in the log; once Redis is back (empty, on the same
- * port) every replica registers again and the registry is whole.
+ * port) every replica registers again and the registry is whole. A replica whose entry expires while it
+ * lives on (paused) keeps its sessions.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningBridge } from '../helpers/bridge.js';
-import { forwardedTotal, readiness, startReplicas, stopReplicas } from '../helpers/cluster.js';
+import { forwardedTotal, readiness, startReplicas, stopReplicas, waitRegistered } from '../helpers/cluster.js';
 import { startRedis, type Started } from '../helpers/clusterInfra.js';
 import { callTool, messagesOf, openStreamableSession, post } from '../helpers/http.js';
 import { waitFor } from '../helpers/wait.js';
@@ -28,7 +29,7 @@ describe('three replicas whose Redis registry goes away and comes back', () => {
   before(async () => {
     redis = await startRedis();
     replicas = await startReplicas(3, ['--redis', redisUrl()]);
-    for (const replica of replicas) await waitFor(async () => (await readiness(replica.url)).body.cluster?.replicas === 3, { what: 'all three replicas registered' });
+    await waitRegistered(replicas);
   });
 
   after(async () => {
@@ -71,5 +72,23 @@ describe('three replicas whose Redis registry goes away and comes back', () => {
     replicas.push(late);
     await waitFor(async () => (await readiness(late.url)).body.cluster?.replicas === 4, { what: 'the new replica to see every replica' });
     for (const [index, session] of sessions.entries()) assert.equal(await echo(late.url, session.headers, `s${index} via the newcomer`), `s${index} via the newcomer`);
+  });
+
+  test("a replica paused past its entry's expiry (SIGSTOP, as a long-lagging event loop) keeps its sessions: a request forwarded to it meanwhile is answered once it resumes", { timeout: 60_000 }, async () => {
+    const [owner, peer] = replicas as [RunningBridge, RunningBridge];
+    const session = await openStreamableSession(owner.url);
+    const live = replicas.length;
+    const forwardedBefore = await forwardedTotal([peer.url]);
+    let answered: Promise<string> | undefined;
+    process.kill(owner.pid, 'SIGSTOP');
+    try {
+      await waitFor(async () => (await readiness(peer.url)).body.cluster?.replicas === live - 1, { what: "the paused replica's entry to expire", timeoutMs: 20_000 });
+      answered = echo(peer.url, session.headers, 'still here');
+      await waitFor(async () => (await forwardedTotal([peer.url])) > forwardedBefore, { what: 'the request to be forwarded to the paused replica' });
+    } finally {
+      process.kill(owner.pid, 'SIGCONT');
+    }
+    assert.equal(await answered, 'still here');
+    await waitFor(async () => (await readiness(peer.url)).body.cluster?.replicas === live, { what: 'the resumed replica back in the registry' });
   });
 });

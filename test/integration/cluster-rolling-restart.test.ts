@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBridge, type RunningBridge } from '../helpers/bridge.js';
-import { clusterSecret, readiness } from '../helpers/cluster.js';
+import { clusterSecret, readiness, waitRegistered } from '../helpers/cluster.js';
 import { startNginx, startRedis } from '../helpers/clusterInfra.js';
 import { fixtureCommand } from '../helpers/paths.js';
 import { isAlive } from '../helpers/processes.js';
@@ -77,7 +77,7 @@ test('a rolling restart of three replicas under load: every accepted call answer
   try {
     for (let i = 0; i < 3; i++) replicas.push(await startBridge(args));
     const ports = replicas.map((replica) => Number(new URL(replica.url).port));
-    for (const replica of replicas) await waitFor(async () => (await readiness(replica.url)).body.cluster?.replicas === 3, { what: 'all three replicas registered' });
+    await waitRegistered(replicas);
     nginx = await startNginx(ports);
 
     let restarted = false;
@@ -90,7 +90,7 @@ test('a rolling restart of three replicas under load: every accepted call answer
       assert.equal(await old.stop('SIGTERM'), 0, 'the replica drained and exited 0');
       await waitFor(() => family.every((pid) => !isAlive(pid)), { what: 'its processes to exit' });
       replicas[i] = await startBridge(['--port', String(ports[i]), ...args]);
-      await waitFor(async () => (await readiness(replicas[i]!.url)).body.cluster?.replicas === 3, { what: 'the restarted replica registered' });
+      await waitRegistered([replicas[i]!], 3);
     }
     restarted = true;
     const tallies = await Promise.all(load);

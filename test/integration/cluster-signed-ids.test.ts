@@ -7,28 +7,23 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningBridge } from '../helpers/bridge.js';
-import { elicitRetry, forwardedTotal, inputRequired, modernCall, modernEnvelope, readiness, startReplicas, stopReplicas } from '../helpers/cluster.js';
-import { startRedis, type Started } from '../helpers/clusterInfra.js';
+import { elicitRetry, forwardedTotal, inputRequired, modernCall, modernEnvelope, readiness, startRedisCluster, type RedisCluster } from '../helpers/cluster.js';
 import { callTool, messagesOf, openLegacySseSession, post } from '../helpers/http.js';
 import { isAlive } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
 
 describe('two replicas sharing a Redis registry', () => {
-  let redis: Started;
+  let cluster: RedisCluster;
   let replicas: RunningBridge[] = [];
   const a = () => replicas[0]!;
   const b = () => replicas[1]!;
 
   before(async () => {
-    redis = await startRedis();
-    replicas = await startReplicas(2, ['--redis', `redis://127.0.0.1:${redis.port}`]);
-    for (const replica of replicas) await waitFor(async () => (await readiness(replica.url)).body.cluster?.replicas === 2, { what: 'both replicas registered' });
+    cluster = await startRedisCluster(2);
+    replicas = cluster.replicas;
   });
 
-  after(async () => {
-    await stopReplicas(replicas);
-    await redis.stop();
-  });
+  after(() => cluster.stop());
 
   /** Opens a Streamable HTTP session on `url` and returns the headers that name it. */
   async function openSession(url: string): Promise<Record<string, string>> {

@@ -1,7 +1,7 @@
 // The 2026-07-28 side of `/mcp`: classifies a POST as modern and serves it through the face chosen
 // for the server's era.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
+import { supportedProtocolVersions } from '../../shared/protocolVersions.js';
 import type { Gateway, UpstreamFactory } from '../../core/gateway.js';
 import { BridgeError, writeErrorResponse } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log.js';
@@ -11,7 +11,7 @@ import { toWebRequest } from './webExchange.js';
 export type { ModernOptions } from './face.js';
 
 // The session-era revisions, as the v1 SDK (which serves them) knows them.
-const sessionEraVersions = new Set(SUPPORTED_PROTOCOL_VERSIONS);
+const sessionEraVersions = new Set(supportedProtocolVersions);
 
 /**
  * A cheap first look: could this POST be a 2026-07-28 request? True when it carries an

@@ -1,7 +1,8 @@
 // Session-era Streamable HTTP on `/mcp`: opens sessions on initialize and routes POST, GET and
 // DELETE to them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { supportedProtocolVersions } from '../../shared/protocolVersions.js';
 import type { Gateway } from '../../core/gateway.js';
 import type { Session } from '../../core/sessions.js';
 import { writeErrorResponse, writeJsonError } from '../../shared/errors.js';
@@ -111,8 +112,8 @@ export class StreamableHttpEndpoint {
     const session = findSession(this.gateway, 'streamableHttp', StreamableHttpSessionTransport, header(req, 'mcp-session-id'), res);
     if (!session) return undefined;
     const version = header(req, 'mcp-protocol-version');
-    if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
-      return void writeJsonError(res, 'UNSUPPORTED_PROTOCOL_VERSION', `${version} (supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`);
+    if (version !== undefined && !supportedProtocolVersions.includes(version)) {
+      return void writeJsonError(res, 'UNSUPPORTED_PROTOCOL_VERSION', `${version} (supported: ${supportedProtocolVersions.join(', ')})`);
     }
     return session;
   }

@@ -6,6 +6,7 @@ import { IdMap } from '../../core/idMap.js';
 import { isResponse } from '../../shared/jsonrpc.js';
 import type { ChildObserver } from '../../core/observers.js';
 import { BridgeError, rpcErrorResponse } from '../../shared/errors.js';
+import { latestProtocolVersion } from '../../shared/protocolVersions.js';
 import type { Logger } from '../../shared/log.js';
 import { backoffDelay, type BackoffOptions } from '../remote/backoff.js';
 import { explainExit, StdioChildTransport } from './stdioChild.js';
@@ -205,8 +206,7 @@ export class SharedChild {
 
   private async initialize(): Promise<Record<string, unknown>> {
     // Loaded once the child is spawned, not before: the SDK's schemas take ~100 ms to load (cold start).
-    const { LATEST_PROTOCOL_VERSION } = await import('@modelcontextprotocol/sdk/types.js');
-    const params = { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: bridgeClientCapabilities, clientInfo: { name: 'mcp-bridge', version: '1' } };
+    const params = { protocolVersion: latestProtocolVersion, capabilities: bridgeClientCapabilities, clientInfo: { name: 'mcp-bridge', version: '1' } };
     // Sent before the child is ready: sessions wait for readiness, the bridge's own initialize cannot.
     const answer = this.request('initialize', params, { whileStarting: true });
     let timer: NodeJS.Timeout | undefined;

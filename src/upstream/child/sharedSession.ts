@@ -4,6 +4,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { isNotification, isRequest } from '../../shared/jsonrpc.js';
 import { BridgeError } from '../../shared/errors.js';
+import { supportedProtocolVersions } from '../../shared/protocolVersions.js';
 import type { RequestOwner } from './sharedChild.js';
 
 type Request = JSONRPCMessage & { id: RequestId; method: string; params?: Record<string, unknown> };
@@ -82,9 +83,7 @@ export class SharedSessionTransport implements Transport, RequestOwner {
     switch (message.method) {
       case 'initialize': {
         const result = await this.hub.initializeResult();
-        // Loaded by now (the shared child's initialize needed it); not at start, for the cold start.
-        const { SUPPORTED_PROTOCOL_VERSIONS } = await import('@modelcontextprotocol/sdk/types.js');
-        const protocolVersion = negotiatedVersion(message.params?.protocolVersion, String(result.protocolVersion), SUPPORTED_PROTOCOL_VERSIONS);
+        const protocolVersion = negotiatedVersion(message.params?.protocolVersion, String(result.protocolVersion), supportedProtocolVersions);
         this.hub.attach(this);
         return this.answer(message.id, { ...result, protocolVersion });
       }

@@ -1,6 +1,6 @@
 // A stdio MCP server as a child process: spawn, newline-delimited JSON both ways, stderr to the
 // log, and how its exit is explained.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { ChildCommand } from './options.js';
@@ -9,7 +9,7 @@ import { parseJsonRpcLine } from '../../shared/jsonrpc.js';
 import type { ChildObserver } from '../../core/observers.js';
 import type { CloseReason } from '../../core/relay.js';
 import type { Logger } from '../../shared/log.js';
-import { childEnvironment } from './childEnv.js';
+import { adoptHeldChild, spawnServerProcess, spawnSpec } from './heldChild.js';
 import { LineFramer, type OversizedLine } from '../../shared/lineFramer.js';
 import { tooLargeError, waitingOn } from '../../shared/oversize.js';
 import { InFlightLimit } from './inFlightLimit.js';
@@ -74,16 +74,10 @@ export class StdioChildTransport implements Transport {
   }
 
   private async spawnChild(): Promise<void> {
-    const { command, args, shell, cwd, env, passEnv } = this.options;
-    const child = spawn(command, [...args], {
-      cwd,
-      env: childEnvironment(this.sourceEnv, passEnv, env),
-      shell,
-      // Its own process group, so close() reaches grandchildren (npx → node, sh → server).
-      detached: true,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      windowsHide: true,
-    });
+    const spec = spawnSpec(this.options, this.sourceEnv);
+    // The child spawned at launch for this command, if any (cold start), else a new one.
+    const held = adoptHeldChild(spec);
+    const child = held?.process ?? spawnServerProcess(spec);
     this.child = child;
     child.once('error', (error) => this.ended({ code: null, signal: null, startError: error }));
     // The leader is gone: kill what is left of its group, so the pipes close and 'close' follows.
@@ -95,7 +89,7 @@ export class StdioChildTransport implements Transport {
     this.readStdout(child);
     this.readStderr(child);
     // Wait until the process exists, so a command that cannot start fails the session's opening.
-    await new Promise<void>((resolve, reject) => {
+    const spawned = new Promise<void>((resolve, reject) => {
       child.once('spawn', () => {
         this.spawned = true;
         this.observer.spawned?.(child.pid!);
@@ -103,7 +97,9 @@ export class StdioChildTransport implements Transport {
       });
       child.once('error', reject);
     });
-    this.log.debug('child spawned', { pid: child.pid, command });
+    held?.replay();
+    await spawned;
+    this.log.debug('child spawned', { pid: child.pid, command: spec.command });
   }
 
   /**

@@ -1,0 +1,65 @@
+/**
+ * Issue 18's "ahead of every peer measured in the same run": for each figure it names, each of
+ * mcp-bridge's forward columns (per-session and shared) is better than every peer column of the same
+ * transport, SSE against SSE and Streamable HTTP against Streamable HTTP. A peer cell that errored or
+ * lost calls did not do the work its figure times, so it cannot beat mcp-bridge; the verdict says so.
+ */
+import { forwardColumns, peerColumns, type Column } from './measure/types.js';
+import type { Results } from './results.js';
+import type { Target } from './targets.js';
+
+/** A figure of the issue's list, and which way is better. */
+const figures: ReadonlyArray<{ key: string; higherIsBetter?: boolean }> = [
+  { key: 'coldStartMs' },
+  { key: 'echoP50Ms' },
+  { key: 'echoP99Ms' },
+  { key: 'throughput8', higherIsBetter: true },
+  { key: 'throughput64', higherIsBetter: true },
+  { key: 'blob16MiBMs' },
+  { key: 'blob16MiBOwnGrowthMiB' },
+  { key: 'idleSessionKiB' },
+];
+
+/** The "ahead of every peer" targets, one per figure: `check(bridge, { peer })` is true when mcp-bridge's value is strictly better. */
+export const aheadOfPeers: readonly Target[] = figures.map(({ key, higherIsBetter = false }) => ({
+  figureKey: key,
+  text: `ahead of every peer (${higherIsBetter ? 'higher' : 'lower'}, same transport)`,
+  appliesTo: 'peers',
+  check: (value, references) => (higherIsBetter ? value > references.peer! : value < references.peer!),
+}));
+
+/** The transport a column serves: its first word (`sse` or `http`). */
+const transportOf = (column: Column): string => column.split(' ')[0]!;
+
+/** Every (mcp-bridge column, peer column) pair of one transport among the measured `columns`. */
+function pairs(columns: readonly Column[]): Array<[Column, Column]> {
+  const bridges = columns.filter((column) => forwardColumns.includes(column));
+  const peers = columns.filter((column) => peerColumns.includes(column));
+  return bridges.flatMap((bridge) => peers.filter((peer) => transportOf(peer) === transportOf(bridge)).map((peer): [Column, Column] => [bridge, peer]));
+}
+
+/** "pass", "FAIL: <bridge> vs <peer>, …" (plus peers not compared because they lost calls), or "not measured". */
+export function peerVerdict(target: Target, results: Results, columns: readonly Column[]): string {
+  const failed: string[] = [];
+  const unreliable = new Set<string>();
+  let compared = 0;
+  for (const cells of Object.values(results)) {
+    const valueIn = (column: Column): number | undefined => cells[column]?.figures.find((figure) => figure.key === target.figureKey)?.value;
+    for (const [bridge, peer] of pairs(columns)) {
+      const value = valueIn(bridge);
+      const peerValue = valueIn(peer);
+      if (value === undefined || peerValue === undefined) continue;
+      const peerCell = cells[peer]!;
+      if (peerCell.error || peerCell.integrity.lost > 0) {
+        unreliable.add(peer);
+        continue;
+      }
+      compared++;
+      if (!target.check(value, { direct: undefined, floor: undefined, route: undefined, peer: peerValue })) failed.push(`${bridge} vs ${peer}`);
+    }
+  }
+  const note = unreliable.size === 0 ? '' : `; not compared, lost calls: ${[...unreliable].join(', ')}`;
+  if (compared === 0) return unreliable.size === 0 ? 'not measured (needs a peer)' : `pass${note}`;
+  return failed.length === 0 ? `pass${note}` : `FAIL: ${failed.join(', ')}${note}`;
+}
+

@@ -1,0 +1,50 @@
+// The benchmark's verdicts (bench/targets.ts, bench/peerTargets.ts) on hand-made results: the peers are
+// compared by transport, a peer that lost calls cannot beat mcp-bridge, and the targets mcp-bridge must
+// meet (zero cross-talk, ratios to the floor) ignore the peers' columns.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { newIntegrity } from '../../bench/integrity.js';
+import type { Column } from '../../bench/measure/types.js';
+import type { Cell, Results } from '../../bench/results.js';
+import { integrityVerdict, targets, verdict } from '../../bench/targets.js';
+
+const cell = (key: string, value: number, lost = 0, crossTalk = 0): Cell => ({
+  figures: [{ key, label: key, value, unit: 'ms' }],
+  integrity: { ...newIntegrity(), lost, crossTalk },
+  notes: [],
+  seconds: 1,
+});
+
+const aheadTarget = (key: string) => targets.find((target) => target.figureKey === key && target.appliesTo === 'peers')!;
+
+test('ahead of every peer: each forward column against every peer of its transport, failing pairs named', () => {
+  const results: Results = {
+    echo: {
+      'sse shared': cell('echoP50Ms', 1),
+      'http shared': cell('echoP50Ms', 2),
+      'http per-session': cell('echoP50Ms', 4),
+      'sse supergateway': cell('echoP50Ms', 0.5),
+      'http supergateway stateful': cell('echoP50Ms', 3),
+      'http mcp-proxy': cell('echoP50Ms', 5),
+    },
+  };
+  const columns = Object.keys(results.echo!) as Column[];
+  assert.equal(verdict(aheadTarget('echoP50Ms'), results, columns), 'FAIL: sse shared vs sse supergateway, http per-session vs http supergateway stateful');
+});
+
+test('ahead of every peer: higher is better for throughput; a peer that lost calls is not compared; no peer is "not measured"', () => {
+  const results: Results = { throughput: { 'http shared': cell('throughput8', 900), 'http mcp-proxy': cell('throughput8', 800), 'http supergateway stateless': cell('throughput8', 5000, 3) } };
+  const columns = Object.keys(results.throughput!) as Column[];
+  assert.equal(verdict(aheadTarget('throughput8'), results, columns), 'pass; not compared, lost calls: http supergateway stateless');
+  assert.equal(verdict(aheadTarget('throughput8'), { throughput: { 'http shared': cell('throughput8', 900) } }, ['http shared']), 'not measured (needs a peer)');
+});
+
+test("peers' cross-talk and ratios do not fail mcp-bridge's targets", () => {
+  const results: Results = { echo: { floor: cell('echoP50Ms', 1), 'sse shared': cell('echoP50Ms', 1.1), 'sse supergateway': cell('echoP50Ms', 9, 0, 7) } };
+  const columns = Object.keys(results.echo!) as Column[];
+  assert.equal(integrityVerdict(results), 'pass');
+  const floorTarget = targets.find((target) => target.figureKey === 'echoP50Ms' && target.needs === 'floor')!;
+  assert.equal(verdict(floorTarget, results, columns), 'pass');
+  results.echo!['sse shared'] = cell('echoP50Ms', 1.1, 1);
+  assert.equal(integrityVerdict(results), 'FAIL: echo/sse shared');
+});
