@@ -48,7 +48,12 @@ export function refuseDuplicateIds(session: Session, body: JSONRPCMessage | JSON
 
 /** The query parameter `name` (or its first alias present) of a request. */
 export function queryParam(req: IncomingMessage, ...names: string[]): string | undefined {
-  const params = new URL(req.url ?? '/', 'http://localhost').searchParams;
+  // The query alone, parsed as URL's searchParams parses it, without building the whole URL (once per POST /message).
+  const url = req.url ?? '';
+  const start = url.indexOf('?');
+  if (start < 0) return undefined;
+  const end = url.indexOf('#', start);
+  const params = new URLSearchParams(url.slice(start + 1, end < 0 ? undefined : end));
   for (const name of names) {
     const value = params.get(name);
     if (value !== null) return value;

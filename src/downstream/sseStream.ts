@@ -59,24 +59,35 @@ export class SseStream {
   /** Frames written while the headers are held; undefined once they went out. */
   private held: string | undefined;
   private holdTimer: NodeJS.Timeout | undefined;
+  private readonly headers: Record<string, string | number>;
+  /** The keep-alive interval of a held stream, started on release. */
+  private keepaliveMs = 0;
 
   constructor(
     private readonly res: ServerResponse,
     { keepaliveMs, headers = {}, holdMs = 0 }: SseStreamOptions,
   ) {
-    res.writeHead(200, { ...eventStreamHeaders, ...headers });
+    this.headers = { ...eventStreamHeaders, ...headers };
     if (holdMs > 0) {
+      // The head is written only when the hold ends: a stream ended within it is then sent whole,
+      // with a Content-Length and in one write, instead of in chunked frames. Its keep-alives start
+      // then too: most such streams end within the hold and never need one.
       this.held = '';
+      this.keepaliveMs = keepaliveMs;
       this.holdTimer = setTimeout(() => this.release(), holdMs);
     } else {
+      res.writeHead(200, this.headers);
       // A client waits for the headers before it counts a stream as open.
       res.flushHeaders();
-    }
-    if (keepaliveMs > 0) {
-      this.keepalive = setInterval(() => this.raw(': keepalive\n\n'), keepaliveMs);
-      this.keepalive.unref();
+      this.keepAlive(keepaliveMs);
     }
     res.once('close', () => this.stop());
+  }
+
+  private keepAlive(keepaliveMs: number): void {
+    if (keepaliveMs <= 0) return;
+    this.keepalive = setInterval(() => this.raw(': keepalive\n\n'), keepaliveMs);
+    this.keepalive.unref();
   }
 
   /** False once the stream was ended by us or closed by the client. */
@@ -107,9 +118,10 @@ export class SseStream {
       this.stop();
       return writeParts(this.res, rawFrame(lastData, lastId), true);
     }
-    const held = this.held ?? '';
+    const held = this.held;
     this.stop();
-    const last = held + (lastData === undefined ? '' : sseFrame(lastData, lastId));
+    const last = (held ?? '') + (lastData === undefined ? '' : sseFrame(lastData, lastId));
+    if (held !== undefined) this.res.writeHead(200, Object.assign(this.headers, { 'Content-Length': Buffer.byteLength(last) }));
     if (last === '') this.res.end();
     else this.res.end(last);
   }
@@ -119,6 +131,8 @@ export class SseStream {
     const held = this.held;
     this.held = undefined;
     if (held === undefined || !this.isOpen) return;
+    this.keepAlive(this.keepaliveMs);
+    this.res.writeHead(200, this.headers);
     if (held === '') this.res.flushHeaders();
     else this.res.write(held);
   }

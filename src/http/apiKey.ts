@@ -22,19 +22,27 @@ export function offeredKeys(headers: IncomingHttpHeaders): string[] {
   return keys;
 }
 
+/** Whether a request's headers offer `apiKey` (Bearer or X-API-Key), every offered key compared in constant time. */
+export function apiKeyAccepted(apiKey: string) {
+  const expected = digest(apiKey);
+  return (keys: readonly string[]): boolean => {
+    // Every offered key is compared, so the time taken does not depend on which one matched.
+    let ok = false;
+    for (const key of keys) ok = timingSafeEqual(digest(key), expected) || ok;
+    return ok;
+  };
+}
+
 /**
  * Inbound API-key authentication: a request must carry `Authorization: Bearer KEY` or
  * `X-API-Key: KEY`, compared in constant time; otherwise 401 JSON UNAUTHORIZED with a
  * `WWW-Authenticate` challenge. Keys are never logged.
  */
 export function apiKeyCheck(apiKey: string, log: Logger) {
-  const expected = digest(apiKey);
+  const accepted = apiKeyAccepted(apiKey);
   return (req: Request, res: Response, next: NextFunction): void => {
     const keys = offeredKeys(req.headers);
-    // Every offered key is compared, so the time taken does not depend on which one matched.
-    let ok = false;
-    for (const key of keys) ok = timingSafeEqual(digest(key), expected) || ok;
-    if (ok) return next();
+    if (accepted(keys)) return next();
     // debug, not info: a flood of bad keys must not become a flood of log lines (metrics count them).
     log.debug('unauthorized request', { method: req.method, path: req.path, ip: req.ip, keyOffered: keys.length > 0 });
     writeJsonError(res, 'UNAUTHORIZED', keys.length ? 'wrong API key' : 'no API key (send Authorization: Bearer KEY or X-API-Key: KEY)', {

@@ -1,4 +1,5 @@
 // The DNS-rebinding guard: checks Host and Origin against the allowed lists.
+import type { IncomingHttpHeaders } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { writeJsonError } from '../shared/errors.js';
 
@@ -22,20 +23,26 @@ function originAllowed(origin: string, policy: HostOriginPolicy): boolean {
   return policy.allowedHosts.some((host) => host.toLowerCase() === hostname.toLowerCase());
 }
 
+/** Why a request fails the DNS-rebinding check (see hostOriginGuard), or undefined when it passes. */
+export function hostOriginRefusal(policy: HostOriginPolicy) {
+  const hosts = policy.allowedHosts?.map((host) => host.toLowerCase());
+  return (headers: IncomingHttpHeaders): { code: 'HOST_FORBIDDEN' | 'ORIGIN_FORBIDDEN'; detail: string | undefined } | undefined => {
+    if (hosts && !hosts.includes(hostnameOf(headers.host ?? ''))) return { code: 'HOST_FORBIDDEN', detail: headers.host };
+    const origin = headers.origin;
+    if (policy.allowedOrigins && origin !== undefined && !originAllowed(origin, policy)) return { code: 'ORIGIN_FORBIDDEN', detail: origin };
+    return undefined;
+  };
+}
+
 /**
  * DNS-rebinding protection: the `Host` header's name must be an allowed host, and an `Origin`
  * header, when present, must be an allowed origin or a page on an allowed host. Answers 403 JSON.
  */
 export function hostOriginGuard(policy: HostOriginPolicy) {
-  const hosts = policy.allowedHosts?.map((host) => host.toLowerCase());
+  const refusal = hostOriginRefusal(policy);
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (hosts && !hosts.includes(hostnameOf(req.headers.host ?? ''))) {
-      return writeJsonError(res, 'HOST_FORBIDDEN', req.headers.host);
-    }
-    const origin = req.headers.origin;
-    if (policy.allowedOrigins && origin !== undefined && !originAllowed(origin, policy)) {
-      return writeJsonError(res, 'ORIGIN_FORBIDDEN', origin);
-    }
+    const refused = refusal(req.headers);
+    if (refused) return writeJsonError(res, refused.code, refused.detail);
     next();
   };
 }

@@ -1,5 +1,6 @@
 // The `/metrics` handler and the counter of rejected requests, behind the narrow interfaces the
 // HTTP app needs.
+import type { ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import { errorCodeOf } from '../shared/errors.js';
 
@@ -17,17 +18,24 @@ export function metricsHandler(metrics: Scrapable): RequestHandler {
 }
 
 /**
- * Counts every request the bridge refuses, by the catalogue code writeJsonError answered with
- * (so new refusals are counted without extra calls); an error status written by someone else
- * (the SDK's Streamable HTTP transport) counts as `HTTP_<status>`. Mount it after the probes.
+ * Counts the refusal `res` was answered with once it closes, by the catalogue code writeJsonError
+ * answered with; an error status written by someone else counts as `HTTP_<status>`.
+ */
+export function countRejectionOf(res: ServerResponse, rejected: (reason: string) => void): void {
+  res.once('close', () => {
+    const code = errorCodeOf(res);
+    if (code) rejected(code);
+    else if (res.statusCode >= 400) rejected(`HTTP_${res.statusCode}`);
+  });
+}
+
+/**
+ * Counts every request the bridge refuses (see countRejectionOf), so new refusals are counted
+ * without extra calls. Mount it after the probes.
  */
 export function countRejections(rejected: (reason: string) => void): RequestHandler {
   return (_req, res, next) => {
-    res.once('close', () => {
-      const code = errorCodeOf(res);
-      if (code) rejected(code);
-      else if (res.statusCode >= 400) rejected(`HTTP_${res.statusCode}`);
-    });
+    countRejectionOf(res, rejected);
     next();
   };
 }

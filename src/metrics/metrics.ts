@@ -5,6 +5,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { ChildObserver, Direction, ProcessExit, RelayObserver, RequestOutcome } from '../core/observers.js';
 import { errorCodeLabel, exitCodeLabel, methodLabel } from './labels.js';
 import { registerSampledGauges, type MetricsSources } from './sampled.js';
+import { Tally } from './tally.js';
 
 export type { MetricsSources, ServerSample } from './sampled.js';
 
@@ -45,6 +46,9 @@ export class BridgeMetrics implements ServerObserver {
   private readonly rejections: Counter<'reason'>;
   private readonly forwards: Counter;
   private readonly unnamed: ServerObserver;
+  // Messages and bytes are counted per message: in plain numbers, handed over at scrape time.
+  private readonly messageTally = new Tally(() => this.messages);
+  private readonly byteTally = new Tally(() => this.byteCount);
 
   constructor(sources: MetricsSources, { defaultMetrics = true }: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -66,17 +70,20 @@ export class BridgeMetrics implements ServerObserver {
       registers,
     });
     this.restarts = new Counter({ name: 'mcp_bridge_child_restarts_total', help: 'Shared MCP server processes restarted by the bridge', labelNames: server, registers });
+    const [messageTally, byteTally] = [this.messageTally, this.byteTally];
     this.messages = new Counter({
       name: 'mcp_bridge_messages_total',
       help: 'JSON-RPC messages relayed, by direction and kind (request, notification, response)',
       labelNames: ['direction', 'kind', ...server],
       registers,
+      collect: () => messageTally.flush(),
     });
     this.byteCount = new Counter({
       name: 'mcp_bridge_bytes_total',
       help: "Bytes written to MCP servers' stdin (client_to_server) and read from their stdout (server_to_client)",
       labelNames: ['direction', ...server],
       registers,
+      collect: () => byteTally.flush(),
     });
     this.errors = new Counter({
       name: 'mcp_bridge_jsonrpc_errors_total',
@@ -114,8 +121,15 @@ export class BridgeMetrics implements ServerObserver {
     const base: ServerLabels = name === undefined ? {} : { server: name };
     // Both directions from the start, so that rate() has a series before the first byte moves.
     for (const direction of ['client_to_server', 'server_to_client'] as const) this.byteCount.inc({ ...base, direction }, 0);
+    const kinds = (direction: Direction) => ({
+      request: this.messageTally.series({ ...base, direction, kind: 'request' }),
+      notification: this.messageTally.series({ ...base, direction, kind: 'notification' }),
+      response: this.messageTally.series({ ...base, direction, kind: 'response' }),
+    });
+    const messages = { client_to_server: kinds('client_to_server'), server_to_client: kinds('server_to_client') };
+    const bytes = { client_to_server: this.byteTally.series({ ...base, direction: 'client_to_server' }), server_to_client: this.byteTally.series({ ...base, direction: 'server_to_client' }) };
     return {
-      message: (direction, message) => this.messages.inc({ ...base, direction, kind: messageKind(message) }),
+      message: (direction, message) => void messages[direction][messageKind(message)].count++,
       requestDone: (method, seconds, outcome) => {
         this.latency.observe({ ...base, method: methodLabel(method) }, seconds);
         if (outcome.errorCode !== undefined) this.errors.inc({ ...base, source: outcome.source, code: errorCodeLabel(outcome.errorCode) });
@@ -131,7 +145,7 @@ export class BridgeMetrics implements ServerObserver {
         this.children.dec(base);
         this.childExits.inc({ ...base, ...(signal ? { signal } : { code: code === null ? 'other' : exitCodeLabel(code) }) });
       },
-      bytes: (direction, count) => this.byteCount.inc({ ...base, direction }, count),
+      bytes: (direction, count) => void (bytes[direction].count += count),
       queueChanged: (delta) => this.queued.inc(base, delta),
       queueWaited: (seconds) => this.queueWait.observe(base, seconds),
     };

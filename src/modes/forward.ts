@@ -57,7 +57,7 @@ async function bridgeMetrics(config: ForwardConfig, children: ServerChildren, se
 /** Phase two, while the children start: loads prom-client, the SDK and express, builds the server's endpoints and the app, and listens. */
 async function serve(config: ForwardConfig, log: Logger, children: ServerChildren, replica: Replica | undefined): Promise<Bridge> {
   const { http } = config;
-  const [modules, { createApp }] = await Promise.all([loadEndpointModules(), import('../http/app.js')]);
+  const [modules, { createApp }, { hotPathFirst }] = await Promise.all([loadEndpointModules(), import('../http/app.js'), import('../http/hotPath.js')]);
   // Sampled at scrape time only, once the server below exists.
   const metrics = await bridgeMetrics(config, children, () => server);
   const server = serveServer(children, modules, `${http.baseUrl ?? ''}${http.messagePath}`, metrics, log);
@@ -77,8 +77,9 @@ async function serve(config: ForwardConfig, log: Logger, children: ServerChildre
   };
   const forwarder = replica && new (await import('../http/forwarding.js')).PeerForwarder(replica.routing, log);
   const routes = { ssePath: http.ssePath, messagePath: http.messagePath, streamableHttpPath: http.streamableHttpPath, sse: server.sse, streamableHttp: server.streamableHttp, modern: server.modern };
-  const app = await createApp({ config: http, security: config.security, servers: [routes], status, log, metrics, forwarder, rateLimitStore: replica?.rateLimitStore() });
-  const listening = await listen(app, http.host, http.port);
+  const parts = { config: http, security: config.security, servers: [routes], status, log, metrics, forwarder, rateLimitStore: replica?.rateLimitStore() };
+  const app = await createApp(parts);
+  const listening = await listen(hotPathFirst(app, parts), http.host, http.port);
   const own = replica && (await joinCluster(replica, config.cluster!, app, http.host, listening));
   let closing: Promise<void> | undefined;
   return {

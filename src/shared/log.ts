@@ -46,13 +46,15 @@ const prettyLine = winston.format.printf(({ level, message, timestamp, ...meta }
 });
 
 function wrap(logger: winston.Logger): Logger {
+  // The level is fixed at creation, and the relay asks twice per message: asked of winston once per level.
+  const enabled: Partial<Record<string, boolean>> = {};
   return {
     debug: (message, meta) => logger.debug(message, meta),
     info: (message, meta) => logger.info(message, meta),
     warn: (message, meta) => logger.warn(message, meta),
     error: (message, meta) => logger.error(message, meta),
     child: (meta) => wrap(logger.child(meta)),
-    isEnabled: (level) => logger.isLevelEnabled(level),
+    isEnabled: (level) => (enabled[level] ??= logger.isLevelEnabled(level)),
   };
 }
 

@@ -1,18 +1,17 @@
 // A stdio MCP server as a child process: spawn, newline-delimited JSON both ways, stderr to the
 // log, and how its exit is explained.
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import type { Writable } from 'node:stream';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { ChildCommand } from './options.js';
 import type { UpstreamFactory } from '../../core/gateway.js';
 import type { ChildObserver } from '../../core/observers.js';
 import type { CloseReason } from '../../core/relay.js';
-import { BridgeError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log.js';
 import { adoptHeldChild, spawnServerProcess, spawnSpec } from './heldChild.js';
 import { InFlightLimit } from './inFlightLimit.js';
 import { readChildOutput } from './childOutput.js';
+import { StdinWriter } from './stdinWriter.js';
 
 /** How a child ended: its exit code and signal, or the error that kept it from starting. */
 export interface ChildExit {
@@ -37,11 +36,7 @@ export class StdioChildTransport implements Transport {
   private spawned = false;
   private answered = false;
   private closing = false;
-  // Lines waiting for stdin to drain, in order; their bytes count against maxBacklogBytes.
-  private readonly waiting: { data: Buffer; written: () => void; failed: (error: Error) => void }[] = [];
-  private waitingBytes = 0;
-  /** True while writes to stdin are held for coalescing (see coalesceWrites). */
-  private corked = false;
+  private stdin: StdinWriter | undefined;
   private readonly exited: Promise<void>;
   private markExited!: () => void;
   private starting: Promise<void> | undefined;
@@ -88,7 +83,7 @@ export class StdioChildTransport implements Transport {
     // 'close' comes after stdout is drained, so a last response written just before exit still arrives.
     child.once('close', (code, signal) => this.ended({ code, signal }));
     child.stdin.on('error', (error) => this.log.debug('child stdin closed', { error: error.message }));
-    child.stdin.on('drain', () => this.flushWaiting());
+    this.stdin = new StdinWriter(child.stdin, this.options.maxBacklogBytes, () => this.log, (bytes) => this.observer.bytes?.('client_to_server', bytes));
     readChildOutput(child, {
       maxLineBytes: this.options.maxLineBytes,
       observer: this.observer,
@@ -127,46 +122,8 @@ export class StdioChildTransport implements Transport {
 
   private async write(message: JSONRPCMessage): Promise<void> {
     const stdin = this.child?.stdin;
-    if (!stdin || this.exit || stdin.destroyed) throw new Error('MCP server process is not running');
-    const data = Buffer.from(JSON.stringify(message) + '\n');
-    if (this.waiting.length === 0 && !stdin.writableNeedDrain) {
-      this.observer.bytes?.('client_to_server', data.length);
-      this.coalesceWrites(stdin);
-      return void stdin.write(data);
-    }
-    const backlog = this.waitingBytes + stdin.writableLength;
-    if (backlog > this.options.maxBacklogBytes) {
-      this.log.warn('the MCP server is not reading its input; refused a message', { backlogBytes: backlog, limit: this.options.maxBacklogBytes });
-      throw new BridgeError('SERVER_BACKLOGGED', `${backlog} bytes are waiting for it to read`);
-    }
-    this.observer.bytes?.('client_to_server', data.length);
-    this.waitingBytes += data.length;
-    await new Promise<void>((written, failed) => this.waiting.push({ data, written, failed }));
-  }
-
-  /**
-   * Holds the pipe's writes until the current round of I/O callbacks is done, so that messages
-   * from many clients to a shared child leave in one system call instead of one each.
-   */
-  private coalesceWrites(stdin: Writable): void {
-    if (this.corked) return;
-    this.corked = true;
-    stdin.cork();
-    setImmediate(() => {
-      this.corked = false;
-      stdin.uncork();
-    });
-  }
-
-  private flushWaiting(): void {
-    const stdin = this.child?.stdin;
-    while (stdin && !stdin.destroyed && this.waiting.length > 0) {
-      const next = this.waiting.shift()!;
-      this.waitingBytes -= next.data.length;
-      const more = stdin.write(next.data);
-      next.written();
-      if (!more) return;
-    }
+    if (!stdin || !this.stdin || this.exit || stdin.destroyed) throw new Error('MCP server process is not running');
+    return this.stdin.write(JSON.stringify(message) + '\n');
   }
 
   /** Terminates the child's process group and resolves once the child has exited. */
@@ -174,7 +131,7 @@ export class StdioChildTransport implements Transport {
     const child = this.child;
     if (!child?.pid || this.exit) return this.exited;
     this.closing = true;
-    child.stdin.end();
+    this.stdin?.end();
     this.signalGroup('SIGTERM');
     const killer = setTimeout(() => this.signalGroup('SIGKILL'), this.options.killGraceMs);
     killer.unref();
@@ -209,8 +166,7 @@ export class StdioChildTransport implements Transport {
       }
     }
     this.markExited();
-    for (const line of this.waiting.splice(0)) line.failed(new Error('MCP server process is not running'));
-    this.waitingBytes = 0;
+    this.stdin?.failWaiting(new Error('MCP server process is not running'));
     this.limit?.clear();
     this.onclose?.();
   }

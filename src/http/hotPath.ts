@@ -1,0 +1,85 @@
+// The hot path of the forward bridge: a POST to an established session's Streamable HTTP endpoint
+// or to legacy SSE's message endpoint, served on node:http before express; every other request,
+// and every request the hot path would refuse before reading its body, goes to express unchanged.
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { writeJsonError } from '../shared/errors.js';
+import type { Logger } from '../shared/log.js';
+import { apiKeyAccepted, offeredKeys } from './apiKey.js';
+import type { AppParts, ServerRoutes } from './app.js';
+import { hostOriginRefusal } from './guards.js';
+import { BodyRefusal, parseJsonRpcBody, readableLength, readBody, type JsonRpcBody } from './hotBody.js';
+import { countRejectionOf } from './observability.js';
+
+/** Paths express matches exactly as written: no parameters, wildcards or groups of its path syntax. */
+const plainPath = /^\/[A-Za-z0-9._~/-]*$/;
+
+/**
+ * Whether the hot path can serve these parts exactly as express would: one server at distinct plain
+ * paths, and no CORS, rate limit or scale-out (their headers, counters and forwarding live in
+ * express's middleware, so with any of them on every request takes the express path).
+ */
+function applies({ servers, security, forwarder, forwardedPaths, extraRoutes }: AppParts): boolean {
+  if (servers.length !== 1 || forwarder || forwardedPaths || extraRoutes || security.rateLimit || security.cors !== undefined) return false;
+  const { ssePath, messagePath, streamableHttpPath } = servers[0]!;
+  const paths = [ssePath, messagePath, streamableHttpPath];
+  return new Set(paths).size === 3 && paths.every((path) => plainPath.test(path));
+}
+
+/** Which hot endpoint a request is for, if any: only exact paths, POST, and for /mcp an existing session's id. */
+function endpointOf(req: IncomingMessage, routes: ServerRoutes): 'message' | 'mcp' | undefined {
+  if (req.method !== 'POST') return undefined;
+  const url = req.url ?? '';
+  const query = url.indexOf('?');
+  const path = query < 0 ? url : url.slice(0, query);
+  // Without a session id a POST may be an initialize or a 2026-07-28 request: express decides those.
+  if (path === routes.streamableHttpPath) return req.headers['mcp-session-id'] !== undefined ? 'mcp' : undefined;
+  return path === routes.messagePath ? 'message' : undefined;
+}
+
+/** The checks of express's chain before the routes' handlers: the API key, then Host and Origin. */
+function admissionCheck({ security, config }: AppParts): (req: IncomingMessage) => boolean {
+  const refusal = hostOriginRefusal(config);
+  const accepted = security.apiKey === undefined ? undefined : apiKeyAccepted(security.apiKey);
+  return (req) => (accepted === undefined || accepted(offeredKeys(req.headers))) && refusal(req.headers) === undefined;
+}
+
+/**
+ * Puts the hot path in front of `app` (the express app createApp built from the same `parts`):
+ * POSTs to an established session's `/mcp` and to `/message`, admitted by the same checks and
+ * within --maxBodyBytes, are read and parsed once and handed to their endpoint; the rest goes to
+ * `app`, which answers it (refusals included) exactly as before. Returns `app` itself when the
+ * parts need express for everything (see applies).
+ */
+export function hotPathFirst(app: RequestListener, parts: AppParts): RequestListener {
+  if (!applies(parts)) return app;
+  const routes = parts.servers[0]!;
+  const admitted = admissionCheck(parts);
+  const { maxBodyBytes } = parts.config;
+  const rejected = parts.metrics && ((reason: string) => parts.metrics!.rejected(reason));
+  return (req, res) => {
+    const endpoint = endpointOf(req, routes);
+    const length = endpoint && admitted(req) ? readableLength(req, maxBodyBytes) : undefined;
+    if (length === undefined) return app(req, res);
+    if (rejected) countRejectionOf(res, rejected);
+    readBody(req, length, (text) => {
+      if (text === undefined) return writeJsonError(res, 'PARSE_ERROR', 'request.aborted');
+      const body = parseJsonRpcBody(text);
+      if (body instanceof BodyRefusal) return writeJsonError(res, body.code);
+      serve(endpoint!, routes, req, res, body, parts.log);
+    });
+  };
+}
+
+/** Hands a parsed body to its endpoint; a failure is answered as express's error handler answers it. */
+function serve(endpoint: 'message' | 'mcp', routes: ServerRoutes, req: IncomingMessage, res: ServerResponse, body: JsonRpcBody, log: Logger): void {
+  const failed = (error: unknown): void => {
+    log.error('request failed', { method: req.method, path: req.url?.split('?')[0], error: (error as Error).message });
+    writeJsonError(res, 'INTERNAL');
+  };
+  try {
+    if (endpoint === 'message') routes.sse.postMessage(req, res, body);
+    else routes.streamableHttp.handle(req, res, body).catch(failed);
+  } catch (error) {
+    failed(error);
+  }
+}
