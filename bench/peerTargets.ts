@@ -1,10 +1,12 @@
 /**
  * Issue 18's "ahead of every peer measured in the same run": for each figure it names, each of
  * mcp-bridge's forward columns (per-session and shared) is better than every peer column of the same
- * transport, SSE against SSE and Streamable HTTP against Streamable HTTP. A peer cell that errored or
+ * transport, SSE against SSE and Streamable HTTP against Streamable HTTP (memory per idle session: only designs
+ * with the same child model, one child for all clients or one per session). A peer cell that errored or
  * lost calls did not do the work its figure times, so it cannot beat mcp-bridge; the verdict says so.
  */
 import { forwardColumns, peerColumns, type Column } from './measure/types.js';
+import { peerMode } from './peers.js';
 import type { Results } from './results.js';
 import type { Target } from './targets.js';
 
@@ -31,11 +33,22 @@ export const aheadOfPeers: readonly Target[] = figures.map(({ key, higherIsBette
 /** The transport a column serves: its first word (`sse` or `http`). */
 const transportOf = (column: Column): string => column.split(' ')[0]!;
 
-/** Every (mcp-bridge column, peer column) pair of one transport among the measured `columns`. */
-function pairs(columns: readonly Column[]): Array<[Column, Column]> {
+/** Figures that count what each session holds, so a design with a child per session is compared only with such designs. */
+const perSessionHoldings = new Set(['idleSessionKiB']);
+
+/** The session mode of one of mcp-bridge's forward columns (its last word). */
+const bridgeMode = (column: Column): string => (column.endsWith('shared') ? 'shared' : 'per-session');
+
+/**
+ * Every (mcp-bridge column, peer column) pair of one transport among the measured `columns`; for `figureKey`s
+ * of what a session holds, only pairs of the same child model (one child for all, or one per session or request).
+ */
+function pairs(columns: readonly Column[], figureKey: string): Array<[Column, Column]> {
   const bridges = columns.filter((column) => forwardColumns.includes(column));
   const peers = columns.filter((column) => peerColumns.includes(column));
-  return bridges.flatMap((bridge) => peers.filter((peer) => transportOf(peer) === transportOf(bridge)).map((peer): [Column, Column] => [bridge, peer]));
+  const comparable = (bridge: Column, peer: Column): boolean =>
+    transportOf(peer) === transportOf(bridge) && (!perSessionHoldings.has(figureKey) || peerMode(peer) === bridgeMode(bridge));
+  return bridges.flatMap((bridge) => peers.filter((peer) => comparable(bridge, peer)).map((peer): [Column, Column] => [bridge, peer]));
 }
 
 /** "pass", "FAIL: <bridge> vs <peer>, …" (plus peers not compared because they lost calls), or "not measured". */
@@ -45,7 +58,7 @@ export function peerVerdict(target: Target, results: Results, columns: readonly 
   let compared = 0;
   for (const cells of Object.values(results)) {
     const valueIn = (column: Column): number | undefined => cells[column]?.figures.find((figure) => figure.key === target.figureKey)?.value;
-    for (const [bridge, peer] of pairs(columns)) {
+    for (const [bridge, peer] of pairs(columns, target.figureKey)) {
       const value = valueIn(bridge);
       const peerValue = valueIn(peer);
       if (value === undefined || peerValue === undefined) continue;

@@ -39,6 +39,21 @@ test('ahead of every peer: higher is better for throughput; a peer that lost cal
   assert.equal(verdict(aheadTarget('throughput8'), { throughput: { 'http shared': cell('throughput8', 900) } }, ['http shared']), 'not measured (needs a peer)');
 });
 
+test('ahead of every peer on memory per idle session: only designs with the same child model are compared', () => {
+  const results: Results = {
+    idleSessions: {
+      'http per-session': cell('idleSessionKiB', 67_000),
+      'http shared': cell('idleSessionKiB', 150),
+      'http mcp-proxy': cell('idleSessionKiB', 160),
+      'http supergateway stateful': cell('idleSessionKiB', 69_000),
+      'sse shared': cell('idleSessionKiB', 133),
+      'sse mcp-proxy': cell('idleSessionKiB', 100),
+    },
+  };
+  const columns = Object.keys(results.idleSessions!) as Column[];
+  assert.equal(verdict(aheadTarget('idleSessionKiB'), results, columns), 'FAIL: sse shared vs sse mcp-proxy');
+});
+
 test("peers' cross-talk and ratios do not fail mcp-bridge's targets", () => {
   const results: Results = { echo: { floor: cell('echoP50Ms', 1), 'sse shared': cell('echoP50Ms', 1.1), 'sse supergateway': cell('echoP50Ms', 9, 0, 7) } };
   const columns = Object.keys(results.echo!) as Column[];
