@@ -55,6 +55,8 @@ export async function startBridge(args: string[], env: NodeJS.ProcessEnv = {}, l
   try {
     const url = await waitFor(() => /listening on (http:\/\/[\d.:]+)/.exec(stderr)?.[1] ?? (proc.exitCode !== null ? 'exited' : undefined), {
       what: 'the bridge to listen',
+      // Beside the 64-session scale-out tests a start may take several seconds on 2 cores.
+      timeoutMs: 30_000,
     });
     if (url === 'exited') throw new Error(`bridge exited with ${proc.exitCode}: ${stderr}`);
     return { url, proc, pid, stderr: () => stderr, children: () => descendants(pid), stop };
