@@ -54,6 +54,13 @@ test('ahead of every peer on memory per idle session: only designs with the same
   assert.equal(verdict(aheadTarget('idleSessionKiB'), results, columns), 'FAIL: sse shared vs sse mcp-proxy');
 });
 
+test("issue 18's targets hold the forward columns only, and a miss the floor shares in the same run is called out of reach", () => {
+  const results: Results = { concurrentSleep: { floor: cell('concurrentSleepMs', 71.4), 'sse shared': cell('concurrentSleepMs', 80), 'http route': cell('concurrentSleepMs', 100) } };
+  const columns = Object.keys(results.concurrentSleep!) as Column[];
+  const sleepTarget = targets.find((target) => target.figureKey === 'concurrentSleepMs')!;
+  assert.equal(verdict(sleepTarget, results, columns), 'FAIL: sse shared (out of reach here: the floor misses it too, 71.4)');
+});
+
 test("peers' cross-talk and ratios do not fail mcp-bridge's targets", () => {
   const results: Results = { echo: { floor: cell('echoP50Ms', 1), 'sse shared': cell('echoP50Ms', 1.1), 'sse supergateway': cell('echoP50Ms', 9, 0, 7) } };
   const columns = Object.keys(results.echo!) as Column[];
