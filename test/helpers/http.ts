@@ -90,3 +90,28 @@ export async function messagesOf(response: Response): Promise<Record<string, unk
 export function callTool(id: string | number, name: string, args: Record<string, unknown> = {}): Record<string, unknown> {
   return { jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } };
 }
+
+/** POSTs `body` to `mcpUrl` for an SSE answer the caller may drop: its reader, and `drop()` to break the stream. */
+export async function postForStream(mcpUrl: string, body: unknown, headers: Record<string, string>): Promise<{ reader: SseReader; drop(): void }> {
+  const controller = new AbortController();
+  const response = await fetch(mcpUrl, {
+    method: 'POST',
+    headers: { ...headers, ...mcpHeaders },
+    body: JSON.stringify(body),
+    signal: controller.signal,
+  });
+  return { reader: new SseReader(response), drop: () => controller.abort() };
+}
+
+/** Resumes a dropped stream with GET and `Last-Event-ID`, polling while the bridge still counts the old one as connected (409). */
+export function resumeStream(mcpUrl: string, headers: Record<string, string>, lastEventId: string): Promise<Response> {
+  return waitFor(
+    async () => {
+      const response = await fetch(mcpUrl, { headers: { ...headers, accept: 'text/event-stream', 'last-event-id': lastEventId } });
+      if (response.status !== 409) return response;
+      await response.body?.cancel();
+      return undefined;
+    },
+    { what: 'the resumed stream' },
+  );
+}

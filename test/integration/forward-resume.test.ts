@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startBridge } from '../helpers/bridge.js';
-import { openStreamableSession, SseReader } from '../helpers/http.js';
+import { openStreamableSession, postForStream, resumeStream, SseReader } from '../helpers/http.js';
 import { fixtureCommand } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -10,24 +10,12 @@ test('a client that loses its POST stream resumes it with Last-Event-ID and gets
   try {
     const { headers } = await openStreamableSession(bridge.url, { version: '2025-11-25' });
     const call = { jsonrpc: '2.0', id: 'long', method: 'tools/call', params: { name: 'slow', arguments: { ms: 900, steps: 3 }, _meta: { progressToken: 'tok' } } };
-    const controller = new AbortController();
-    const first = await fetch(`${bridge.url}/mcp`, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify(call),
-      signal: controller.signal,
-    });
-    const before = new SseReader(first);
-    const lastSeen = await waitFor(() => before.events.find((e) => e.data.includes('notifications/progress'))?.id, { what: 'the first progress event' });
-    controller.abort();
+    const first = await postForStream(`${bridge.url}/mcp`, call, headers);
+    const lastSeen = await waitFor(() => first.reader.events.find((e) => e.data.includes('notifications/progress'))?.id, { what: 'the first progress event' });
+    first.drop();
 
-    // Until the bridge has seen the abort, the old stream still counts as connected (409): poll.
-    const resumed = await waitFor(async () => {
-      const response = await fetch(`${bridge.url}/mcp`, { headers: { ...headers, accept: 'text/event-stream', 'last-event-id': lastSeen } });
-      if (response.status !== 409) return response;
-      await response.body?.cancel();
-      return undefined;
-    }, { what: 'the resumed stream' });
+    // Until the bridge has seen the abort, the old stream still counts as connected (409): resumeStream polls.
+    const resumed = await resumeStream(`${bridge.url}/mcp`, headers, lastSeen);
     assert.equal(resumed.status, 200);
     const after = new SseReader(resumed);
     await waitFor(() => after.messages().some((m) => m.id === 'long'), { what: 'the result on the resumed stream' });

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { startBridge } from '../helpers/bridge.js';
-import { openStreamableSession, SseReader } from '../helpers/http.js';
+import { openStreamableSession, postForStream, resumeStream, SseReader } from '../helpers/http.js';
 import { fixtureCommand } from '../helpers/paths.js';
 import { scrape } from '../helpers/metrics.js';
 import { isAlive } from '../helpers/processes.js';
@@ -78,26 +78,14 @@ for (const mode of ['per-session', 'shared'] as const) {
     try {
       const { headers } = await openStreamableSession(bridge.url, { version: '2025-11-25' });
       const call = { jsonrpc: '2.0', id: 'big', method: 'tools/call', params: { name: 'blob', arguments: { bytes: 6 * MiB } } };
-      const controller = new AbortController();
-      const first = await fetch(`${bridge.url}/mcp`, {
-        method: 'POST',
-        headers: { ...headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-        body: JSON.stringify(call),
-        signal: controller.signal,
-      });
+      const first = await postForStream(`${bridge.url}/mcp`, call, headers);
       // The priming event gives an id to resume from before the answer exists; the stream is dropped at once.
-      const before = new SseReader(first);
-      const primed = await waitFor(() => before.events.find((e) => e.id !== undefined)?.id, { what: 'the priming event' });
-      controller.abort();
+      const primed = await waitFor(() => first.reader.events.find((e) => e.id !== undefined)?.id, { what: 'the priming event' });
+      first.drop();
       // Resumed only once the whole answer was read from the child, so that it comes from the event store.
       const read = async () => (await scrape(bridge.url)).value('mcp_bridge_bytes_total', { direction: 'server_to_client' });
       await waitFor(async () => (await read()) > 6 * MiB, { what: 'the child to have written the answer', timeoutMs: 60_000 });
-      const resumed = await waitFor(async () => {
-        const response = await fetch(`${bridge.url}/mcp`, { headers: { ...headers, accept: 'text/event-stream', 'last-event-id': primed } });
-        if (response.status !== 409) return response;
-        await response.body?.cancel();
-        return undefined;
-      }, { what: 'the resumed stream' });
+      const resumed = await resumeStream(`${bridge.url}/mcp`, headers, primed);
       assert.equal(resumed.status, 200);
       const after = new SseReader(resumed);
       await waitFor(() => after.closed || after.events.some((e) => e.data.length > 0), { what: 'the replayed answer', timeoutMs: 60_000 });
