@@ -80,7 +80,7 @@ export class RedisRegistry implements ReplicaRegistry {
 
   async addressOf(replica: string): Promise<string | undefined> {
     const known = this.view.get(replica);
-    if (known !== undefined || this.unreachableSince) return known;
+    if (known !== undefined || this.unreachableSince) return known ?? this.lapsedAddressOf(replica);
     if (Date.now() - this.lastRefresh >= missRefreshMs) await (this.refreshing ??= this.beat().finally(() => (this.refreshing = undefined)));
     return this.view.get(replica) ?? this.lapsedAddressOf(replica);
   }

@@ -24,8 +24,12 @@ export const peerConnectTimeoutMs = 5000;
 /** How long a kept-alive connection to a peer may stay idle before this side closes it (4 s). */
 export const peerIdleMs = 4000;
 
-/** Errors that say the peer cannot be reached at all, rather than that one connection failed. */
-const peerGoneCodes = new Set(['ECONNREFUSED', 'ECONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND']);
+/**
+ * Errors that say the peer cannot be reached at all, rather than that one connection failed. A connect timeout is
+ * not one: a live replica swamped for seconds is slow to connect too, and taking it for gone would answer every one
+ * of its sessions 404; a lost machine drops out of the registry instead (its entry expires, then its grace ends).
+ */
+const peerGoneCodes = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND']);
 
 /** Where a request belongs: here, at a live peer's address, or nowhere (its owner is gone, or the id is not ours). */
 export type PeerRoute =

@@ -24,7 +24,12 @@ describe('three replicas behind nginx round-robin, with a Redis registry', () =>
     ({ nginx, replicas } = cluster);
   });
 
-  after(() => cluster.stop());
+  after(async () => {
+    // What the replicas warned of, for a failure seen only on another machine (CI).
+    const warnings = replicas.flatMap((replica) => replica.stderr().split('\n').filter((line) => / (warn|error) /.test(line)));
+    for (const line of warnings.slice(0, 20)) console.log(`# replica: ${line}`);
+    await cluster.stop();
+  });
 
   test('concurrent sessions of every kind with colliding ids get only their own answers, once, while forwarding is exercised', { timeout: 180_000 }, async () => {
     const before = await forwardedTotal(replicas.map((replica) => replica.url));
