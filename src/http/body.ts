@@ -1,7 +1,7 @@
 // Reads POST bodies as JSON-RPC with a size bound, and turns body errors into JSON-RPC answers
 // instead of HTML pages.
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { isJsonRpcMessage } from '../shared/jsonrpc.js';
+import { isJsonRpcBody } from '../shared/jsonrpc.js';
 import { writeJsonError } from '../shared/errors.js';
 import { tooLargeDetail, waitingOn } from '../shared/oversize.js';
 import { TopLevelScanner } from '../shared/topLevelScanner.js';
@@ -59,8 +59,7 @@ export function jsonRpcBody(maxBytes: number): express.RequestHandler[] {
   const validate = (req: Request, res: Response, next: NextFunction): void => {
     const body: unknown = req.body;
     if (body === undefined || !nonEmpty.has(req)) return writeJsonError(res, 'PARSE_ERROR', 'the body is empty');
-    const messages = Array.isArray(body) ? body : [body];
-    if (messages.length === 0 || !messages.every(isJsonRpcMessage)) return writeJsonError(res, 'INVALID_REQUEST');
+    if (!isJsonRpcBody(body)) return writeJsonError(res, 'INVALID_REQUEST');
     next();
   };
   // Runs just before `parse`, in the same tick, so both listen from the body's first byte.

@@ -2,7 +2,7 @@
 // its length is known and within --maxBodyBytes before the first byte is read.
 import type { IncomingMessage } from 'node:http';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { isJsonRpcMessage } from '../shared/jsonrpc.js';
+import { isJsonRpcBody } from '../shared/jsonrpc.js';
 
 /** A parsed, checked body: one JSON-RPC message or a non-empty batch of them. */
 export type JsonRpcBody = JSONRPCMessage | JSONRPCMessage[];
@@ -40,8 +40,7 @@ export function parseJsonRpcBody(text: string): JsonRpcBody | BodyRefusal {
   } catch {
     return notJson;
   }
-  if (Array.isArray(body)) return body.length > 0 && body.every(isJsonRpcMessage) ? (body as JSONRPCMessage[]) : notJsonRpc;
-  return isJsonRpcMessage(body) ? body : notJsonRpc;
+  return isJsonRpcBody(body) ? body : notJsonRpc;
 }
 
 /**

@@ -27,6 +27,11 @@ export function isJsonRpcMessage(value: unknown): value is JSONRPCMessage {
   return typeof error === 'object' && error !== null && typeof error.code === 'number' && typeof error.message === 'string';
 }
 
+/** Whether `value` is what a POST may carry: one JSON-RPC message, or a non-empty batch of them. */
+export function isJsonRpcBody(value: unknown): value is JSONRPCMessage | JSONRPCMessage[] {
+  return Array.isArray(value) ? value.length > 0 && value.every(isJsonRpcMessage) : isJsonRpcMessage(value);
+}
+
 /** A request: has a method and an id. */
 export function isRequest(message: JSONRPCMessage): message is JSONRPCMessage & { id: RequestId; method: string } {
   return 'method' in message && 'id' in message && message.id !== undefined;

@@ -12,6 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBridge } from '../helpers/bridge.js';
+import { SUITE_TIMEOUT_MS } from '../helpers/conformanceRuns.js';
 import { fixtureCommand } from '../helpers/paths.js';
 import { isAlive } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
@@ -24,7 +25,6 @@ import {
   runServerRequirements,
 } from '../fixtures/conformance-suite.js';
 
-const SUITE_TIMEOUT_MS = 240_000;
 
 for (const [REVISION, era, fixture] of [
   ['2026-07-28', 'a session-era (legacy) stdio server', 'conformance-server'],
