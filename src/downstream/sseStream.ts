@@ -81,7 +81,8 @@ export class SseStream {
       res.flushHeaders();
       this.keepAlive(keepaliveMs);
     }
-    res.once('close', () => this.stop());
+    // `on`, not `once` (a response closes once): `once` holds a wrapper and a bound function for the stream's life.
+    res.on('close', () => this.stop());
   }
 
   private keepAlive(keepaliveMs: number): void {
