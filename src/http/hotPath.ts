@@ -26,8 +26,11 @@ function applies({ servers, security, forwarder, forwardedPaths, extraRoutes }: 
   return new Set(paths).size === 3 && paths.every((path) => plainPath.test(path));
 }
 
-/** A POST's endpoint, or the GET of an event stream: legacy SSE's, or an established Streamable HTTP session's. */
-type HotEndpoint = 'message' | 'mcp' | 'sse' | 'stream';
+/**
+ * A POST's endpoint (`open`: /mcp without a session id, an initialize or a 2026-07-28 request), or the
+ * GET of an event stream: legacy SSE's, or an established Streamable HTTP session's.
+ */
+type HotEndpoint = 'message' | 'mcp' | 'open' | 'sse' | 'stream';
 
 /** Which hot endpoint a request is for, if any: only exact paths, POST or GET, and for /mcp an existing session's id. */
 function endpointOf(req: IncomingMessage, routes: ServerRoutes): HotEndpoint | undefined {
@@ -41,8 +44,8 @@ function endpointOf(req: IncomingMessage, routes: ServerRoutes): HotEndpoint | u
     if (path === routes.ssePath) return 'sse';
     return path === routes.streamableHttpPath && req.headers['mcp-session-id'] !== undefined ? 'stream' : undefined;
   }
-  // Without a session id a POST may be an initialize or a 2026-07-28 request: express decides those.
-  if (path === routes.streamableHttpPath) return req.headers['mcp-session-id'] !== undefined ? 'mcp' : undefined;
+  // Without a session id, an initialize or a 2026-07-28 request: decided after the body, as express's route does.
+  if (path === routes.streamableHttpPath) return req.headers['mcp-session-id'] !== undefined ? 'mcp' : 'open';
   return path === routes.messagePath ? 'message' : undefined;
 }
 
@@ -95,8 +98,20 @@ function serve(endpoint: HotEndpoint, routes: ServerRoutes, req: IncomingMessage
   try {
     if (endpoint === 'message') routes.sse.postMessage(req, res, body!);
     else if (endpoint === 'sse') routes.sse.openStream(req, res).catch(failed);
+    else if (endpoint === 'open') sessionless(routes, req, res, body!).catch(failed);
     else routes.streamableHttp.handle(req, res, body).catch(failed);
   } catch (error) {
     failed(error);
   }
+}
+
+/**
+ * A POST to /mcp without a session id, as express's route serves it: a 2026-07-28 request, or an
+ * initialize opening a session (whose response express would have given a hidden class of its own,
+ * and every header and wrapper added to it a copy of that class).
+ */
+async function sessionless(routes: ServerRoutes, req: IncomingMessage, res: ServerResponse, body: JsonRpcBody): Promise<void> {
+  const modern = await routes.modern?.classify(req, res, body);
+  if (modern) await routes.modern!.serve(modern, body, res);
+  else await routes.streamableHttp.handle(req, res, body);
 }
