@@ -98,7 +98,8 @@ export class SseStream implements Holder {
     if (keepaliveMs <= 0) return;
     this.keepalive = setInterval(() => this.raw(': keepalive\n\n'), keepaliveMs);
     this.keepalive.unref();
-    this.res.once('close', () => this.stop());
+    // `on`, not `once` (a response closes once): `once` holds a wrapper and a bound function for the stream's life.
+    this.res.on('close', () => this.stop());
   }
 
   /** The hold is over (see HoldQueue): the headers and what was held go out, unless the stream already did or ended. */

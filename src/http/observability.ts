@@ -22,7 +22,9 @@ export function metricsHandler(metrics: Scrapable): RequestHandler {
  * answered with; an error status written by someone else counts as `HTTP_<status>`.
  */
 export function countRejectionOf(res: ServerResponse, rejected: (reason: string) => void): void {
-  res.once('close', () => {
+  // `on`, not `once` (a response closes once): `once` holds a wrapper and a bound function for as long as
+  // the response lives, hours for an event stream.
+  res.on('close', () => {
     const code = errorCodeOf(res);
     if (code) rejected(code);
     else if (res.statusCode >= 400) rejected(`HTTP_${res.statusCode}`);

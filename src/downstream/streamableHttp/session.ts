@@ -1,9 +1,9 @@
 // The transport of one Streamable HTTP session: answer streams per POST, the standalone GET stream,
 // and resumption.
-import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { heldUuid } from '../../shared/heldUuid.js';
 import { isRequest, isResponse, wireForm } from '../../shared/jsonrpc.js';
 import { writeJsonError, type BridgeErrorCode } from '../../shared/errors.js';
 import type { BoundedEventStore } from './eventStore.js';
@@ -65,7 +65,7 @@ export class StreamableHttpSessionTransport implements Transport {
   private closed = false;
 
   constructor(private readonly options: StreamableHttpSessionOptions) {
-    this.sessionId = (options.newSessionId ?? randomUUID)();
+    this.sessionId = (options.newSessionId ?? heldUuid)();
   }
 
   async start(): Promise<void> {}
@@ -135,7 +135,7 @@ export class StreamableHttpSessionTransport implements Transport {
   }
 
   private openChannel(res: ServerResponse, ids: RequestId[], protocolVersion: string): AnswerChannel {
-    const channel: AnswerChannel = { streamId: randomUUID(), pending: new Set(ids) };
+    const channel: AnswerChannel = { streamId: heldUuid(), pending: new Set(ids) };
     this.channels.set(channel.streamId, channel);
     if (this.options.jsonResponse) {
       channel.json = { res, answers: [] };
