@@ -93,18 +93,35 @@ export class SseStream implements Holder {
     }
   }
 
-  /** Starts the keep-alive comments of a stream that went out, stopped when its response closes. */
+  /**
+   * Keeps a stream that went out alive with comments. The first is due in one interval: until then
+   * the stream only waits in the shared HoldQueue of that interval, so that a stream ending sooner
+   * (most answer streams) never arms a timer or adds a close listener of its own.
+   */
   private keepAlive(keepaliveMs: number): void {
     if (keepaliveMs <= 0) return;
-    this.keepalive = setInterval(() => this.raw(': keepalive\n\n'), keepaliveMs);
+    this.keepaliveMs = keepaliveMs;
+    this.holdQueue = holdQueueFor(keepaliveMs);
+    this.holdTicket = this.holdQueue.hold(this);
+  }
+
+  /** The first keep-alive is due: one now, then one every interval until the response closes. */
+  private startKeepalive(): void {
+    this.raw(': keepalive\n\n');
+    this.keepalive = setInterval(() => this.raw(': keepalive\n\n'), this.keepaliveMs);
     this.keepalive.unref();
     // `on`, not `once` (a response closes once): `once` holds a wrapper and a bound function for the stream's life.
     this.res.on('close', () => this.stop());
   }
 
-  /** The hold is over (see HoldQueue): the headers and what was held go out, unless the stream already did or ended. */
+  /**
+   * The stream's time in a HoldQueue is over: a held stream's headers and frames go out, and a
+   * stream that went out starts its keep-alives; nothing happens once it ended.
+   */
   endHold(): void {
-    this.release();
+    this.holdQueue = undefined;
+    if (this.held !== undefined) this.release();
+    else if (this.isOpen) this.startKeepalive();
   }
 
   /** False once the stream was ended by us or closed by the client. */
@@ -162,6 +179,8 @@ export class SseStream implements Holder {
     const held = this.held;
     this.held = undefined;
     if (held === undefined || !this.isOpen) return;
+    // Out of the hold's queue (released early by a frame) and into the keep-alives' one.
+    this.holdQueue?.cancel(this.holdTicket, this);
     this.keepAlive(this.keepaliveMs);
     this.res.writeHead(200, this.headers);
     if (held === '') this.res.flushHeaders();

@@ -9,7 +9,7 @@ import { apiKeyAccepted, offeredKeys } from './apiKey.js';
 import type { AppParts, ServerRoutes } from './app.js';
 import { hostOriginRefusal } from './guards.js';
 import { BodyRefusal, parseJsonRpcBody, readableLength, readBody, type JsonRpcBody } from './hotBody.js';
-import { countRejectionOf } from './observability.js';
+import { rejectionCounter } from './observability.js';
 
 /** Paths express matches exactly as written: no parameters, wildcards or groups of its path syntax. */
 const plainPath = /^\/[A-Za-z0-9._~/-]*$/;
@@ -69,17 +69,19 @@ export function hotPathFirst(app: RequestListener, parts: AppParts): RequestList
   const routes = parts.servers[0]!;
   const admitted = admissionCheck(parts);
   const { maxBodyBytes } = parts.config;
-  const rejected = parts.metrics && ((reason: string) => parts.metrics!.rejected(reason));
+  const metrics = parts.metrics;
+  // One listener for every response, not a closure each.
+  const countRefusal = metrics && rejectionCounter((reason) => metrics.rejected(reason));
   return (req, res) => {
     const endpoint = endpointOf(req, routes);
     if (!endpoint || !admitted(req)) return app(req, res);
     if (endpoint === 'sse' || endpoint === 'stream') {
-      if (rejected) countRejectionOf(res, rejected);
+      if (countRefusal) res.on('close', countRefusal);
       return serve(endpoint, routes, req, res, undefined, parts.log);
     }
     const length = readableLength(req, maxBodyBytes);
     if (length === undefined) return app(req, res);
-    if (rejected) countRejectionOf(res, rejected);
+    if (countRefusal) res.on('close', countRefusal);
     readBody(req, length, (text) => {
       if (text === undefined) return writeJsonError(res, 'PARSE_ERROR', 'request.aborted');
       const body = parseJsonRpcBody(text);

@@ -24,11 +24,19 @@ export function metricsHandler(metrics: Scrapable): RequestHandler {
 export function countRejectionOf(res: ServerResponse, rejected: (reason: string) => void): void {
   // `on`, not `once` (a response closes once): `once` holds a wrapper and a bound function for as long as
   // the response lives, hours for an event stream.
-  res.on('close', () => {
-    const code = errorCodeOf(res);
+  res.on('close', rejectionCounter(rejected));
+}
+
+/**
+ * The 'close' listener countRejectionOf adds, made once and shared by every response (it reads the
+ * response as `this`), for callers that count every request they serve.
+ */
+export function rejectionCounter(rejected: (reason: string) => void): (this: ServerResponse) => void {
+  return function countRefusal(this: ServerResponse): void {
+    const code = errorCodeOf(this);
     if (code) rejected(code);
-    else if (res.statusCode >= 400) rejected(`HTTP_${res.statusCode}`);
-  });
+    else if (this.statusCode >= 400) rejected(`HTTP_${this.statusCode}`);
+  };
 }
 
 /**

@@ -63,6 +63,8 @@ export class StreamableHttpSessionTransport implements Transport {
   private readonly channelOfRequest = new Map<RequestId, AnswerChannel>();
   private standalone: SseStream | undefined;
   private closed = false;
+  /** The last answer stream's number: stream ids need only be unique within the session's event store. */
+  private lastStreamId = 0;
 
   constructor(private readonly options: StreamableHttpSessionOptions) {
     this.sessionId = (options.newSessionId ?? heldUuid)();
@@ -135,7 +137,7 @@ export class StreamableHttpSessionTransport implements Transport {
   }
 
   private openChannel(res: ServerResponse, ids: RequestId[], protocolVersion: string): AnswerChannel {
-    const channel: AnswerChannel = { streamId: heldUuid(), pending: new Set(ids) };
+    const channel: AnswerChannel = { streamId: String(++this.lastStreamId), pending: new Set(ids) };
     this.channels.set(channel.streamId, channel);
     if (this.options.jsonResponse) {
       channel.json = { res, answers: [] };
