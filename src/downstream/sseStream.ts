@@ -42,10 +42,10 @@ export interface SseStreamOptions {
   /** Extra response headers (a session id, say). */
   headers?: Readonly<Record<string, string>>;
   /**
-   * Hold the headers and first frames this long (default 0: send the headers at once), until the
-   * first frame or the end: a quick answer then leaves in one write with the headers instead of
-   * three (each write is a system call, and those dominate the cost of a small request), or is
-   * answered otherwise (see untouched). Held streams share one timer per duration (HoldQueue).
+   * Hold the headers this long (default 0: send them at once), or until the first frame or the
+   * end: a first frame then leaves in one write with the headers, a quick lone answer in one write
+   * with them instead of three (each write is a system call, and those dominate the cost of a small
+   * request), or otherwise (see untouched). Held streams share one timer per duration (HoldQueue).
    */
   holdMs?: number;
   /** A frame sent with the headers when they are not held, in the same write (a priming event, say; default none). */
@@ -140,8 +140,11 @@ export class SseStream implements Holder {
   /** Writes a raw frame (a keep-alive comment, say) exactly as given. */
   raw(frame: string): void {
     if (!this.isOpen) return;
-    if (this.held === undefined) this.res.write(frame);
-    else this.held += frame;
+    if (this.held === undefined) return void this.res.write(frame);
+    // A first frame ends the hold: it goes out with the headers, in one write, and the stream is
+    // live from then on (its later frames under the session's budget, not piling up here).
+    this.held += frame;
+    this.release();
   }
 
   /**
