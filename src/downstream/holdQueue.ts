@@ -1,10 +1,10 @@
-// One timer for every held answer stream: streams held for the same time are released in the order
-// they were held, so a queue and one timer replace a timer per stream (a setTimeout and clearTimeout
-// per POST, each touching libuv's timer, were a large share of a small request's cost).
+// One timer for every stream waiting for the same delay (an event stream's first keep-alive):
+// streams waiting the same time are due in the order they started, so a queue and one timer replace
+// a timer per stream (a timer per POST was a large share of a small request's cost).
 
-/** What a HoldQueue releases: a stream whose held headers and frames are due to go out. */
+/** What a HoldQueue releases: a stream whose wait is over. */
 export interface Holder {
-  /** Sends what is held; does nothing if the stream already went out or ended. */
+  /** The wait is over; does nothing if the stream has ended. */
   endHold(): void;
 }
 

@@ -79,12 +79,14 @@ export class SharedChildPool implements SharedChildHub {
     for (const { uri, holder } of this.subscriptions.removeSession(session)) this.unsubscribeQuietly(holder, uri);
   }
 
-  async request(session: SharedSessionTransport, message: Request): Promise<void> {
+  request(session: SharedSessionTransport, message: Request): Promise<void> {
     const uri = message.params?.uri;
     if (message.method === 'resources/subscribe' && typeof uri === 'string') return this.subscribe(session, message, uri);
     if (message.method === 'resources/unsubscribe' && typeof uri === 'string') return this.unsubscribe(session, message, uri);
-    const child = await this.leastLoaded();
-    await child.forward(session, message, progressTokenOf(message));
+    // With a child ready (nearly always) straight to it: no async frame per request.
+    const ready = this.readyLeastLoaded();
+    if (ready) return ready.forward(session, message, progressTokenOf(message));
+    return this.leastLoaded().then((child) => child.forward(session, message, progressTokenOf(message)));
   }
 
   notify(session: SharedSessionTransport, message: Message): void {
@@ -180,11 +182,17 @@ export class SharedChildPool implements SharedChildHub {
 
   /** The ready child with the fewest requests in flight; waits for one when none is ready. */
   private async leastLoaded(): Promise<SharedChild> {
-    let best: SharedChild | undefined;
-    for (const child of this.children) if (child.isReady && (!best || child.load < best.load)) best = child;
+    const best = this.readyLeastLoaded();
     if (best) return best;
     await this.firstReady();
     return this.leastLoaded();
+  }
+
+  /** The ready child with the fewest requests in flight, if any child is ready. */
+  private readyLeastLoaded(): SharedChild | undefined {
+    let best: SharedChild | undefined;
+    for (const child of this.children) if (child.isReady && (!best || child.load < best.load)) best = child;
+    return best;
   }
 
   private async firstReady(): Promise<void> {
