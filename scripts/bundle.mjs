@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
 import { build } from 'esbuild';
+import { lazyModulesPlugin } from './lazyModules.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = join(root, 'dist', 'cli');
@@ -68,7 +69,7 @@ const result = await build({
   outdir,
   chunkNames: 'chunks/[name]-[hash]',
   splitting: true,
-  plugins: [launcherApart],
+  plugins: [launcherApart, lazyModulesPlugin()],
   metafile: true,
 });
 if (process.argv.includes('--analyze')) process.stdout.write(await (await import('esbuild')).analyzeMetafile(result.metafile));
