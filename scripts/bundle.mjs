@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
 import { build } from 'esbuild';
+import { dataApartPlugin } from './dataApart.mjs';
 import { lazyModulesPlugin } from './lazyModules.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -69,7 +70,7 @@ const result = await build({
   outdir,
   chunkNames: 'chunks/[name]-[hash]',
   splitting: true,
-  plugins: [launcherApart, lazyModulesPlugin()],
+  plugins: [launcherApart, lazyModulesPlugin(), dataApartPlugin(join(outdir, 'chunks'))],
   metafile: true,
 });
 if (process.argv.includes('--analyze')) process.stdout.write(await (await import('esbuild')).analyzeMetafile(result.metafile));
