@@ -52,12 +52,7 @@ const scans = new WeakMap<object, BodyScan>();
  * body-parser's first use, which loads iconv-lite's encodings (cold start).
  */
 export function jsonRpcBody(maxBytes: number): express.RequestHandler[] {
-  const [tap, parse, validate] = parsedByBodyParser(maxBytes);
-  // tap, parse and validate in turn, as express would run them; an error skips to the error handlers.
-  const slow = (req: Request, res: Response, next: NextFunction): void => {
-    const afterParse = (error?: unknown): void => void (error ? next(error) : validate!(req, res, next));
-    void tap!(req, res, (error?: unknown) => void (error ? next(error) : parse!(req, res, afterParse)));
-  };
+  const slow = parsedByBodyParser(maxBytes);
   const read = (req: Request, res: Response, next: NextFunction): void => {
     const length = readableLength(req, maxBytes);
     if (length === undefined) return slow(req, res, next);
@@ -72,8 +67,8 @@ export function jsonRpcBody(maxBytes: number): express.RequestHandler[] {
   return [read];
 }
 
-/** body-parser's JSON reading, with the scan that finds an oversized request's id and the JSON-RPC check. */
-function parsedByBodyParser(maxBytes: number): express.RequestHandler[] {
+/** body-parser's JSON reading, with the scan that finds an oversized request's id and the JSON-RPC check; an error goes to `next`. */
+function parsedByBodyParser(maxBytes: number): (req: Request, res: Response, next: NextFunction) => void {
   // body-parser turns an empty body into {}; remember which requests really had bytes.
   const nonEmpty = new WeakSet<object>();
   const parse = express.json({
@@ -96,7 +91,13 @@ function parsedByBodyParser(maxBytes: number): express.RequestHandler[] {
     req.once('end', () => scan.done());
     next();
   };
-  return [tap, parse, validate];
+  // tap, parse and validate in turn, as express would run them; an error skips to the error handlers.
+  return (req, res, next) => {
+    tap(req, res, (error?: unknown) => {
+      if (error) return next(error);
+      void parse(req, res, (parseError?: unknown) => (parseError ? next(parseError) : validate(req, res, next)));
+    });
+  };
 }
 
 /** Maps body-parser failures to JSON errors; anything else becomes a JSON 500 without details. */
