@@ -9,10 +9,13 @@ import process from 'node:process';
  * The modules made lazy, with why each may wait:
  * - mime-types builds its tables from mime-db's 2,400 types when it loads (about 10 ms of CPU); express reads it
  *   only to set a Content-Type by name (res.json, res.type: /healthz, /readyz, /metrics), not on the MCP routes;
- * - prom-client's Pushgateway and AggregatorRegistry load https, tls and cluster, and mcp-bridge uses neither.
+ * - prom-client's Pushgateway and AggregatorRegistry load https, tls and cluster, and mcp-bridge uses neither;
+ * - @so-ric/colorspace (with color and color-convert, which builds its conversion routes at load) colours the
+ *   namespaces of winston's own debug output (@dabh/diagnostics), which is off unless DEBUG asks for it.
  */
 export const lazyModules = [
   { name: 'mime-types', filter: /^mime-types$/ },
+  { name: '@so-ric/colorspace', filter: /^@so-ric\/colorspace$/ },
   { name: 'prom-client (Pushgateway, AggregatorRegistry)', filter: /^\.\/lib\/(pushgateway|cluster)$/, importer: /[\\/]node_modules[\\/]prom-client[\\/]index\.js$/ },
 ];
 
@@ -20,13 +23,15 @@ export const lazyModules = [
 function standIn(path) {
   return `let real;
 const load = () => (real ??= require(${JSON.stringify(path)}));
+const fixedKeys = (target) => Reflect.ownKeys(target).filter((key) => !Reflect.getOwnPropertyDescriptor(target, key).configurable);
 module.exports = new Proxy(function lazy() {}, {
   get: (_target, key) => load()[key],
   set: (_target, key, value) => Reflect.set(load(), key, value),
   has: (_target, key) => key in load(),
-  ownKeys: () => [...new Set([...Reflect.ownKeys(load()), 'prototype'])],
+  // A proxy must report its target's fixed properties (a function's prototype; arguments and caller when sloppy) as they are.
+  ownKeys: (target) => [...new Set([...Reflect.ownKeys(load()), ...fixedKeys(target)])],
   getOwnPropertyDescriptor: (target, key) => {
-    if (key === 'prototype') return Reflect.getOwnPropertyDescriptor(target, key);
+    if (fixedKeys(target).includes(key)) return Reflect.getOwnPropertyDescriptor(target, key);
     const descriptor = Reflect.getOwnPropertyDescriptor(load(), key);
     return descriptor && { ...descriptor, configurable: true };
   },
