@@ -32,6 +32,11 @@ export interface Endpoint {
   url?: string;
   /** Default 'sdk' (the runner passes --client, whose default is 'raw'). */
   client?: ClientKind;
+  /**
+   * Streamable HTTP, raw client: whether a session opens the standalone GET stream after its handshake (default true).
+   * Without it the client holds no stream between calls, as one-shot clients, so mcp-bridge may hibernate its child.
+   */
+  standaloneStream?: boolean;
 }
 
 /** Default bound on a single call: a call unanswered after this long counts as lost. */
@@ -47,7 +52,7 @@ function newTransport(endpoint: Endpoint): Transport {
   const base = endpoint.url!.endsWith('/') ? endpoint.url! : `${endpoint.url!}/`;
   if (endpoint.transport === 'sse') return raw ? new RawSseTransport(new URL('sse', base)) : new SSEClientTransport(new URL('sse', base));
   const url = new URL('mcp', base);
-  return raw ? new RawStreamableHttpTransport(url) : new StreamableHTTPClientTransport(url);
+  return raw ? new RawStreamableHttpTransport(url, endpoint.standaloneStream ?? true) : new StreamableHTTPClientTransport(url);
 }
 
 /** One client session; `tag` is unique across the whole run and prefixes every token it sends. */

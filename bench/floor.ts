@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
+import { onLines } from './floorLines.js';
 import { serverArgv } from './gateway.js';
 
 type Id = string | number;
@@ -29,18 +30,7 @@ function answer(line: string): void {
   entry.res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(message));
 }
 
-// Chunks are joined only once their line is complete: joining on every chunk is quadratic for a 16 MiB line.
-let pending: Buffer[] = [];
-child.stdout.on('data', (chunk: Buffer) => {
-  let start = 0;
-  for (let newline = chunk.indexOf(10); newline !== -1; newline = chunk.indexOf(10, start)) {
-    pending.push(chunk.subarray(start, newline));
-    answer(Buffer.concat(pending).toString('utf8'));
-    pending = [];
-    start = newline + 1;
-  }
-  if (start < chunk.length) pending.push(chunk.subarray(start));
-});
+onLines(child.stdout, answer);
 
 child.once('exit', () => process.exit(0));
 

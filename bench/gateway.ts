@@ -1,6 +1,6 @@
 /**
- * Starts and stops the gateway (`node dist/cli/main.js --stdio <bench server> --port 0`) or the floor relay
- * (`node bench/floor.js`) for one benchmark column.
+ * Starts and stops the gateway (`node dist/cli/main.js --stdio <bench server> --port 0`) or a floor relay
+ * (`node bench/floor.js`, `node bench/floorPerSession.js`) for one benchmark column.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,12 +40,16 @@ export function supportsSessionMode(cli: string): boolean {
   return execFileSync(process.execPath, [cli, '--help'], { encoding: 'utf8' }).includes('sessionMode');
 }
 
-/** The compiled floor relay (bench/floor.ts). */
+/** The compiled floor relays: one shared child (bench/floor.ts), or one child per session (bench/floorPerSession.ts). */
 export const floorPath = join(fileURLToPath(new URL('.', import.meta.url)), 'floor.js');
+export const floorPerSessionPath = join(fileURLToPath(new URL('.', import.meta.url)), 'floorPerSession.js');
 
-/** Spawns the gateway (`cli`, a built dist/cli/main.js) in `mode` and resolves once it logs its URL (event-driven: no polling delay in cold starts). */
-export function startGateway(cli: string, mode: SessionMode, withModeFlag: boolean): Promise<RunningGateway> {
-  const args = [...forwardArgs(cli), '--port', '0'];
+/**
+ * Spawns the gateway (`cli`, a built dist/cli/main.js) in `mode`, with `extra` flags (default none), and resolves
+ * once it logs its URL (event-driven: no polling delay in cold starts).
+ */
+export function startGateway(cli: string, mode: SessionMode, withModeFlag: boolean, extra: readonly string[] = []): Promise<RunningGateway> {
+  const args = [...forwardArgs(cli), '--port', '0', ...extra];
   if (withModeFlag) args.push('--sessionMode', mode);
   return startListening('gateway', args);
 }
@@ -71,9 +75,9 @@ export async function startGatewayMode(cli: string): Promise<RunningGateway> {
   return { ...gateway, stop: () => gateway.stop().finally(() => rmSync(dir, { recursive: true, force: true })) };
 }
 
-/** Spawns the floor relay on a free port of 127.0.0.1 and resolves once it listens. */
-export function startFloor(): Promise<RunningGateway> {
-  return startListening('floor', [floorPath]);
+/** Spawns the floor relay (`perSession`: the one with a child per session; default the shared one) on a free port of 127.0.0.1 and resolves once it listens. */
+export function startFloor(perSession = false): Promise<RunningGateway> {
+  return perSession ? startListening('floor per-session', [floorPerSessionPath]) : startListening('floor', [floorPath]);
 }
 
 /** Spawns `node ...args` and resolves once it logs "listening on URL"; `what` names it in errors. */

@@ -18,6 +18,8 @@ export interface Counts {
   blobRuns: number;
   idleSessionsShared: number;
   idleSessionsPerSession: number;
+  /** Per-session mode with hibernation (bench/measure/hibernation.ts): sessions opened, whose children are then parked. */
+  hibernatedSessions: number;
   progressCount: number;
 }
 
@@ -36,6 +38,7 @@ export const fullCounts: Counts = {
   blobRuns: 3,
   idleSessionsShared: 500,
   idleSessionsPerSession: 50,
+  hibernatedSessions: 500,
   progressCount: 1000,
 };
 
@@ -52,6 +55,7 @@ export const quickCounts: Counts = {
   blobRuns: 1,
   idleSessionsShared: 20,
   idleSessionsPerSession: 5,
+  hibernatedSessions: 20,
   progressCount: 100,
 };
 

@@ -4,7 +4,10 @@
  * transport, SSE against SSE and Streamable HTTP against Streamable HTTP (memory per idle session: only designs
  * with the same child model, one child for all clients or one per session). A peer cell that errored or
  * lost calls did not do the work its figure times, so it cannot beat mcp-bridge; the verdict says so.
+ * A per-session column that loses to a peer sharing one child, where the per-session floor (bench/floorPerSession.ts)
+ * loses to that same peer in the same run too, is out of reach here: a child per session costs that much on this machine.
  */
+import { isClean } from './integrity.js';
 import { forwardColumns, peerColumns, type Column } from './measure/types.js';
 import { peerMode } from './peers.js';
 import type { Results } from './results.js';
@@ -51,7 +54,22 @@ function pairs(columns: readonly Column[], figureKey: string): Array<[Column, Co
   return bridges.flatMap((bridge) => peers.filter((peer) => comparable(bridge, peer)).map((peer): [Column, Column] => [bridge, peer]));
 }
 
-/** "pass", "FAIL: <bridge> vs <peer>, …" (plus peers not compared because they lost calls), or "not measured". */
+/**
+ * The per-session floor's figure when it too loses to `peer`, which shares one child, and `bridge` is a per-session
+ * column: the pair is then out of reach here. Undefined otherwise (and when the per-session floor was not measured or failed).
+ */
+function perSessionFloorMiss(target: Target, cells: Results[string], bridge: Column, peer: Column, peerValue: number): number | undefined {
+  const floorCell = cells['floor per-session'];
+  if (bridgeMode(bridge) !== 'per-session' || peerMode(peer) !== 'shared' || !floorCell || floorCell.error || !isClean(floorCell.integrity)) return undefined;
+  const floorValue = floorCell.figures.find((figure) => figure.key === target.figureKey)?.value;
+  if (floorValue === undefined || target.check(floorValue, { direct: undefined, floor: undefined, route: undefined, peer: peerValue })) return undefined;
+  return floorValue;
+}
+
+/**
+ * "pass", "FAIL: <bridge> vs <peer>, …" (a pair the per-session floor also loses marked "(out of reach here: …)"),
+ * plus peers not compared because they lost calls, or "not measured".
+ */
 export function peerVerdict(target: Target, results: Results, columns: readonly Column[]): string {
   const failed: string[] = [];
   const unreliable = new Set<string>();
@@ -68,7 +86,10 @@ export function peerVerdict(target: Target, results: Results, columns: readonly 
         continue;
       }
       compared++;
-      if (!target.check(value, { direct: undefined, floor: undefined, route: undefined, peer: peerValue })) failed.push(`${bridge} vs ${peer}`);
+      if (target.check(value, { direct: undefined, floor: undefined, route: undefined, peer: peerValue })) continue;
+      const floorMiss = perSessionFloorMiss(target, cells, bridge, peer, peerValue);
+      const outOfReach = floorMiss === undefined ? '' : ` (out of reach here: the per-session floor misses it too, ${Number(floorMiss.toPrecision(3))})`;
+      failed.push(`${bridge} vs ${peer}${outOfReach}`);
     }
   }
   const note = unreliable.size === 0 ? '' : `; not compared, lost calls: ${[...unreliable].join(', ')}`;

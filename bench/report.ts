@@ -2,13 +2,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname } from 'node:path';
-import type { Column, Figure } from './measure/types.js';
+import { floorColumns, type Column, type Figure } from './measure/types.js';
 import type { Results } from './results.js';
 import { integrityVerdict, targets, verdict } from './targets.js';
 
 const headers: Record<Column, string> = {
   direct: 'direct',
   floor: 'floor',
+  'floor per-session': 'floor per-session',
   'sse per-session': 'SSE per-session',
   'sse shared': 'SSE shared',
   'http per-session': 'HTTP per-session',
@@ -52,15 +53,27 @@ function formatValue(figure: Figure): string {
   return `${figure.value.toFixed(digits)} ${figure.unit}`;
 }
 
-/** A figure with its ratios: to direct (every column but direct), to the floor (mcp-bridge's columns), and for the combined endpoint to its server's own route. */
-function cellText(figure: Figure | undefined, direct: Figure | undefined, floor: Figure | undefined, column: Column, route?: Figure): string {
+/** The same figure in the reference columns of one run. */
+interface ReferenceFigures {
+  direct: Figure | undefined;
+  floor: Figure | undefined;
+  floorPerSession: Figure | undefined;
+  route: Figure | undefined;
+}
+
+/**
+ * A figure with its ratios: to direct (every column but direct), to the floor (every column but direct and the floor),
+ * for mcp-bridge's per-session forward columns to the per-session floor, and for the combined endpoint to its server's own route.
+ */
+function cellText(figure: Figure | undefined, references: ReferenceFigures, column: Column): string {
   if (!figure) return '–';
   const ratio = (reference: Figure | undefined, name: string): string[] =>
     reference && reference.value !== 0 ? [`×${(figure.value / reference.value).toFixed(2)} ${name}`] : [];
   const ratios = [
-    ...(column === 'direct' ? [] : ratio(direct, 'direct')),
-    ...(column === 'direct' || column === 'floor' ? [] : ratio(floor, 'floor')),
-    ...(column === 'http combined' ? ratio(route, 'route') : []),
+    ...(column === 'direct' ? [] : ratio(references.direct, 'direct')),
+    ...(column === 'direct' || column === 'floor' ? [] : ratio(references.floor, 'floor')),
+    ...(column === 'sse per-session' || column === 'http per-session' ? ratio(references.floorPerSession, 'floor per-session') : []),
+    ...(column === 'http combined' ? ratio(references.route, 'route') : []),
   ];
   return ratios.length === 0 ? formatValue(figure) : `${formatValue(figure)} (${ratios.join(', ')})`;
 }
@@ -72,11 +85,10 @@ export function table(results: Results, columns: readonly Column[], skipped: rea
   for (const [name, cells] of Object.entries(results)) {
     const keys = [...new Map(Object.values(cells).flatMap((cell) => cell?.figures ?? []).map((figure) => [figure.key, figure.label])).entries()];
     for (const [key, label] of keys) {
-      const direct = cells.direct?.figures.find((figure) => figure.key === key);
-      const floor = cells.floor?.figures.find((figure) => figure.key === key);
-      const route = cells['http route']?.figures.find((figure) => figure.key === key);
+      const figureIn = (column: Column): Figure | undefined => cells[column]?.figures.find((figure) => figure.key === key);
+      const references = { direct: figureIn('direct'), floor: figureIn('floor'), floorPerSession: figureIn('floor per-session'), route: figureIn('http route') };
       const [target, ...moreTargets] = targets.filter((t) => t.figureKey === key);
-      const values = all.map((column) => (skipped.includes(column) ? 'skipped' : column === 'floor' && !cells.floor ? 'n/a' : cellText(cells[column]?.figures.find((f) => f.key === key), direct, floor, column, route)));
+      const values = all.map((column) => (skipped.includes(column) ? 'skipped' : floorColumns.includes(column) && !cells[column] ? 'n/a' : cellText(figureIn(column), references, column)));
       rows.push([label, ...values, target?.text ?? '', target ? verdict(target, results, columns) : '']);
       // A figure with more than one target (the combined endpoint's against its route) gets a row per extra target.
       for (const more of moreTargets) rows.push([label, ...all.map(() => ''), more.text, verdict(more, results, columns)]);
@@ -84,7 +96,7 @@ export function table(results: Results, columns: readonly Column[], skipped: rea
     const integrity = all.map((column) => {
       const cell = cells[column];
       // The floor sits out measurements it cannot take part in (progress: it passes no notifications).
-      if (!cell) return skipped.includes(column) ? 'skipped' : column === 'floor' ? 'n/a' : '–';
+      if (!cell) return skipped.includes(column) ? 'skipped' : floorColumns.includes(column) ? 'n/a' : '–';
       return cell.error ? `error` : `${cell.integrity.crossTalk}/${cell.integrity.duplicates}/${cell.integrity.lost}`;
     });
     rows.push([`${name}: cross-talk/dup/lost`, ...integrity, '', '']);

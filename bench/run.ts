@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run bench`: measures the gateway against the same server reached directly over stdio and
- * through the floor relay (bench/floor.ts), for every transport × session mode, prints a markdown
+ * through the floor relays (bench/floor.ts, bench/floorPerSession.ts), for every transport × session mode, prints a markdown
  * table and writes JSON (see README "Benchmark").
  * Every process it starts is stopped by pid at the end, also after an error or Ctrl-C.
  */
@@ -17,7 +17,7 @@ import { idleSessions } from './measure/idleSessions.js';
 import { progress } from './measure/progress.js';
 import { throughput } from './measure/throughput.js';
 import { startReplicas, startWorkers } from './cluster.js';
-import { clusterColumns, gatewayColumns, peerColumns, type Column, type MeasureContext, type Measurement } from './measure/types.js';
+import { clusterColumns, floorColumns, gatewayColumns, peerColumns, type Column, type MeasureContext, type Measurement } from './measure/types.js';
 import { peerMode, peerVersions, startPeer } from './peers.js';
 import { parseBenchOptions, type BenchOptions } from './options.js';
 import { describeMachine, machineInfo, table, writeJson } from './report.js';
@@ -25,25 +25,26 @@ import { retries } from './raw/http.js';
 import type { Cell, Results } from './results.js';
 
 const measurements: readonly Measurement[] = [coldStart, echo, throughput, concurrentSleep, blob, idleSessions, progress];
-const allColumns: readonly Column[] = ['direct', 'floor', 'sse per-session', 'sse shared', 'http per-session', 'http shared', 'http route', 'http combined', 'http workers', 'http replicas', ...peerColumns];
+const allColumns: readonly Column[] = ['direct', 'floor', 'floor per-session', 'sse per-session', 'sse shared', 'http per-session', 'http shared', 'http route', 'http combined', 'http workers', 'http replicas', ...peerColumns];
 
 let tags = 0;
 
-/** Starts what a non-direct column measures: the floor, or the gateway in the column's mode. */
-function launcher(column: Column, options: BenchOptions, withModeFlag: boolean): () => Promise<RunningGateway> {
-  if (column === 'floor') return startFloor;
+/** Starts what a non-direct column measures: a floor, or the gateway in the column's mode (forward columns with `extra` flags). */
+function launcher(column: Column, options: BenchOptions, withModeFlag: boolean): (extra?: readonly string[]) => Promise<RunningGateway> {
+  if (floorColumns.includes(column)) return () => startFloor(column === 'floor per-session');
   if (gatewayColumns.includes(column)) return () => startGatewayMode(options.cli);
   if (column === 'http workers') return () => startWorkers(options.cli);
   if (column === 'http replicas') return () => startReplicas(options.cli);
   if (peerColumns.includes(column)) return () => startPeer(column);
-  return () => startGateway(options.cli, column.endsWith('shared') ? 'shared' : 'per-session', withModeFlag);
+  return (extra) => startGateway(options.cli, column.endsWith('shared') ? 'shared' : 'per-session', withModeFlag, extra);
 }
 
 function contextFor(column: Column, options: BenchOptions, withModeFlag: boolean, gateway?: { url: string; pid: number }): MeasureContext {
-  // The floor speaks Streamable HTTP with one child for every client: shared mode's counts apply.
+  // The floors speak Streamable HTTP, one with one child for every client (shared mode's counts apply), one with a child per session.
   const [transport, mode] =
     column === 'direct' ? (['direct', undefined] as const)
     : column === 'floor' ? (['http', 'shared'] as const)
+    : column === 'floor per-session' ? (['http', 'per-session'] as const)
     : gatewayColumns.includes(column) || clusterColumns.includes(column) ? (['http', 'per-session'] as const)
     : peerColumns.includes(column) ? ([column.startsWith('sse') ? 'sse' : 'http', peerMode(column)] as const)
     : (column.split(' ') as ['sse' | 'http', SessionMode]);
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
   for (const measurement of selected) {
     results[measurement.name] = {};
     for (const column of columns) {
-      if (column === 'floor' && measurement.floor === false) continue;
+      if (floorColumns.includes(column) && measurement.floor === false) continue;
       const cell = await runCell(measurement, column, options, shared);
       results[measurement.name]![column] = cell;
       const problems = cell.error ? `ERROR ${cell.error.split('\n')[0]}` : `${cell.integrity.crossTalk}/${cell.integrity.duplicates}/${cell.integrity.lost}`;

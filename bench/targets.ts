@@ -4,7 +4,7 @@
  * the rest to direct, absolute, or "ahead of every peer" (bench/peerTargets.ts).
  */
 import { isClean } from './integrity.js';
-import { forwardColumns, isBridgeColumn, type Column } from './measure/types.js';
+import { floorColumns, forwardColumns, isBridgeColumn, type Column } from './measure/types.js';
 import { aheadOfPeers, peerVerdict } from './peerTargets.js';
 import type { Results } from './results.js';
 
@@ -100,7 +100,7 @@ export function verdict(target: Target, results: Results, columns: readonly Colu
 export function integrityVerdict(results: Results): string {
   const failed = Object.entries(results).flatMap(([name, cells]) =>
     Object.entries(cells)
-      .filter(([column, cell]) => cell && (column === 'direct' || column === 'floor' || isBridgeColumn(column as Column)) && (!isClean(cell.integrity) || cell.error))
+      .filter(([column, cell]) => cell && (column === 'direct' || floorColumns.includes(column as Column) || isBridgeColumn(column as Column)) && (!isClean(cell.integrity) || cell.error))
       .map(([column]) => `${name}/${column}`),
   );
   return failed.length === 0 ? 'pass' : `FAIL: ${failed.join(', ')}`;

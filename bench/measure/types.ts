@@ -5,8 +5,8 @@ import type { Integrity } from '../integrity.js';
 import type { Counts } from '../options.js';
 
 /**
- * A column of the results table: the server reached directly, the floor relay (bench/floor.ts, Streamable
- * HTTP with one shared child), or mcp-bridge over one transport in one session mode; in gateway mode
+ * A column of the results table: the server reached directly, the floor relays (Streamable HTTP with one
+ * shared child, bench/floor.ts, or with a child per session, bench/floorPerSession.ts), or mcp-bridge over one transport in one session mode; in gateway mode
  * (`--config`, per-session), a server's own route (`/servers/bench/mcp`) and the combined endpoint at the root;
  * scale-out (per-session), `--workers 2` and three replicas with Redis behind nginx; and the peers (issue 18),
  * other gateways serving the same server, named by the transport they serve first (bench/peers.ts).
@@ -14,6 +14,7 @@ import type { Counts } from '../options.js';
 export type Column =
   | 'direct'
   | 'floor'
+  | 'floor per-session'
   | 'sse per-session'
   | 'sse shared'
   | 'http per-session'
@@ -37,9 +38,12 @@ export const peerColumns: readonly Column[] = ['sse supergateway', 'http superga
 /** mcp-bridge's forward-mode columns, each compared with every peer of its transport (the "ahead of every peer" target). */
 export const forwardColumns: readonly Column[] = ['sse per-session', 'sse shared', 'http per-session', 'http shared'];
 
-/** True for a column measuring mcp-bridge (not direct, the floor or a peer): the columns the targets apply to. */
+/** The floor relays' columns: one shared child (bench/floor.ts) and one child per session (bench/floorPerSession.ts). */
+export const floorColumns: readonly Column[] = ['floor', 'floor per-session'];
+
+/** True for a column measuring mcp-bridge (not direct, a floor or a peer): the columns the targets apply to. */
 export function isBridgeColumn(column: Column): boolean {
-  return column !== 'direct' && column !== 'floor' && !peerColumns.includes(column);
+  return column !== 'direct' && !floorColumns.includes(column) && !peerColumns.includes(column);
 }
 
 /** The gateway-mode columns: a file with the bench server as its one server (empty prefix), per-session. */
@@ -54,8 +58,11 @@ export interface MeasureContext {
   integrity: Integrity;
   /** The gateway's (or the floor's) pid, whose process tree is measured (undefined for direct). */
   gatewayPid: number | undefined;
-  /** Starts a fresh gateway (or floor) for this column (for cold starts); the caller stops it. */
-  launch(): Promise<RunningGateway>;
+  /**
+   * Starts a fresh gateway (or floor) for this column (for cold starts); the caller stops it. `extra` flags
+   * (default none) reach mcp-bridge's forward columns only.
+   */
+  launch(extra?: readonly string[]): Promise<RunningGateway>;
   /** A tag unique in the whole run, for tokens that reveal cross-talk. */
   newTag(): string;
 }
@@ -77,7 +84,7 @@ export interface Measurement {
   name: string;
   /** True when the measurement starts its own gateways (cold start); otherwise the runner starts one per column. */
   ownGateway?: boolean;
-  /** False when the floor cannot take part (it does not pass notifications to clients); default true. */
+  /** False when the floor relays cannot take part (they do not pass notifications to clients); default true. */
   floor?: boolean;
   run(ctx: MeasureContext): Promise<MeasurementOutput>;
 }

@@ -19,7 +19,11 @@ export class RawStreamableHttpTransport implements Transport {
   private protocolVersion: string | undefined;
   private closed = false;
 
-  constructor(private readonly url: URL) {}
+  /** `standaloneStream` (default true): open the GET stream once the session is initialized. */
+  constructor(
+    private readonly url: URL,
+    private readonly standaloneStream = true,
+  ) {}
 
   async start(): Promise<void> {}
 
@@ -34,7 +38,7 @@ export class RawStreamableHttpTransport implements Transport {
     await expectOk(res, 'POST /mcp');
     if (res.statusCode === 202) {
       res.resume();
-      if ('method' in message && message.method === 'notifications/initialized') void this.openStandaloneStream();
+      if (this.standaloneStream && 'method' in message && message.method === 'notifications/initialized') void this.openStandaloneStream();
       return;
     }
     // Read the body in the background: send() settles once the server accepted the message.

@@ -7,7 +7,8 @@ import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
  * is given up on, and progress on it pushes the deadline back. A timeout of 0 (the default) arms nothing.
  */
 export class Deadlines {
-  private readonly timers = new Map<RequestId, NodeJS.Timeout>();
+  // Made on the first deadline: most relays run without --requestTimeout, and an idle session holds none.
+  private timers: Map<RequestId, NodeJS.Timeout> | undefined;
 
   constructor(
     private readonly timeoutMs: number,
@@ -19,19 +20,21 @@ export class Deadlines {
     if (this.timeoutMs <= 0) return;
     this.clear(id);
     const timer = setTimeout(() => {
-      this.timers.delete(id);
+      this.timers?.delete(id);
       this.onExpire(id);
     }, this.timeoutMs);
     timer.unref();
-    this.timers.set(id, timer);
+    (this.timers ??= new Map()).set(id, timer);
   }
 
   clear(id: RequestId): void {
+    if (!this.timers) return;
     clearTimeout(this.timers.get(id));
     this.timers.delete(id);
   }
 
   clearAll(): void {
+    if (!this.timers) return;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }

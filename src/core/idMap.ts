@@ -19,12 +19,13 @@ export interface MappedRequest<O> {
  * Request-id and progress-token remapping for one server shared by many owners (sessions): each
  * request gets a fresh number that no other owner's request can collide with, which doubles as its
  * progress token, so both come back to the right owner with their original value and type.
- * Owners with nothing in flight cost nothing here.
+ * Owners with nothing in flight cost nothing here. Only the child id indexes requests: finding an
+ * owner's (to cancel one, or all when its session closes) scans those in flight, which is rare,
+ * where an index by owner cost a Map made and dropped per request.
  */
 export class IdMap<O> {
   private next = 1;
   private readonly byChildId = new Map<number, MappedRequest<O>>();
-  private readonly byOwner = new Map<O, Map<RequestId, number>>();
 
   /** Requests in flight. */
   get size(): number {
@@ -35,9 +36,6 @@ export class IdMap<O> {
   add(owner: O, id: RequestId, token?: string | number, onAnswer?: (answer: unknown) => void): MappedRequest<O> {
     const entry: MappedRequest<O> = { owner, id, token, childId: this.next++, onAnswer };
     this.byChildId.set(entry.childId, entry);
-    let ids = this.byOwner.get(owner);
-    if (!ids) this.byOwner.set(owner, (ids = new Map()));
-    ids.set(id, entry.childId);
     return entry;
   }
 
@@ -51,20 +49,18 @@ export class IdMap<O> {
     const entry = this.get(childId);
     if (!entry) return undefined;
     this.byChildId.delete(entry.childId);
-    const ids = this.byOwner.get(entry.owner);
-    ids?.delete(entry.id);
-    if (ids?.size === 0) this.byOwner.delete(entry.owner);
     return entry;
   }
 
   /** The child id of `owner`'s request `id` still in flight (1 and "1" are different ids). */
   childIdOf(owner: O, id: RequestId): number | undefined {
-    return this.byOwner.get(owner)?.get(id);
+    for (const entry of this.byChildId.values()) if (entry.owner === owner && entry.id === id) return entry.childId;
+    return undefined;
   }
 
   /** Removes and returns every request of `owner`, or of everyone when `owner` is undefined. */
   takeAll(owner?: O): MappedRequest<O>[] {
-    const entries = owner === undefined ? [...this.byChildId.values()] : [...(this.byOwner.get(owner)?.values() ?? [])].map((childId) => this.byChildId.get(childId)!);
+    const entries = [...this.byChildId.values()].filter((entry) => owner === undefined || entry.owner === owner);
     for (const entry of entries) this.take(entry.childId);
     return entries;
   }

@@ -62,7 +62,10 @@ export function allChildObservers(...observers: Partial<ChildObserver>[]): Child
     startFailed: (detail, cannotSpawn) => observers.forEach((o) => o.startFailed?.(detail, cannotSpawn)),
     exited: (exit) => observers.forEach((o) => o.exited?.(exit)),
     restarted: () => observers.forEach((o) => o.restarted?.()),
-    bytes: (direction, count) => observers.forEach((o) => o.bytes?.(direction, count)),
+    // Per message: a plain loop, no closure.
+    bytes: (direction, count) => {
+      for (const observer of observers) observer.bytes?.(direction, count);
+    },
     queueChanged: (delta) => observers.forEach((o) => o.queueChanged?.(delta)),
     queueWaited: (seconds) => observers.forEach((o) => o.queueWaited?.(seconds)),
   };
@@ -101,7 +104,9 @@ export class LateChildObserver implements ChildObserver {
     this.tell((o) => o.restarted?.());
   }
   bytes(direction: Direction, count: number): void {
-    this.tell((o) => o.bytes?.(direction, count));
+    // Per message: straight to the target once attached, without a closure.
+    if (this.target) this.target.bytes?.(direction, count);
+    else this.tell((o) => o.bytes?.(direction, count));
   }
   queueChanged(delta: number): void {
     this.tell((o) => o.queueChanged?.(delta));

@@ -67,10 +67,12 @@ export class OutboundBudget {
     if (this.overflowed) return void res.destroy();
     const watched: Watched = { largest: 0 };
     this.responses.set(res, watched);
-    res.once('close', () => this.responses.delete(res));
+    // `on`, not `once`: a response closes once, and `once` would hold a wrapper and a bound function for the stream's life.
+    res.on('close', () => this.responses.delete(res));
     // Everything queued went out: whatever comes next is the message being taken in.
     res.on('drain', () => (watched.largest = 0));
-    const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+    // Called on `res` rather than bound to it: a bound function per response is held for the stream's life.
+    const write = res.write as (...args: unknown[]) => boolean;
     // An own property shadows the prototype's write for this response only.
     res.write = ((...args: unknown[]): boolean => {
       if (this.overflowed) return true;
@@ -84,16 +86,16 @@ export class OutboundBudget {
         this.overflow(queued, largest);
         return true;
       }
-      const more = write(...args);
+      const more = write.apply(res, args);
       // What this message left queued (a write the socket took at once leaves nothing).
       watched.largest = Math.max(watched.largest, res.writableLength - from);
       return more;
     }) as ServerResponse['write'];
     // A stream's last message often leaves with end(): not checked (nothing follows it), but measured.
-    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+    const end = res.end as (...args: unknown[]) => ServerResponse;
     res.end = ((...args: unknown[]): ServerResponse => {
       const before = res.writableLength;
-      const ended = end(...args);
+      const ended = end.apply(res, args);
       watched.largest = Math.max(before === 0 ? 0 : watched.largest, res.writableLength - before);
       return ended;
     }) as ServerResponse['end'];

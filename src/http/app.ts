@@ -62,10 +62,22 @@ function methodNotAllowed(allow: string) {
   return (_req: Request, res: Response): void => writeJsonError(res, 'METHOD_NOT_ALLOWED', undefined, { Allow: allow });
 }
 
+/**
+ * A route handler whose response is a long-lived event stream (a legacy SSE session, a Streamable HTTP
+ * GET stream): express keeps its routers' state (`req.next`, the closures of each router passed) for as
+ * long as the request lives, hours for a stream; these handlers never call next, so it is let go first.
+ */
+function streaming(handler: (req: Request, res: Response) => unknown): express.RequestHandler {
+  return (req, res) => {
+    req.next = undefined;
+    return handler(req, res);
+  };
+}
+
 /** One server's routes: legacy SSE, and Streamable HTTP with the era of each POST decided here, once, so it goes to one endpoint. */
 function routeServer(app: express.IRouter, server: ServerRoutes, guard: express.RequestHandler, body: express.RequestHandler[], forwarder?: PeerForwarder): void {
   const { ssePath, messagePath, streamableHttpPath, sse, streamableHttp, modern } = server;
-  app.get(ssePath, guard, (req, res) => sse.openStream(req, res));
+  app.get(ssePath, guard, streaming((req, res) => sse.openStream(req, res)));
   app.all(ssePath, methodNotAllowed('GET'));
   app.post(messagePath, guard, ...body, (req, res) => sse.postMessage(req, res, req.body));
   app.all(messagePath, methodNotAllowed('POST'));
@@ -76,7 +88,7 @@ function routeServer(app: express.IRouter, server: ServerRoutes, guard: express.
     if (modernRequest) await modern!.serve(modernRequest, req.body, res);
     else await streamableHttp.handle(req, res, req.body);
   });
-  app.get(streamableHttpPath, guard, (req, res) => streamableHttp.handle(req, res, undefined));
+  app.get(streamableHttpPath, guard, streaming((req, res) => streamableHttp.handle(req, res, undefined)));
   app.delete(streamableHttpPath, guard, (req, res) => streamableHttp.handle(req, res, undefined));
   app.all(streamableHttpPath, methodNotAllowed('GET, POST, DELETE'));
 }

@@ -22,11 +22,21 @@ export function metricsHandler(metrics: Scrapable): RequestHandler {
  * answered with; an error status written by someone else counts as `HTTP_<status>`.
  */
 export function countRejectionOf(res: ServerResponse, rejected: (reason: string) => void): void {
-  res.once('close', () => {
-    const code = errorCodeOf(res);
+  // `on`, not `once` (a response closes once): `once` holds a wrapper and a bound function for as long as
+  // the response lives, hours for an event stream.
+  res.on('close', rejectionCounter(rejected));
+}
+
+/**
+ * The 'close' listener countRejectionOf adds, made once and shared by every response (it reads the
+ * response as `this`), for callers that count every request they serve.
+ */
+export function rejectionCounter(rejected: (reason: string) => void): (this: ServerResponse) => void {
+  return function countRefusal(this: ServerResponse): void {
+    const code = errorCodeOf(this);
     if (code) rejected(code);
-    else if (res.statusCode >= 400) rejected(`HTTP_${res.statusCode}`);
-  });
+    else if (this.statusCode >= 400) rejected(`HTTP_${this.statusCode}`);
+  };
 }
 
 /**

@@ -53,9 +53,55 @@ function wrap(logger: winston.Logger): Logger {
     info: (message, meta) => logger.info(message, meta),
     warn: (message, meta) => logger.warn(message, meta),
     error: (message, meta) => logger.error(message, meta),
-    child: (meta) => wrap(logger.child(meta)),
+    child: (meta) => new ChildLogger(logger, meta, enabled),
     isEnabled: (level) => (enabled[level] ??= logger.isLevelEnabled(level)),
   };
+}
+
+/**
+ * A logger adding `meta` to every line, written through the process logger. Every session has
+ * one for its whole life, so it is one small object (its methods on the prototype, the level cache
+ * shared with its root) instead of winston's child, a derived logger plus a closure per level.
+ */
+class ChildLogger implements Logger {
+  constructor(
+    private readonly root: winston.Logger,
+    private readonly meta: LogMeta,
+    private readonly enabled: Partial<Record<string, boolean>>,
+  ) {}
+
+  debug(message: string, meta?: LogMeta): void {
+    this.write('debug', message, meta);
+  }
+
+  info(message: string, meta?: LogMeta): void {
+    this.write('info', message, meta);
+  }
+
+  warn(message: string, meta?: LogMeta): void {
+    this.write('warn', message, meta);
+  }
+
+  error(message: string, meta?: LogMeta): void {
+    this.write('error', message, meta);
+  }
+
+  child(meta: LogMeta): Logger {
+    return new ChildLogger(this.root, { ...this.meta, ...meta }, this.enabled);
+  }
+
+  isEnabled(level: Exclude<LogLevel, 'none'>): boolean {
+    return (this.enabled[level] ??= this.root.isLevelEnabled(level));
+  }
+
+  // As winston's child writes it: the child's meta first, then the line's, then level and message
+  // (a `message` in the line's meta is appended to the message, as winston does).
+  private write(level: string, message: string, meta: LogMeta | undefined): void {
+    if (!this.isEnabled(level as Exclude<LogLevel, 'none'>)) return;
+    const info = { ...this.meta, ...meta, level, message };
+    if (meta?.message) info.message = `${message} ${String(meta.message)}`;
+    this.root.log(info);
+  }
 }
 
 /** Creates the process logger: stderr only (stdout may carry protocol), level `info` and `pretty` format by default. */

@@ -20,7 +20,7 @@ test('the benchmark (--quick --only echo) runs every column and sees no cross-ta
     const runner = join(repoRoot, 'build-test', 'bench', 'run.js');
     await promisify(execFile)(process.execPath, [runner, '--quick', '--only', 'echo', '--client', 'raw', '--out', out], { timeout: 120_000 });
     const { results, columns } = JSON.parse(readFileSync(out, 'utf8')) as { results: { echo: Record<string, SmokeCell> }; columns: string[] };
-    assert.ok(columns.includes('direct') && columns.includes('sse per-session') && columns.includes('http per-session'));
+    assert.ok(columns.includes('direct') && columns.includes('floor per-session') && columns.includes('sse per-session') && columns.includes('http per-session'));
     for (const column of columns) {
       const cell = results.echo[column]!;
       assert.equal(cell.error, undefined, `${column}: ${cell.error}`);
@@ -47,6 +47,30 @@ test("the benchmark's peers (--peers --only coldStart) each start on the bench s
       assert.equal(cell.error, undefined, `${column}: ${cell.error}`);
       assert.ok(cell.figures.some((figure) => figure.key === 'coldStartMs' && figure.value > 0), column);
     }
+    assert.doesNotMatch(stderr, /outlived|stopping processes still running/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the per-session floor and the hibernated sessions (--only idleSessions) leave no child behind, and parked sessions still answer', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+  try {
+    const out = join(dir, 'idle.json');
+    const runner = join(repoRoot, 'build-test', 'bench', 'run.js');
+    const args = [runner, '--quick', '--only', 'idleSessions', '--columns', 'floor per-session,http per-session', '--out', out];
+    const { stderr } = await promisify(execFile)(process.execPath, args, { timeout: 120_000 });
+    const { results } = JSON.parse(readFileSync(out, 'utf8')) as { results: { idleSessions: Record<string, SmokeCell & { notes: string[] }> } };
+    for (const column of ['floor per-session', 'http per-session']) {
+      const cell = results.idleSessions[column]!;
+      assert.equal(cell.error, undefined, `${column}: ${cell.error}`);
+      assert.deepEqual({ ...cell.integrity, examples: undefined }, { crossTalk: 0, duplicates: 0, lost: 0, examples: undefined }, column);
+    }
+    const hibernated = results.idleSessions['http per-session']!;
+    assert.ok(hibernated.figures.some((figure) => figure.key === 'idleSessionHibernatedKiB' && figure.value > 0), hibernated.notes.join('; '));
+    assert.ok(hibernated.notes.some((note) => /all parked/.test(note)), hibernated.notes.join('; '));
+    assert.ok(hibernated.notes.some((note) => /4 of 4 parked sessions answered/.test(note)), hibernated.notes.join('; '));
+    assert.ok(hibernated.notes.includes('no child left once the sessions closed'), hibernated.notes.join('; '));
     assert.doesNotMatch(stderr, /outlived|stopping processes still running/);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -152,3 +152,34 @@ for (const mode of ['shared', 'per-session'] as const) {
     });
   });
 }
+
+describe('the hot path for event-stream GETs and initialize POSTs (shared mode, API key, --maxSessions 1)', () => {
+  const bridge = bridgeForSuite(['--sessionMode', 'shared', '--apiKey', KEY, '--maxSessions', '1', '--stdio', fixtureCommand('fault-server')]);
+
+  test('they are refused as on express: without the key 401, an unknown session 404, past --maxSessions 503, each counted', async () => {
+    const { url } = bridge();
+    const before = await scrape(url, keyed);
+    const stream = { accept: 'text/event-stream' };
+    assert.equal((await jsonError(await fetch(`${url}/sse`, { headers: stream }))).reason, 'UNAUTHORIZED');
+    assert.equal((await jsonError(await post(`${url}/mcp`, initializeRequest(0)))).reason, 'UNAUTHORIZED');
+    const unknown = await fetch(`${url}/mcp`, { headers: { ...stream, ...keyed, 'mcp-session-id': crypto.randomUUID() } });
+    assert.equal((await jsonError(unknown)).reason, 'SESSION_NOT_FOUND');
+    const { headers } = await openStreamableSession(url);
+    // The session's own GET stream opens; a second session, by either transport, is one too many.
+    const controller = new AbortController();
+    const own = await fetch(`${url}/mcp`, { headers: { ...stream, ...keyed, ...headers }, signal: controller.signal });
+    try {
+      assert.equal(own.status, 200);
+      assert.match(own.headers.get('content-type') ?? '', /text\/event-stream/);
+      const full = await jsonError(await post(`${url}/mcp`, initializeRequest(1), keyed));
+      assert.deepEqual([full.status, full.reason], [503, 'TOO_MANY_SESSIONS']);
+      const fullSse = await fetch(`${url}/sse`, { headers: { ...stream, ...keyed } });
+      assert.deepEqual([fullSse.status, (await jsonError(fullSse)).reason], [503, 'TOO_MANY_SESSIONS']);
+    } finally {
+      controller.abort();
+    }
+    const after = await scrape(url, keyed);
+    const refused = (reason: string): number => after.value('mcp_bridge_http_rejected_total', { reason }) - before.value('mcp_bridge_http_rejected_total', { reason });
+    assert.deepEqual([refused('UNAUTHORIZED'), refused('SESSION_NOT_FOUND'), refused('TOO_MANY_SESSIONS')], [2, 1, 2]);
+  });
+});

@@ -1,6 +1,7 @@
 // The benchmark's verdicts (bench/targets.ts, bench/peerTargets.ts) on hand-made results: the peers are
 // compared by transport, a peer that lost calls cannot beat mcp-bridge, and the targets mcp-bridge must
-// meet (zero cross-talk, ratios to the floor) ignore the peers' columns.
+// meet (zero cross-talk, ratios to the floor) ignore the peers' columns; a per-session column's loss to a peer sharing
+// one child that the per-session floor (bench/floorPerSession.ts) shares in the same run is out of reach here.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { newIntegrity } from '../../bench/integrity.js';
@@ -54,11 +55,48 @@ test('ahead of every peer on memory per idle session: only designs with the same
   assert.equal(verdict(aheadTarget('idleSessionKiB'), results, columns), 'FAIL: sse shared vs sse mcp-proxy');
 });
 
+test('ahead of every peer: a per-session column losing to a peer that shares one child is out of reach here when the per-session floor loses to it too', () => {
+  const results: Results = {
+    throughput: {
+      'floor per-session': cell('throughput64', 2100),
+      'sse per-session': cell('throughput64', 1991),
+      'sse shared': cell('throughput64', 2300),
+      'http per-session': cell('throughput64', 1900),
+      'sse mcp-proxy': cell('throughput64', 2426),
+      'http mcp-proxy': cell('throughput64', 1800),
+    },
+  };
+  const columns = Object.keys(results.throughput!) as Column[];
+  assert.equal(
+    verdict(aheadTarget('throughput64'), results, columns),
+    'FAIL: sse per-session vs sse mcp-proxy (out of reach here: the per-session floor misses it too, 2100), sse shared vs sse mcp-proxy',
+  );
+  // The per-session floor ahead of the peer: the per-session column's loss is a plain FAIL.
+  results.throughput!['floor per-session'] = cell('throughput64', 2500);
+  assert.equal(verdict(aheadTarget('throughput64'), results, columns), 'FAIL: sse per-session vs sse mcp-proxy, sse shared vs sse mcp-proxy');
+  // A per-session floor that lost calls proves nothing.
+  results.throughput!['floor per-session'] = cell('throughput64', 2100, 1);
+  assert.equal(verdict(aheadTarget('throughput64'), results, columns), 'FAIL: sse per-session vs sse mcp-proxy, sse shared vs sse mcp-proxy');
+});
+
+test('ahead of every peer: the per-session floor does not excuse a loss to a peer with a child per session', () => {
+  const results: Results = {
+    echo: { 'floor per-session': cell('echoP50Ms', 5), 'http per-session': cell('echoP50Ms', 4), 'http supergateway stateful': cell('echoP50Ms', 3) },
+  };
+  const columns = Object.keys(results.echo!) as Column[];
+  assert.equal(verdict(aheadTarget('echoP50Ms'), results, columns), 'FAIL: http per-session vs http supergateway stateful');
+});
+
 test("issue 18's targets hold the forward columns only, and a miss the floor shares in the same run is called out of reach", () => {
   const results: Results = { concurrentSleep: { floor: cell('concurrentSleepMs', 71.4), 'sse shared': cell('concurrentSleepMs', 80), 'http route': cell('concurrentSleepMs', 100) } };
   const columns = Object.keys(results.concurrentSleep!) as Column[];
   const sleepTarget = targets.find((target) => target.figureKey === 'concurrentSleepMs')!;
   assert.equal(verdict(sleepTarget, results, columns), 'FAIL: sse shared (out of reach here: the floor misses it too, 71.4)');
+});
+
+test('the per-session floor is held to zero cross-talk, duplicates and losses like the floor', () => {
+  const results: Results = { echo: { 'floor per-session': cell('echoP50Ms', 1, 1), 'http per-session': cell('echoP50Ms', 1) } };
+  assert.equal(integrityVerdict(results), 'FAIL: echo/floor per-session');
 });
 
 test("peers' cross-talk and ratios do not fail mcp-bridge's targets", () => {

@@ -1,8 +1,8 @@
 // The transport of one legacy SSE session: its event stream out, its POSTed messages in.
-import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { heldUuid } from '../../shared/heldUuid.js';
 import { wireForm } from '../../shared/jsonrpc.js';
 import { SseStream } from '../sseStream.js';
 import type { NewSessionId } from '../sessionIds.js';
@@ -37,7 +37,7 @@ export class SseSessionTransport implements Transport {
     private readonly res: ServerResponse,
     private readonly options: SseSessionOptions,
   ) {
-    this.sessionId = (options.newSessionId ?? randomUUID)();
+    this.sessionId = (options.newSessionId ?? heldUuid)();
   }
 
   async start(): Promise<void> {

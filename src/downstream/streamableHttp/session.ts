@@ -1,9 +1,9 @@
 // The transport of one Streamable HTTP session: answer streams per POST, the standalone GET stream,
 // and resumption.
-import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { heldUuid } from '../../shared/heldUuid.js';
 import { isRequest, isResponse, wireForm } from '../../shared/jsonrpc.js';
 import { writeJsonError, type BridgeErrorCode } from '../../shared/errors.js';
 import type { BoundedEventStore } from './eventStore.js';
@@ -13,8 +13,13 @@ import type { NewSessionId } from '../sessionIds.js';
 
 /** The stream id of the standalone GET stream in event ids. */
 const standaloneStreamId = '_GET_stream';
-/** How long the answer stream of a POST holds its headers for a quick answer to join them (see SseStream). */
-const answerHoldMs = 10;
+/**
+ * How long the answer stream of a POST without a priming event holds its headers when keep-alives
+ * are off (with them on: one keep-alive interval, when the first comment would be due). A short
+ * hold would need a timer armed during nearly every call, and on our VM a timer due within
+ * milliseconds made every wait of the event loop cost ~25 µs more; one due in seconds costs nothing.
+ */
+const quietHoldMs = 15_000;
 /** The first protocol version whose clients accept an event without data, the priming event. */
 const primingSince = '2025-11-25';
 
@@ -58,9 +63,11 @@ export class StreamableHttpSessionTransport implements Transport {
   private readonly channelOfRequest = new Map<RequestId, AnswerChannel>();
   private standalone: SseStream | undefined;
   private closed = false;
+  /** The last answer stream's number: stream ids need only be unique within the session's event store. */
+  private lastStreamId = 0;
 
   constructor(private readonly options: StreamableHttpSessionOptions) {
-    this.sessionId = (options.newSessionId ?? randomUUID)();
+    this.sessionId = (options.newSessionId ?? heldUuid)();
   }
 
   async start(): Promise<void> {}
@@ -106,6 +113,11 @@ export class StreamableHttpSessionTransport implements Transport {
     }
     if (answered !== undefined) this.settle(channel, answered);
     if (channel.json) return this.collect(channel, answered, data);
+    if (answered !== undefined && channel.pending.size === 0 && typeof data === 'string' && channel.sse?.untouched) {
+      // The whole exchange is this one answer, within the hold: one JSON body, which the client
+      // accepts (checked on the POST) and which leaves nothing to resume, so nothing is stored.
+      return writeJsonBody(channel.sse.takeOver(), [data], { 'mcp-session-id': this.sessionId });
+    }
     const eventId = this.options.events.store(channel.streamId, data);
     if (channel.pending.size > 0 || answered === undefined) return channel.sse?.event(data, eventId);
     channel.sse?.end(data, eventId);
@@ -125,16 +137,21 @@ export class StreamableHttpSessionTransport implements Transport {
   }
 
   private openChannel(res: ServerResponse, ids: RequestId[], protocolVersion: string): AnswerChannel {
-    const channel: AnswerChannel = { streamId: randomUUID(), pending: new Set(ids) };
+    const channel: AnswerChannel = { streamId: String(++this.lastStreamId), pending: new Set(ids) };
     this.channels.set(channel.streamId, channel);
     if (this.options.jsonResponse) {
       channel.json = { res, answers: [] };
       return channel;
     }
-    channel.sse = this.stream(res, answerHoldMs);
     if (protocolVersion >= primingSince) {
-      // The priming event gives the client an event id to resume from before any answer exists.
-      channel.sse.raw(`id: ${this.options.events.mark(channel.streamId)}\nretry: ${this.options.retryMs}\ndata: \n\n`);
+      // The priming event gives the client an event id to resume from before any answer exists:
+      // it goes out at once, with the headers, so that a connection lost at any time can resume.
+      const priming = `id: ${this.options.events.mark(channel.streamId)}\nretry: ${this.options.retryMs}\ndata: \n\n`;
+      channel.sse = this.stream(res, 0, priming);
+    } else {
+      // Nothing to resume from before a first event: the stream is held until its first frame or
+      // its end (a lone answer then goes out as one JSON body), or until a keep-alive would be due.
+      channel.sse = this.stream(res, this.options.keepaliveMs || quietHoldMs);
     }
     return channel;
   }
@@ -154,8 +171,8 @@ export class StreamableHttpSessionTransport implements Transport {
     return undefined;
   }
 
-  private stream(res: ServerResponse, holdMs = 0): SseStream {
-    return new SseStream(res, { keepaliveMs: this.options.keepaliveMs, headers: { 'mcp-session-id': this.sessionId }, holdMs });
+  private stream(res: ServerResponse, holdMs = 0, opening?: string): SseStream {
+    return new SseStream(res, { keepaliveMs: this.options.keepaliveMs, headers: { 'mcp-session-id': this.sessionId }, holdMs, opening });
   }
 
   private settle(channel: AnswerChannel, id: RequestId): void {
