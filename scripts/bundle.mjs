@@ -1,12 +1,16 @@
 // Part of `npm run build`, after tsc: bundles the CLI (src/cli/main.ts) with everything it loads, dependencies
 // included, into dist/cli/main.js (the package's bin) with esbuild, so that a launch reads a few files instead of
 // hundreds (cold start). Each dynamic import stays lazy: with `splitting` it becomes a chunk in dist/cli/chunks/,
-// loaded only by the mode or flag that needs it.
+// loaded only by the mode or flag that needs it. The launcher (src/cli/earlyLaunch.ts, the first thing main.ts
+// loads) is bundled alone, as one file with what it needs, so that forward mode's server is spawned after one
+// file is read instead of a dozen chunks (see build below).
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
 import { build } from 'esbuild';
+import { dataApartPlugin } from './dataApart.mjs';
+import { lazyModulesPlugin } from './lazyModules.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = join(root, 'dist', 'cli');
@@ -26,12 +30,23 @@ const commonJsShims = [
 // the main.js the bundle replaces would describe the wrong file.
 rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
 rmSync(join(outdir, 'main.js.map'), { force: true });
-const result = await build({
-  entryPoints: { main: join(root, 'src', 'cli', 'main.ts') },
-  outdir,
-  chunkNames: 'chunks/[name]-[hash]',
+
+/** Where main.js finds the launcher, bundled alone (the package ships dist/cli/chunks/). */
+const launcherPath = './chunks/launch.js';
+
+/** In main.ts, the launcher's import is left to the file bundled alone instead of joining the chunks. */
+const launcherApart = {
+  name: 'launcher-apart',
+  setup(builder) {
+    builder.onResolve({ filter: /^\.\/earlyLaunch\.js$/ }, ({ importer }) =>
+      importer === join(root, 'src', 'cli', 'main.ts') ? { path: launcherPath, external: true } : undefined,
+    );
+  },
+};
+
+/** What both bundles share: Node ESM for the oldest supported Node, the version written in. */
+const common = {
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   // The oldest Node the package supports (engines: ">=20.19").
@@ -43,7 +58,19 @@ const result = await build({
   banner: { js: commonJsShims },
   // No source maps: they would double the package's size; names are kept (nothing is minified), so stack traces still read.
   sourcemap: false,
-  metafile: true,
   logLevel: 'warning',
+};
+
+// The launcher holds its own copy of the few modules it needs (the config, the child's spawn options); the held
+// child they share with the rest lives in one slot per process (upstream/child/heldChild.ts).
+await build({ ...common, entryPoints: [join(root, 'src', 'cli', 'earlyLaunch.ts')], outfile: join(outdir, launcherPath) });
+const result = await build({
+  ...common,
+  entryPoints: { main: join(root, 'src', 'cli', 'main.ts') },
+  outdir,
+  chunkNames: 'chunks/[name]-[hash]',
+  splitting: true,
+  plugins: [launcherApart, lazyModulesPlugin(), dataApartPlugin(join(outdir, 'chunks'))],
+  metafile: true,
 });
 if (process.argv.includes('--analyze')) process.stdout.write(await (await import('esbuild')).analyzeMetafile(result.metafile));

@@ -1,6 +1,7 @@
 // Reads POST bodies as JSON-RPC with a size bound, and turns body errors into JSON-RPC answers
 // instead of HTML pages.
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { BodyRefusal, parseJsonRpcBody, readableLength, readBody } from './hotBody.js';
 import { isJsonRpcBody } from '../shared/jsonrpc.js';
 import { writeJsonError } from '../shared/errors.js';
 import { tooLargeDetail, waitingOn } from '../shared/oversize.js';
@@ -45,9 +46,29 @@ const scans = new WeakMap<object, BodyScan>();
 /**
  * Reads a POST body as JSON-RPC, up to `maxBytes`: 413 when larger, 400 with -32700 when it is not
  * JSON, 400 with -32600 when it is JSON but not a JSON-RPC message or batch. The parsed body is
- * left in `req.body` for the transport.
+ * left in `req.body` for the transport. A body the hot path could read (a Content-Length within
+ * `maxBytes`, not compressed, UTF-8) is read as the hot path reads it, with the same answers; the
+ * rest goes through body-parser. So a session's first request (initialize) does not pay for
+ * body-parser's first use, which loads iconv-lite's encodings (cold start).
  */
 export function jsonRpcBody(maxBytes: number): express.RequestHandler[] {
+  const slow = parsedByBodyParser(maxBytes);
+  const read = (req: Request, res: Response, next: NextFunction): void => {
+    const length = readableLength(req, maxBytes);
+    if (length === undefined) return slow(req, res, next);
+    readBody(req, length, (text) => {
+      if (text === undefined) return writeJsonError(res, 'PARSE_ERROR', 'request.aborted');
+      const body = parseJsonRpcBody(text);
+      if (body instanceof BodyRefusal) return writeJsonError(res, body.code);
+      req.body = body;
+      next();
+    });
+  };
+  return [read];
+}
+
+/** body-parser's JSON reading, with the scan that finds an oversized request's id and the JSON-RPC check; an error goes to `next`. */
+function parsedByBodyParser(maxBytes: number): (req: Request, res: Response, next: NextFunction) => void {
   // body-parser turns an empty body into {}; remember which requests really had bytes.
   const nonEmpty = new WeakSet<object>();
   const parse = express.json({
@@ -70,7 +91,13 @@ export function jsonRpcBody(maxBytes: number): express.RequestHandler[] {
     req.once('end', () => scan.done());
     next();
   };
-  return [tap, parse, validate];
+  // tap, parse and validate in turn, as express would run them; an error skips to the error handlers.
+  return (req, res, next) => {
+    tap(req, res, (error?: unknown) => {
+      if (error) return next(error);
+      void parse(req, res, (parseError?: unknown) => (parseError ? next(parseError) : validate(req, res, next)));
+    });
+  };
 }
 
 /** Maps body-parser failures to JSON errors; anything else becomes a JSON 500 without details. */

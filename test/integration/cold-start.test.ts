@@ -1,8 +1,8 @@
 /**
  * Cold start (issue 18): forward mode spawns its stdio server before anything heavy loads, the first session
  * runs on that very child, and no way out of a launch leaves it behind. Observed from outside: the gateway runs
- * with a preload (test/helpers/launchTrace.ts) that reports each spawn, and each load of a module holding yargs,
- * winston, express, prom-client or the MCP SDK, on stderr in the order they happen.
+ * with a preload (test/helpers/launchTrace.ts) that reports each spawn, each file loaded, and each load of a module
+ * holding yargs, winston, express, prom-client or the MCP SDK, on stderr in the order they happen.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -19,15 +19,20 @@ import { waitFor } from '../helpers/wait.js';
 const preload = pathToFileURL(join(repoRoot, 'build-test', 'test', 'helpers', 'launchTrace.js')).href;
 const traced: Launcher = { command: process.execPath, args: ['--import', preload, cliPath] };
 
-/** The launch trace in `stderr`, in order: "spawned PID" and "load NAME" entries. */
-function traceOf(stderr: string): string[] {
-  return [...stderr.matchAll(/^launch-trace (spawned \S+|load \S+)$/gm)].map((match) => match[1]!);
+/** The launch trace in `stderr`, in order: "spawned PID" and "load NAME" entries (and "file NAME" ones with `files`). */
+function traceOf(stderr: string, files = false): string[] {
+  const entries = [...stderr.matchAll(/^launch-trace (spawned \S+|load \S+|file \S+)$/gm)].map((match) => match[1]!);
+  return files ? entries : entries.filter((entry) => !entry.startsWith('file '));
 }
 
 test('forward mode spawns its server before winston, express and prom-client load, never loads yargs or the SDK to listen, and the first session runs on that child', async () => {
   const bridge = await startBridge(['--stdio', fixtureCommand('test-server')], {}, traced);
   let family: number[] = [];
   try {
+    // The launcher is bundled alone: the entry and one file are all that load before the spawn.
+    const withFiles = traceOf(bridge.stderr(), true);
+    const spawnedAt = withFiles.findIndex((entry) => entry.startsWith('spawned'));
+    assert.deepEqual(withFiles.slice(0, spawnedAt), ['file main.js', 'file launch.js'], `the files loaded before the spawn: ${withFiles.join(', ')}`);
     const trace = traceOf(bridge.stderr());
     const heavy = trace.filter((entry) => entry.startsWith('load '));
     for (const name of ['winston', 'express', 'prom-client']) assert.ok(heavy.includes(`load ${name}`), `the trace saw ${name} load: ${trace.join(', ')}`);

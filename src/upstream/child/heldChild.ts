@@ -75,27 +75,36 @@ export class HeldChild {
   }
 }
 
-/** The child held now, until adopted or released. */
-let held: HeldChild | undefined;
-/** The child spawned at launch, adopted or not, until released: what a signal during the start must stop. */
-let launched: HeldChild | undefined;
+/** The child held at launch and its state: one per process. */
+interface LaunchSlot {
+  /** The child held now, until adopted or released. */
+  held?: HeldChild;
+  /** The child spawned at launch, adopted or not, until released: what a signal during the start must stop. */
+  launched?: HeldChild;
+}
+
+// One slot per process, not per copy of this module: the CLI's launcher (cli/earlyLaunch.ts) is bundled
+// alone, so that it loads as one file (cold start), and so holds a copy of this module of its own.
+const slotKey = Symbol.for('mcp-bridge.heldChild');
+const slot: LaunchSlot = ((globalThis as { [slotKey]?: LaunchSlot })[slotKey] ??= {});
 
 /** Spawns the child of `spec` now and holds it for the first transport that spawns the same (see adoptHeldChild). */
 export function holdChild(spec: SpawnSpec): HeldChild {
-  held = launched = new HeldChild(spec, spawnServerProcess(spec));
-  return held;
+  const child = new HeldChild(spec, spawnServerProcess(spec));
+  slot.held = slot.launched = child;
+  return child;
 }
 
 /** Sends `signal` to the child spawned at launch, whether a transport has adopted it or not (until released). */
 export function signalLaunchedChild(signal: NodeJS.Signals): void {
-  launched?.signal(signal);
+  slot.launched?.signal(signal);
 }
 
 /** The held child if it was spawned with exactly `spec` (then it is no longer held), else undefined. */
 export function adoptHeldChild(spec: SpawnSpec): HeldChild | undefined {
-  if (!held || !isDeepStrictEqual(held.spec, spec)) return undefined;
-  const adopted = held;
-  held = undefined;
+  const adopted = slot.held;
+  if (!adopted || !isDeepStrictEqual(adopted.spec, spec)) return undefined;
+  slot.held = undefined;
   return adopted;
 }
 
@@ -104,8 +113,8 @@ export function adoptHeldChild(spec: SpawnSpec): HeldChild | undefined {
  * `killGraceMs` (default 0: at once, for a process about to exit); resolves once it has exited.
  */
 export async function releaseHeldChild(killGraceMs = 0): Promise<void> {
-  const child = held;
-  held = launched = undefined;
+  const child = slot.held;
+  slot.held = slot.launched = undefined;
   if (!child) return;
   // Its leader may have ended by itself: what it started is still in its group.
   if (child.process.exitCode !== null || child.process.signalCode !== null) return child.signal('SIGKILL');
