@@ -6,11 +6,13 @@
  * lost calls did not do the work its figure times, so it cannot beat mcp-bridge; the verdict says so.
  * A per-session column that loses to a peer sharing one child, where the per-session floor (bench/floorPerSession.ts)
  * loses to that same peer in the same run too, is out of reach here: a child per session costs that much on this machine.
+ * What an idle per-session session holds is, as issue 18 puts it, its figure with its child parked by hibernation
+ * (bench/measure/hibernation.ts) where that was measured, not with its child alive.
  */
 import { isClean } from './integrity.js';
 import { forwardColumns, peerColumns, type Column } from './measure/types.js';
 import { peerMode } from './peers.js';
-import type { Results } from './results.js';
+import type { Cell, Results } from './results.js';
 import type { Target } from './targets.js';
 
 /** A figure of the issue's list, and which way is better. */
@@ -41,6 +43,13 @@ const perSessionHoldings = new Set(['idleSessionKiB']);
 
 /** The session mode of one of mcp-bridge's forward columns (its last word). */
 const bridgeMode = (column: Column): string => (column.endsWith('shared') ? 'shared' : 'per-session');
+
+/** The figure a column's cell stands for under `figureKey`: an idle per-session session's is its parked one, when measured. */
+function bridgeFigure(cell: Cell | undefined, column: Column, figureKey: string): number | undefined {
+  const valueOf = (key: string): number | undefined => cell?.figures.find((figure) => figure.key === key)?.value;
+  const parked = figureKey === 'idleSessionKiB' && bridgeMode(column) === 'per-session' ? valueOf('idleSessionHibernatedKiB') : undefined;
+  return parked ?? valueOf(figureKey);
+}
 
 /**
  * Every (mcp-bridge column, peer column) pair of one transport among the measured `columns`; for `figureKey`s
@@ -77,7 +86,7 @@ export function peerVerdict(target: Target, results: Results, columns: readonly 
   for (const cells of Object.values(results)) {
     const valueIn = (column: Column): number | undefined => cells[column]?.figures.find((figure) => figure.key === target.figureKey)?.value;
     for (const [bridge, peer] of pairs(columns, target.figureKey)) {
-      const value = valueIn(bridge);
+      const value = bridgeFigure(cells[bridge], bridge, target.figureKey);
       const peerValue = valueIn(peer);
       if (value === undefined || peerValue === undefined) continue;
       const peerCell = cells[peer]!;

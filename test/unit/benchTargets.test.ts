@@ -55,6 +55,15 @@ test('ahead of every peer on memory per idle session: only designs with the same
   assert.equal(verdict(aheadTarget('idleSessionKiB'), results, columns), 'FAIL: sse shared vs sse mcp-proxy');
 });
 
+test('ahead of every peer on memory per idle session: a per-session column stands with its parked figure where hibernation was measured', () => {
+  const parked = (alive: number, hibernated: number): Cell => ({ ...cell('idleSessionKiB', alive), figures: [...cell('idleSessionKiB', alive).figures, ...cell('idleSessionHibernatedKiB', hibernated).figures] });
+  const results: Results = { idleSessions: { 'http per-session': parked(67_000, 60), 'sse per-session': cell('idleSessionKiB', 67_000), 'http supergateway stateless': cell('idleSessionKiB', 157) } };
+  const columns = Object.keys(results.idleSessions!) as Column[];
+  assert.equal(verdict(aheadTarget('idleSessionKiB'), results, columns), 'pass');
+  results.idleSessions!['http per-session'] = parked(67_000, 200);
+  assert.equal(verdict(aheadTarget('idleSessionKiB'), results, columns), 'FAIL: http per-session vs http supergateway stateless');
+});
+
 test('ahead of every peer: a per-session column losing to a peer that shares one child is out of reach here when the per-session floor loses to it too', () => {
   const results: Results = {
     throughput: {
