@@ -73,15 +73,15 @@ export class RedisRegistry implements ReplicaRegistry {
     this.url = url;
     this.view.set(this.replica, url);
     await this.redis.connect().catch(() => undefined);
-    await this.beat();
-    this.timer = setInterval(() => void this.beat(), this.timing.heartbeatMs);
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh(), this.timing.heartbeatMs);
     this.timer.unref();
   }
 
   async addressOf(replica: string): Promise<string | undefined> {
     const known = this.view.get(replica);
     if (known !== undefined || this.unreachableSince) return known ?? this.lapsedAddressOf(replica);
-    if (Date.now() - this.lastRefresh >= missRefreshMs) await (this.refreshing ??= this.beat().finally(() => (this.refreshing = undefined)));
+    if (Date.now() - this.lastRefresh >= missRefreshMs) await this.refresh();
     return this.view.get(replica) ?? this.lapsedAddressOf(replica);
   }
 
@@ -118,6 +118,15 @@ export class RedisRegistry implements ReplicaRegistry {
     return `${this.prefix}${kind}:${replica}`;
   }
 
+  /**
+   * One beat at a time: a beat slower than the interval (Redis or this replica lagging) is joined,
+   * not overlapped, since two beats finishing out of order could leave a lapsed replica out of both
+   * the view and the lapsed list for a moment, and its sessions answered "gone".
+   */
+  private refresh(): Promise<void> {
+    return (this.refreshing ??= this.beat().finally(() => (this.refreshing = undefined)));
+  }
+
   /** Renews this replica's entry (unless it left) and reads every live one. */
   private async beat(): Promise<void> {
     this.lastRefresh = Date.now();
@@ -142,12 +151,12 @@ export class RedisRegistry implements ReplicaRegistry {
 
   /** Remembers the replicas that dropped out of the view without leaving (no mark), and forgets those back in it. */
   private async noteLapsed(view: ReadonlyMap<string, string>): Promise<void> {
-    for (const id of view.keys()) this.lapsed.delete(id);
     const dropped = [...this.view].filter(([id]) => !view.has(id) && id !== this.replica);
-    if (dropped.length === 0) return;
-    const marks = await this.redis.mget(dropped.map(([id]) => this.key(id, 'left')));
+    const marks = dropped.length === 0 ? [] : await this.redis.mget(dropped.map(([id]) => this.key(id, 'left')));
+    // Applied after the wait, together with the new view: nothing is forgotten before its replacement is known.
     const since = Date.now();
     dropped.forEach(([id, url], i) => marks[i] === null && this.lapsed.set(id, { url, since }));
+    for (const id of view.keys()) this.lapsed.delete(id);
   }
 
   private reachable(): void {
