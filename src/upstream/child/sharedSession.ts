@@ -20,9 +20,6 @@ export interface SharedChildHub {
   respond(session: SharedSessionTransport, message: JSONRPCMessage): void;
 }
 
-/** What send() returns for a message handled or passed on at once. */
-const passedOn: Promise<void> = Promise.resolve();
-
 const logLevels = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
 
 /**
@@ -52,21 +49,15 @@ export class SharedSessionTransport implements Transport, RequestOwner {
 
   async start(): Promise<void> {}
 
-  // Not async: a request's promise is the hub's, not one more per message (a failure is still a rejection).
-  send(message: JSONRPCMessage): Promise<void> {
-    try {
-      if (this.closed) throw new BridgeError('SESSION_CLOSED');
-      if (isRequest(message)) return this.sendRequest(message as Request);
-      if (isNotification(message)) {
-        // The shared servers were initialized by the bridge; the client's own handshake ends here.
-        if (message.method !== 'notifications/initialized') this.hub.notify(this, message);
-      } else {
-        this.hub.respond(this, message);
-      }
-      return passedOn;
-    } catch (error) {
-      return Promise.reject(error as Error);
+  async send(message: JSONRPCMessage): Promise<void> {
+    if (this.closed) throw new BridgeError('SESSION_CLOSED');
+    if (isRequest(message)) return this.sendRequest(message as Request);
+    if (isNotification(message)) {
+      // The shared servers were initialized by the bridge; the client's own handshake ends here.
+      if (message.method !== 'notifications/initialized') this.hub.notify(this, message);
+      return;
     }
+    this.hub.respond(this, message);
   }
 
   /** Takes a message for this session's client. */
@@ -88,30 +79,25 @@ export class SharedSessionTransport implements Transport, RequestOwner {
     this.onclose?.();
   }
 
-  private sendRequest(message: Request): Promise<void> {
+  private async sendRequest(message: Request): Promise<void> {
     switch (message.method) {
-      case 'initialize':
-        return this.initialize(message);
+      case 'initialize': {
+        const result = await this.hub.initializeResult();
+        const protocolVersion = negotiatedVersion(message.params?.protocolVersion, String(result.protocolVersion), supportedProtocolVersions);
+        this.hub.attach(this);
+        return this.answer(message.id, { ...result, protocolVersion });
+      }
       case 'ping':
-        this.answer(message.id, {});
-        return passedOn;
+        return this.answer(message.id, {});
       case 'logging/setLevel': {
         // Global on a shared server, so kept here and applied as a filter for this session alone.
         const rank = logLevels.indexOf(String(message.params?.level));
         if (rank >= 0) this.minLogLevel = rank;
-        this.answer(message.id, {});
-        return passedOn;
+        return this.answer(message.id, {});
       }
       default:
         return this.hub.request(this, message);
     }
-  }
-
-  private async initialize(message: Request): Promise<void> {
-    const result = await this.hub.initializeResult();
-    const protocolVersion = negotiatedVersion(message.params?.protocolVersion, String(result.protocolVersion), supportedProtocolVersions);
-    this.hub.attach(this);
-    this.answer(message.id, { ...result, protocolVersion });
   }
 
   /** Answers this session's request `id` from the bridge itself. */

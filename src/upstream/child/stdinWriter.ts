@@ -4,9 +4,6 @@ import type { Writable } from 'node:stream';
 import { BridgeError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log.js';
 
-/** What write() returns for a line joined to this round's write: it is handed over. */
-const handedOver: Promise<void> = Promise.resolve();
-
 /** A line waiting for the pipe to drain, and who waits for it to be handed over. */
 interface WaitingLine {
   data: Buffer;
@@ -38,17 +35,11 @@ export class StdinWriter {
   }
 
   /** Writes one line (ending in a newline); resolves once it is handed to the pipe. */
-  write(line: string): Promise<void> {
+  async write(line: string): Promise<void> {
     if (this.waiting.length === 0 && !this.stdin.writableNeedDrain) {
       this.counted(Buffer.byteLength(line));
-      this.coalesce(line);
-      // Handed over already: one settled promise for every such line, not one each.
-      return handedOver;
+      return this.coalesce(line);
     }
-    return this.waitForDrain(line);
-  }
-
-  private async waitForDrain(line: string): Promise<void> {
     const data = Buffer.from(line);
     const backlog = this.waitingBytes + this.stdin.writableLength;
     if (backlog > this.maxBacklogBytes) {

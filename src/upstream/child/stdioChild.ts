@@ -13,9 +13,6 @@ import { InFlightLimit } from './inFlightLimit.js';
 import { readChildOutput } from './childOutput.js';
 import { StdinWriter } from './stdinWriter.js';
 
-/** What send() returns for a request that waits its turn (--maxInFlight): accepted, written later. */
-const queued: Promise<void> = Promise.resolve();
-
 /** How a child ended: its exit code and signal, or the error that kept it from starting. */
 export interface ChildExit {
   code: number | null;
@@ -118,26 +115,15 @@ export class StdioChildTransport implements Transport {
    * already waiting, the message is refused (SERVER_BACKLOGGED) instead of buffered without bound.
    * With `maxInFlight`, a request beyond it waits its turn (or is refused, SERVER_BUSY, when the queue is full).
    */
-  send(message: JSONRPCMessage): Promise<void> {
-    try {
-      if (this.limit && !this.limit.admit(message)) return queued;
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
+  async send(message: JSONRPCMessage): Promise<void> {
+    if (this.limit && !this.limit.admit(message)) return;
     return this.write(message);
   }
 
-  // Not async: the line's promise is the writer's (one settled promise for most lines), not a new one.
-  private write(message: JSONRPCMessage): Promise<void> {
+  private async write(message: JSONRPCMessage): Promise<void> {
     const stdin = this.child?.stdin;
-    if (!stdin || !this.stdin || this.exit || stdin.destroyed) return Promise.reject(new Error('MCP server process is not running'));
-    let line: string;
-    try {
-      line = JSON.stringify(message) + '\n';
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
-    return this.stdin.write(line);
+    if (!stdin || !this.stdin || this.exit || stdin.destroyed) throw new Error('MCP server process is not running');
+    return this.stdin.write(JSON.stringify(message) + '\n');
   }
 
   /** Terminates the child's process group and resolves once the child has exited. */
