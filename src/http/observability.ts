@@ -18,18 +18,10 @@ export function metricsHandler(metrics: Scrapable): RequestHandler {
 }
 
 /**
- * Counts the refusal `res` was answered with once it closes, by the catalogue code writeJsonError
- * answered with; an error status written by someone else counts as `HTTP_<status>`.
- */
-export function countRejectionOf(res: ServerResponse, rejected: (reason: string) => void): void {
-  // `on`, not `once` (a response closes once): `once` holds a wrapper and a bound function for as long as
-  // the response lives, hours for an event stream.
-  res.on('close', rejectionCounter(rejected));
-}
-
-/**
- * The 'close' listener countRejectionOf adds, made once and shared by every response (it reads the
- * response as `this`), for callers that count every request they serve.
+ * A 'close' listener counting the refusal its response was answered with, by the catalogue code
+ * writeJsonError answered with (an error status written by someone else counts as `HTTP_<status>`).
+ * Made once and shared by every response, which it reads as `this`: added with `on`, not `once`
+ * (a response closes once), since `once` holds a wrapper per response for as long as it lives.
  */
 export function rejectionCounter(rejected: (reason: string) => void): (this: ServerResponse) => void {
   return function countRefusal(this: ServerResponse): void {
@@ -40,12 +32,13 @@ export function rejectionCounter(rejected: (reason: string) => void): (this: Ser
 }
 
 /**
- * Counts every request the bridge refuses (see countRejectionOf), so new refusals are counted
+ * Counts every request the bridge refuses (see rejectionCounter), so new refusals are counted
  * without extra calls. Mount it after the probes.
  */
 export function countRejections(rejected: (reason: string) => void): RequestHandler {
+  const countRefusal = rejectionCounter(rejected);
   return (_req, res, next) => {
-    countRejectionOf(res, rejected);
+    res.on('close', countRefusal);
     next();
   };
 }
