@@ -7,12 +7,9 @@ import { isDeepStrictEqual } from 'node:util';
 import { childEnvironment } from './childEnv.js';
 import type { ChildCommand } from './options.js';
 
-/** Everything a child is spawned with: its argv, shell, working directory and whole environment. */
-export interface SpawnSpec {
-  readonly command: string;
-  readonly args: readonly string[];
-  readonly shell: boolean;
-  readonly cwd: string | undefined;
+/** Everything a child is spawned with: its command's argv, shell and working directory, and its whole environment. */
+export interface SpawnSpec extends Pick<ChildCommand, 'command' | 'args' | 'shell' | 'cwd'> {
+  /** The whole environment (ChildCommand's `env` only adds to it). */
   readonly env: Readonly<Record<string, string>>;
 }
 
