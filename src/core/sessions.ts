@@ -25,7 +25,9 @@ export type SessionKind = 'sse' | 'streamableHttp' | 'stateless';
  * not activity; a request still in flight is).
  */
 export class Session<D extends Transport = Transport> {
-  private readonly idleTimer: NodeJS.Timeout;
+  private idleTimer: NodeJS.Timeout;
+  /** performance.now() of the last client activity: the timer checks it when it fires, so that activity moves no timer. */
+  private lastActiveAt = performance.now();
   private ended = false;
 
   constructor(
@@ -35,10 +37,9 @@ export class Session<D extends Transport = Transport> {
     readonly downstream: D,
     readonly relay: Relay,
     private readonly log: Logger,
-    idleTimeoutMs: number,
+    private readonly idleTimeoutMs: number,
   ) {
-    this.idleTimer = setTimeout(() => this.idle(), idleTimeoutMs);
-    this.idleTimer.unref();
+    this.idleTimer = this.idleAfter(idleTimeoutMs);
   }
 
   /** True, and typed so, when the client's transport is a `type`: how an endpoint finds its own sessions without a cast. */
@@ -48,7 +49,7 @@ export class Session<D extends Transport = Transport> {
 
   /** Records client activity, postponing the idle timeout. */
   touch(): void {
-    if (!this.ended) this.idleTimer.refresh();
+    this.lastActiveAt = performance.now();
   }
 
   /** Ends the session: the server is stopped and requests in flight are answered with `reason`. */
@@ -64,8 +65,17 @@ export class Session<D extends Transport = Transport> {
     clearTimeout(this.idleTimer);
   }
 
+  private idleAfter(delayMs: number): NodeJS.Timeout {
+    const timer = setTimeout(() => this.idle(), Math.max(1, Math.ceil(delayMs)));
+    timer.unref();
+    return timer;
+  }
+
   private idle(): void {
-    if (this.relay.pending > 0) return this.touch();
+    if (this.ended) return;
+    if (this.relay.pending > 0) this.touch();
+    const quietMs = performance.now() - this.lastActiveAt;
+    if (quietMs < this.idleTimeoutMs) return void (this.idleTimer = this.idleAfter(this.idleTimeoutMs - quietMs));
     this.log.info('session idle timeout');
     void this.close({ code: 'SESSION_CLOSED', detail: 'idle timeout' });
   }

@@ -1,7 +1,7 @@
 // The JSON body answering a POST with JSON: one answer, or a batch of them, written without
 // copying a large answer's bytes.
 import type { ServerResponse } from 'node:http';
-import { writeParts } from './outboundBudget.js';
+import { endOut, writeParts } from './outboundBudget.js';
 import type { EventData } from './sseStream.js';
 
 /**
@@ -12,7 +12,8 @@ import type { EventData } from './sseStream.js';
 export function writeJsonBody(res: ServerResponse, answers: readonly EventData[], headers: Readonly<Record<string, string>>, status = 200): void {
   const head = { 'Content-Type': 'application/json', ...headers };
   if (answers.every((answer) => typeof answer === 'string')) {
-    return void res.writeHead(status, head).end(answers.length === 1 ? answers[0] : `[${answers.join(',')}]`);
+    res.writeHead(status, head);
+    return endOut(res, answers.length === 1 ? answers[0] : `[${answers.join(',')}]`);
   }
   const parts: (string | Buffer)[] = answers.length === 1 ? [] : ['['];
   answers.forEach((answer, index) => {

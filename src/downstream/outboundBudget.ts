@@ -5,13 +5,39 @@ import type { ServerResponse } from 'node:http';
 import type { SessionKind } from '../core/sessions.js';
 import type { Logger } from '../shared/log.js';
 
-/** One watched response: the largest write still (partly) queued since its queue was last empty. */
+/** One watched response: its session's budget, and the largest write still (partly) queued since its queue was last empty. */
 interface Watched {
+  readonly budget: OutboundBudget;
   largest: number;
 }
 
-// Responses taking one message in several writes (see writeParts): where their queue stood before it.
-const messageStarts = new WeakMap<ServerResponse, number>();
+// Watched responses, looked up by the writers (writeOut, endOut): a response is never wrapped, since
+// an own `write` or `end` on one gives it a hidden class of its own and makes Node's calls on it polymorphic.
+const watchedResponses = new WeakMap<ServerResponse, Watched>();
+
+/** Forgets a closed response (one listener shared by every watched response, not a closure each). */
+function forgetClosed(this: ServerResponse): void {
+  watchedResponses.get(this)?.budget.forget(this);
+}
+
+/**
+ * Writes `chunk` to `res`, checked against the OutboundBudget watching it, if any (see
+ * OutboundBudget.write); `from` is where the queue stood before the message began, for a message
+ * written in several pieces (default: before this chunk). Returns what `res.write` returns.
+ */
+export function writeOut(res: ServerResponse, chunk: string | Buffer, from?: number): boolean {
+  const watched = watchedResponses.get(res);
+  return watched ? watched.budget.write(res, watched, chunk, from) : res.write(chunk);
+}
+
+/** Ends `res`, after `chunk` when given: a stream's last message is not checked (nothing follows it) but measured. */
+export function endOut(res: ServerResponse, chunk?: string): void {
+  const watched = watchedResponses.get(res);
+  const before = res.writableLength;
+  if (chunk === undefined) res.end();
+  else res.end(chunk);
+  if (watched) watched.largest = Math.max(before === 0 ? 0 : watched.largest, res.writableLength - before);
+}
 
 /**
  * Writes one message given in pieces (a large message's bytes between its frame's head and tail)
@@ -20,15 +46,14 @@ const messageStarts = new WeakMap<ServerResponse, number>();
  * them when `end` is true (default false).
  */
 export function writeParts(res: ServerResponse, parts: readonly (string | Buffer)[], end = false): void {
-  messageStarts.set(res, res.writableLength);
+  const from = res.writableLength;
   res.cork();
   try {
-    for (const part of parts) res.write(part);
+    for (const part of parts) writeOut(res, part, from);
   } finally {
-    messageStarts.delete(res);
     res.uncork();
   }
-  if (end) res.end();
+  if (end) endOut(res);
 }
 
 /**
@@ -36,10 +61,10 @@ export function writeParts(res: ServerResponse, parts: readonly (string | Buffer
  * (`res.writableLength`: Node's buffer plus the socket's). The largest message queued since a
  * response's queue was last empty is not counted: that is the message a reading client is taking
  * in, however slowly, and it costs one message (at most --maxLineBytes) whatever the client does.
- * Each write first checks the rest, the pile-up: over `maxBytes` the client has stopped reading
- * (or fell that far behind its server), the write is dropped, every watched response is destroyed
- * (freeing its buffers) and `onOverflow` runs once. Memory per session stays below `maxBytes`
- * plus one message.
+ * Each write through writeOut first checks the rest, the pile-up: over `maxBytes` the client has
+ * stopped reading (or fell that far behind its server), the write is dropped, every watched
+ * response is destroyed (freeing its buffers) and `onOverflow` runs once. Memory per session stays
+ * below `maxBytes` plus one message.
  */
 export class OutboundBudget {
   private readonly responses = new Map<ServerResponse, Watched>();
@@ -62,48 +87,41 @@ export class OutboundBudget {
     return Math.max(0, this.queuedBytes - this.largestQueued());
   }
 
-  /** Counts `res` against the budget until it closes, by checking every `res.write`. */
+  /** Counts `res` against the budget until it closes: writeOut, endOut and writeParts check and measure its writes. */
   watch(res: ServerResponse): void {
     if (this.overflowed) return void res.destroy();
-    const watched: Watched = { largest: 0 };
+    const watched: Watched = { budget: this, largest: 0 };
     this.responses.set(res, watched);
-    // `on`, not `once`: a response closes once, and `once` would hold a wrapper and a bound function for the stream's life.
-    res.on('close', () => this.responses.delete(res));
-    // Everything queued went out: whatever comes next is the message being taken in.
-    res.on('drain', () => (watched.largest = 0));
-    // Called on `res` rather than bound to it: a bound function per response is held for the stream's life.
-    const write = res.write as (...args: unknown[]) => boolean;
-    // An own property shadows the prototype's write for this response only.
-    res.write = ((...args: unknown[]): boolean => {
-      if (this.overflowed) return true;
-      const before = res.writableLength;
-      if (before === 0) watched.largest = 0;
-      // The later pieces of one message count together with its first (see writeParts).
-      const from = messageStarts.get(res) ?? before;
-      const queued = this.queuedBytes;
-      const largest = this.largestQueued();
-      if (queued - largest > this.maxBytes) {
-        this.overflow(queued, largest);
-        return true;
-      }
-      const more = write.apply(res, args);
-      // What this message left queued (a write the socket took at once leaves nothing).
-      watched.largest = Math.max(watched.largest, res.writableLength - from);
-      return more;
-    }) as ServerResponse['write'];
-    // A stream's last message often leaves with end(): not checked (nothing follows it), but measured.
-    const end = res.end as (...args: unknown[]) => ServerResponse;
-    res.end = ((...args: unknown[]): ServerResponse => {
-      const before = res.writableLength;
-      const ended = end.apply(res, args);
-      watched.largest = Math.max(before === 0 ? 0 : watched.largest, res.writableLength - before);
-      return ended;
-    }) as ServerResponse['end'];
+    watchedResponses.set(res, watched);
+    res.on('close', forgetClosed);
   }
 
+  /** Stops counting `res` (it closed). */
+  forget(res: ServerResponse): void {
+    this.responses.delete(res);
+  }
+
+  /** Writes `chunk` to the watched `res` unless the session's pile-up is over the budget (see writeOut). */
+  write(res: ServerResponse, watched: Watched, chunk: string | Buffer, from?: number): boolean {
+    if (this.overflowed) return true;
+    const before = res.writableLength;
+    if (before === 0) watched.largest = 0;
+    const queued = this.queuedBytes;
+    const largest = this.largestQueued();
+    if (queued - largest > this.maxBytes) {
+      this.overflow(queued, largest);
+      return true;
+    }
+    const more = res.write(chunk);
+    // What this message left queued (a write the socket took at once leaves nothing).
+    watched.largest = Math.max(watched.largest, res.writableLength - (from ?? before));
+    return more;
+  }
+
+  /** The largest message still queued on any response (a response whose queue emptied holds none). */
   private largestQueued(): number {
     let largest = 0;
-    for (const watched of this.responses.values()) largest = Math.max(largest, watched.largest);
+    for (const [res, watched] of this.responses) if (res.writableLength > 0) largest = Math.max(largest, watched.largest);
     return largest;
   }
 

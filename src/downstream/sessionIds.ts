@@ -26,8 +26,9 @@ export function findSession<D extends Transport>(
   res: ServerResponse,
 ): Session<D> | undefined {
   if (!id) return void writeJsonError(res, 'SESSION_ID_MISSING');
-  if (!wellFormed.test(id)) return void writeJsonError(res, 'SESSION_ID_MALFORMED');
   const session = gateway.sessions.get(id);
+  // A live session's id is well formed (it was minted here): the form is checked only for an unknown one.
+  if (!session && !wellFormed.test(id)) return void writeJsonError(res, 'SESSION_ID_MALFORMED');
   // A session that is closing is already gone for its client, even while its child winds down.
   if (!session || session.kind !== kind || !session.downstreamIs(downstreamType) || session.relay.isEnding) return void writeJsonError(res, 'SESSION_NOT_FOUND');
   session.touch();
@@ -39,11 +40,14 @@ export function findSession<D extends Transport>(
  * session: its answer could no longer be told apart, and the first request would never get one.
  */
 export function refuseDuplicateIds(session: Session, body: JSONRPCMessage | JSONRPCMessage[] | undefined, res: ServerResponse): boolean {
-  const messages = Array.isArray(body) ? body : body ? [body] : [];
-  const duplicate = messages.find((message) => isRequest(message) && session.relay.isPending(message.id));
-  if (!duplicate || !isRequest(duplicate)) return false;
-  writeJsonError(res, 'DUPLICATE_REQUEST_ID', `id ${JSON.stringify(duplicate.id)}`);
+  const duplicate = Array.isArray(body) ? body.find((message) => isPendingRequest(session, message)) : body;
+  if (!duplicate || !isPendingRequest(session, duplicate)) return false;
+  writeJsonError(res, 'DUPLICATE_REQUEST_ID', `id ${JSON.stringify((duplicate as { id: unknown }).id)}`);
   return true;
+}
+
+function isPendingRequest(session: Session, message: JSONRPCMessage): boolean {
+  return isRequest(message) && session.relay.isPending(message.id);
 }
 
 /** The query parameter `name` (or its first alias present) of a request. */
@@ -53,7 +57,11 @@ export function queryParam(req: IncomingMessage, ...names: string[]): string | u
   const start = url.indexOf('?');
   if (start < 0) return undefined;
   const end = url.indexOf('#', start);
-  const params = new URLSearchParams(url.slice(start + 1, end < 0 ? undefined : end));
+  const query = url.slice(start + 1, end < 0 ? undefined : end);
+  // The usual query, one plain parameter (`sessionId=<id>`), is read without parsing the whole query.
+  const plain = names[0]!.length + 1 < query.length && query.startsWith(`${names[0]}=`) && !/[&%+]/.test(query) ? query.slice(names[0]!.length + 1) : undefined;
+  if (plain !== undefined) return plain;
+  const params = new URLSearchParams(query);
   for (const name of names) {
     const value = params.get(name);
     if (value !== null) return value;

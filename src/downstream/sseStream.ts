@@ -3,7 +3,7 @@
 import type { ServerResponse } from 'node:http';
 import { RawJson } from '../shared/rawJson.js';
 import { holdQueueFor, type Holder, type HoldQueue } from './holdQueue.js';
-import { writeParts } from './outboundBudget.js';
+import { endOut, writeOut, writeParts } from './outboundBudget.js';
 
 const frameEnd = Buffer.from('\n\n');
 
@@ -17,6 +17,15 @@ const eventStreamHeaders = {
   Connection: 'keep-alive',
   'X-Accel-Buffering': 'no',
 };
+
+const mergedHeaders = new WeakMap<object, Readonly<Record<string, string>>>();
+
+/** The event-stream headers with `extra` on top, merged once per `extra` object. */
+function withEventStreamHeaders(extra: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  let merged = mergedHeaders.get(extra);
+  if (!merged) mergedHeaders.set(extra, (merged = { ...eventStreamHeaders, ...extra }));
+  return merged;
+}
 
 /** One SSE frame carrying `data` (a JSON text), with an `id:` line when `id` is given. */
 export function sseFrame(data: string, id?: string, type = 'message'): string {
@@ -39,7 +48,7 @@ function rawFrame(data: RawJson, id?: string, type = 'message'): Buffer[] {
 export interface SseStreamOptions {
   /** Interval of `: keepalive` comments; 0 disables them. */
   keepaliveMs: number;
-  /** Extra response headers (a session id, say). */
+  /** Extra response headers (a session id, say): one object for all of a session's streams, whose merge with the event-stream headers is kept. */
   headers?: Readonly<Record<string, string>>;
   /** A frame sent with the headers, in the same write (a priming event, say; default none). */
   opening?: string;
@@ -62,10 +71,10 @@ export class SseStream implements Holder {
     private readonly res: ServerResponse,
     { keepaliveMs, headers, opening }: SseStreamOptions,
   ) {
-    res.writeHead(200, headers ? { ...eventStreamHeaders, ...headers } : eventStreamHeaders);
+    res.writeHead(200, headers ? withEventStreamHeaders(headers) : eventStreamHeaders);
     // A client waits for the headers before it counts a stream as open.
     if (opening === undefined) res.flushHeaders();
-    else res.write(opening);
+    else writeOut(res, opening);
     this.keepaliveMs = keepaliveMs;
     this.keepAliveLater();
   }
@@ -106,7 +115,7 @@ export class SseStream implements Holder {
 
   /** Writes a raw frame (a keep-alive comment, say) exactly as given. */
   raw(frame: string): void {
-    if (this.isOpen) this.res.write(frame);
+    if (this.isOpen) writeOut(this.res, frame);
   }
 
   /** Ends the stream, after one last event when `lastData` is given (one write, not two). */
@@ -114,8 +123,7 @@ export class SseStream implements Holder {
     if (!this.isOpen) return this.stop();
     this.stop();
     if (lastData instanceof RawJson) return writeParts(this.res, rawFrame(lastData, lastId), true);
-    if (lastData === undefined) this.res.end();
-    else this.res.end(sseFrame(lastData, lastId));
+    endOut(this.res, lastData === undefined ? undefined : sseFrame(lastData, lastId));
   }
 
   private stop(): void {

@@ -26,8 +26,16 @@ function originAllowed(origin: string, policy: HostOriginPolicy): boolean {
 /** Why a request fails the DNS-rebinding check (see hostOriginGuard), or undefined when it passes. */
 export function hostOriginRefusal(policy: HostOriginPolicy) {
   const hosts = policy.allowedHosts?.map((host) => host.toLowerCase());
+  // Nearly every request of a deployment names the same Host: the last one allowed is remembered.
+  let lastAllowedHost: string | undefined;
+  const hostAllowed = (host: string): boolean => {
+    if (!hosts || host === lastAllowedHost) return true;
+    if (!hosts.includes(hostnameOf(host))) return false;
+    lastAllowedHost = host;
+    return true;
+  };
   return (headers: IncomingHttpHeaders): { code: 'HOST_FORBIDDEN' | 'ORIGIN_FORBIDDEN'; detail: string | undefined } | undefined => {
-    if (hosts && !hosts.includes(hostnameOf(headers.host ?? ''))) return { code: 'HOST_FORBIDDEN', detail: headers.host };
+    if (!hostAllowed(headers.host ?? '')) return { code: 'HOST_FORBIDDEN', detail: headers.host };
     const origin = headers.origin;
     if (policy.allowedOrigins && origin !== undefined && !originAllowed(origin, policy)) return { code: 'ORIGIN_FORBIDDEN', detail: origin };
     return undefined;

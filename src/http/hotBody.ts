@@ -43,6 +43,8 @@ export function parseJsonRpcBody(text: string): JsonRpcBody | BodyRefusal {
   return isJsonRpcBody(body) ? body : notJsonRpc;
 }
 
+function ignoreError(): void {}
+
 /**
  * Reads `length` bytes of `req` (Node's parser stops a body at its Content-Length) and calls `done`
  * once with its text, or with undefined when the client went away first; one chunk, the usual case for a
@@ -60,6 +62,6 @@ export function readBody(req: IncomingMessage, length: number, done: (text: stri
     done(bytes?.toString('utf8') ?? '');
   });
   // A client that goes away mid-body: 'close' without 'end' (an 'error' listener keeps its abort from being thrown).
-  req.once('error', () => {});
+  req.once('error', ignoreError);
   req.once('close', () => void (req.complete || done(undefined)));
 }

@@ -6,6 +6,7 @@ import type { ChildObserver, Direction, ProcessExit, RelayObserver, RequestOutco
 import { errorCodeLabel, exitCodeLabel, methodLabel } from './labels.js';
 import { registerSampledGauges, type MetricsSources } from './sampled.js';
 import { Tally } from './tally.js';
+import { FastHistogram, type HistogramSeries } from './histogram.js';
 
 export type { MetricsSources, ServerSample } from './sampled.js';
 
@@ -40,7 +41,7 @@ export class BridgeMetrics implements ServerObserver {
   private readonly messages: Counter<'direction' | 'kind' | 'server'>;
   private readonly byteCount: Counter<'direction' | 'server'>;
   private readonly errors: Counter<'source' | 'code' | 'server'>;
-  private readonly latency: Histogram<'method' | 'server'>;
+  private readonly latency: FastHistogram;
   private readonly queued: Gauge<'server'>;
   private readonly queueWait: Histogram<'server'>;
   private readonly rejections: Counter<'reason'>;
@@ -91,13 +92,12 @@ export class BridgeMetrics implements ServerObserver {
       labelNames: ['source', 'code', ...server],
       registers,
     });
-    this.latency = new Histogram({
-      name: 'mcp_bridge_request_duration_seconds',
-      help: 'Time from a client request reaching the bridge to its answer leaving it, by MCP method',
-      labelNames: ['method', ...server],
-      buckets: latencyBuckets,
+    this.latency = new FastHistogram(
+      'mcp_bridge_request_duration_seconds',
+      'Time from a client request reaching the bridge to its answer leaving it, by MCP method',
+      latencyBuckets,
       registers,
-    });
+    );
     this.queued = new Gauge({ name: 'mcp_bridge_queued_requests', help: 'Requests waiting for a free slot of their MCP server process (--maxInFlight)', labelNames: server, registers });
     this.queueWait = new Histogram({
       name: 'mcp_bridge_queue_wait_seconds',
@@ -127,11 +127,18 @@ export class BridgeMetrics implements ServerObserver {
       response: this.messageTally.series({ ...base, direction, kind: 'response' }),
     });
     const messages = { client_to_server: kinds('client_to_server'), server_to_client: kinds('server_to_client') };
+    // One series per method label (a bounded set), found by its label alone.
+    const latencies = new Map<string, HistogramSeries>();
+    const latencyOf = (method: string): HistogramSeries => {
+      let series = latencies.get(method);
+      if (!series) latencies.set(method, (series = this.latency.series({ ...base, method })));
+      return series;
+    };
     const bytes = { client_to_server: this.byteTally.series({ ...base, direction: 'client_to_server' }), server_to_client: this.byteTally.series({ ...base, direction: 'server_to_client' }) };
     return {
       message: (direction, message) => void messages[direction][messageKind(message)].count++,
       requestDone: (method, seconds, outcome) => {
-        this.latency.observe({ ...base, method: methodLabel(method) }, seconds);
+        latencyOf(methodLabel(method)).observe(seconds);
         if (outcome.errorCode !== undefined) this.errors.inc({ ...base, source: outcome.source, code: errorCodeLabel(outcome.errorCode) });
       },
       spawned: () => {

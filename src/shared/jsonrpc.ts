@@ -77,7 +77,7 @@ export function jsonText(message: JSONRPCMessage): string {
  * rawMessage.ts; no carriage return or newline in them), else its JSON text (see jsonText).
  */
 export function wireForm(message: JSONRPCMessage): string | RawJson {
-  return rawJsonOf(message) ?? jsonText(message);
+  return rawJsonOf(message) ?? textOfMessage.get(message) ?? JSON.stringify(message);
 }
 
 /** Reads one line of a stdio transport: a JSON-RPC message, or why it is not one. */

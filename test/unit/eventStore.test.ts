@@ -45,3 +45,17 @@ test('a malformed event id belongs to no stream and replays nothing', () => {
   assert.equal(store.streamOf('nonsense'), undefined);
   assert.deepEqual(store.eventsAfter('nonsense'), []);
 });
+
+test('eviction passes over priming marks and events too large to keep, and keeps the newest events', () => {
+  const store = new BoundedEventStore(3, 400);
+  const ids: string[] = [];
+  for (let n = 1; n <= 10; n++) {
+    store.mark('a');
+    if (n === 5) store.store('a', 'x'.repeat(500)); // larger than the whole byte bound: never kept
+    ids.push(store.store('a', note(n)));
+  }
+  assert.deepEqual(idsAfter(store, 'a:0'), ids.slice(-3));
+  const roomy = new BoundedEventStore(100, 3 * note(1).length);
+  for (let n = 1; n <= 6; n++) roomy.store('a', note(n));
+  assert.equal(idsAfter(roomy, 'a:0').length, 3);
+});

@@ -40,15 +40,20 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function accepts(req: IncomingMessage, ...types: string[]): boolean {
+/** Whether the request's Accept names `type`, and `alsoType` when given. */
+function accepts(req: IncomingMessage, type: string, alsoType?: string): boolean {
   const accept = header(req, 'accept') ?? '';
-  return types.every((type) => accept.includes(type));
+  return accept.includes(type) && (alsoType === undefined || accept.includes(alsoType));
+}
+
+function isJsonContent(contentType: string | undefined): boolean {
+  return contentType === 'application/json' || mediaTypeOf(contentType) === 'application/json';
 }
 
 /** Answers a POST whose headers or batch size the spec refuses, and says whether it did. */
 function refusePost(req: IncomingMessage, res: ServerResponse, messages: JSONRPCMessage[]): boolean {
   if (!accepts(req, 'application/json', 'text/event-stream')) writeJsonError(res, 'NOT_ACCEPTABLE', 'accept both application/json and text/event-stream');
-  else if (mediaTypeOf(header(req, 'content-type')) !== 'application/json') writeJsonError(res, 'UNSUPPORTED_MEDIA_TYPE', 'the body must be application/json');
+  else if (!isJsonContent(header(req, 'content-type'))) writeJsonError(res, 'UNSUPPORTED_MEDIA_TYPE', 'the body must be application/json');
   else if (messages.length > maxBatchMessages) writeJsonError(res, 'INVALID_REQUEST', `a batch holds at most ${maxBatchMessages} messages`);
   else return false;
   return true;

@@ -25,6 +25,8 @@ export interface ReplayedEvent {
 export class BoundedEventStore {
   private readonly events = new Map<number, StoredEvent>();
   private sequence = 0;
+  /** No event older than this sequence is kept. */
+  private oldest = 1;
   private bytes = 0;
 
   constructor(
@@ -64,11 +66,15 @@ export class BoundedEventStore {
     return replayed;
   }
 
+  /** Forgets the oldest events while over a bound: sequences only grow, so the oldest is found by counting up (each number is passed once). */
   private evict(): void {
-    for (const [id, event] of this.events) {
-      if (this.events.size <= this.maxEvents && this.bytes <= this.maxBytes) return;
-      this.events.delete(id);
-      this.bytes -= event.data.length;
+    while (this.events.size > this.maxEvents || this.bytes > this.maxBytes) {
+      const event = this.events.get(this.oldest);
+      if (event) {
+        this.events.delete(this.oldest);
+        this.bytes -= event.data.length;
+      }
+      this.oldest++;
     }
   }
 }

@@ -33,7 +33,8 @@ export interface StreamableHttpSessionOptions {
 /** Where the answers to one POST go: an event stream, or one JSON body once all are in. */
 interface AnswerChannel {
   readonly streamId: string;
-  readonly pending: Set<RequestId>;
+  /** How many of its requests are still unanswered (each id counted once). */
+  pending: number;
   /** The live event stream (SSE mode); replaced when the client resumes it. */
   sse?: SseStream;
   /** The waiting response and the answers so far (JSON mode). */
@@ -58,9 +59,12 @@ export class StreamableHttpSessionTransport implements Transport {
   private closed = false;
   /** The last answer stream's number: stream ids need only be unique within the session's event store. */
   private lastStreamId = 0;
+  /** The session's own headers on each of its streams: one object, so that SseStream merges them once. */
+  private readonly streamHeaders: Readonly<Record<string, string>>;
 
   constructor(private readonly options: StreamableHttpSessionOptions) {
     this.sessionId = (options.newSessionId ?? heldUuid)();
+    this.streamHeaders = { 'mcp-session-id': this.sessionId };
   }
 
   async start(): Promise<void> {}
@@ -107,7 +111,7 @@ export class StreamableHttpSessionTransport implements Transport {
     if (answered !== undefined) this.settle(channel, answered);
     if (channel.json) return this.collect(channel, answered, data);
     const eventId = this.options.events.store(channel.streamId, data);
-    if (channel.pending.size > 0 || answered === undefined) return channel.sse?.event(data, eventId);
+    if (channel.pending > 0 || answered === undefined) return channel.sse?.event(data, eventId);
     channel.sse?.end(data, eventId);
   }
 
@@ -125,7 +129,8 @@ export class StreamableHttpSessionTransport implements Transport {
   }
 
   private openChannel(res: ServerResponse, ids: RequestId[], protocolVersion: string): AnswerChannel {
-    const channel: AnswerChannel = { streamId: String(++this.lastStreamId), pending: new Set(ids) };
+    const pending = ids.length === 1 ? 1 : new Set(ids).size;
+    const channel: AnswerChannel = { streamId: String(++this.lastStreamId), pending };
     this.channels.set(channel.streamId, channel);
     if (this.options.jsonResponse) {
       channel.json = { res, answers: [] };
@@ -154,13 +159,13 @@ export class StreamableHttpSessionTransport implements Transport {
   }
 
   private stream(res: ServerResponse, opening?: string): SseStream {
-    return new SseStream(res, { keepaliveMs: this.options.keepaliveMs, headers: { 'mcp-session-id': this.sessionId }, opening });
+    return new SseStream(res, { keepaliveMs: this.options.keepaliveMs, headers: this.streamHeaders, opening });
   }
 
   private settle(channel: AnswerChannel, id: RequestId): void {
-    channel.pending.delete(id);
+    channel.pending--;
     this.channelOfRequest.delete(id);
-    if (channel.pending.size === 0) this.channels.delete(channel.streamId);
+    if (channel.pending === 0) this.channels.delete(channel.streamId);
   }
 
   /** JSON mode: collects answers (other messages take the standalone stream) and sends them all at once. */
@@ -168,7 +173,7 @@ export class StreamableHttpSessionTransport implements Transport {
     const json = channel.json!;
     if (answered === undefined) return;
     json.answers.push(data);
-    if (channel.pending.size > 0 || json.res.destroyed) return;
-    writeJsonBody(json.res, json.answers, { 'mcp-session-id': this.sessionId });
+    if (channel.pending > 0 || json.res.destroyed) return;
+    writeJsonBody(json.res, json.answers, this.streamHeaders);
   }
 }
