@@ -207,15 +207,23 @@ export class HibernatingChild implements Transport {
     this.lastActive = Date.now();
   }
 
-  /** Checks again after the idle time: stops the child if the session has stayed quiet, else waits another round. */
+  /**
+   * Makes sure an idle check is due: one timer, armed once, not moved by every message (each one
+   * only notes its time, see touch); when it fires it stops a child quiet for the idle time, else checks again when that time will have passed.
+   */
   private scheduleIdleCheck(): void {
-    if (this.options.idleMs <= 0 || this.closed) return;
-    clearTimeout(this.timer);
+    if (this.options.idleMs <= 0 || this.closed || this.timer) return;
+    this.armIdleCheck(this.options.idleMs);
+  }
+
+  private armIdleCheck(delayMs: number): void {
     this.timer = setTimeout(() => {
+      this.timer = undefined;
       if (!this.child || this.closed) return;
-      if (this.isQuiet && Date.now() - this.lastActive >= this.options.idleMs) void this.hibernate('--childIdleTimeout');
-      else this.scheduleIdleCheck();
-    }, this.options.idleMs);
+      const quietMs = Date.now() - this.lastActive;
+      if (this.isQuiet && quietMs >= this.options.idleMs) void this.hibernate('--childIdleTimeout');
+      else this.armIdleCheck(this.isQuiet ? this.options.idleMs - quietMs : this.options.idleMs);
+    }, Math.max(1, delayMs));
     this.timer.unref();
   }
 }
