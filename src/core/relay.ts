@@ -146,10 +146,13 @@ export class Relay {
   }
 
   private toClient(message: JSONRPCMessage): Promise<void> {
-    return this.downstream.send(message).catch((error: Error) => {
-      this.log.debug('could not deliver a response to the client', { error: error.message });
-    });
+    return this.downstream.send(message).catch(this.undelivered);
   }
+
+  // One handler per relay, not a closure per response.
+  private readonly undelivered = (error: Error): void => {
+    this.log.debug('could not deliver a response to the client', { error: error.message });
+  };
 
   /** Gives up on a request: answers it with REQUEST_TIMEOUT and tells the server to stop working on it. */
   private async timedOut(id: RequestId): Promise<void> {

@@ -14,7 +14,8 @@ export type EventData = string | RawJson;
 const eventStreamHeaders = {
   'Content-Type': 'text/event-stream',
   'Cache-Control': 'no-cache, no-transform',
-  Connection: 'keep-alive',
+  // No `Connection`: Node sends keep-alive for a persistent connection itself, and closes a
+  // connection that cannot be persistent (HTTP/1.0, which has no chunked encoding to end a stream).
   'X-Accel-Buffering': 'no',
 };
 

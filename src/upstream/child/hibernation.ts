@@ -103,12 +103,19 @@ export class HibernatingChild implements Transport {
     await this.attach(this.child!);
   }
 
-  async send(message: JSONRPCMessage): Promise<void> {
+  send(message: JSONRPCMessage): Promise<void> {
     this.touch();
     this.note(message, 'client');
-    if (!this.child || this.reviving) await (this.reviving ??= this.revive().finally(() => (this.reviving = undefined)));
-    await this.child!.transport.send(message);
+    // A running child takes the message straight away: no async frame of its own per message.
+    if (!this.child || this.reviving) return this.sendRevived(message);
     this.scheduleIdleCheck();
+    return this.child.transport.send(message);
+  }
+
+  private async sendRevived(message: JSONRPCMessage): Promise<void> {
+    await (this.reviving ??= this.revive().finally(() => (this.reviving = undefined)));
+    this.scheduleIdleCheck();
+    await this.child!.transport.send(message);
   }
 
   async close(): Promise<void> {
@@ -189,7 +196,8 @@ export class HibernatingChild implements Transport {
 
   /** Keeps the handshake to replay, what is in flight each way, and the subscribed resources. */
   private note(message: JSONRPCMessage, from: 'client' | 'server'): void {
-    const [mine, theirs] = from === 'client' ? [this.fromClient, this.fromServer] : [this.fromServer, this.fromClient];
+    const mine = from === 'client' ? this.fromClient : this.fromServer;
+    const theirs = from === 'client' ? this.fromServer : this.fromClient;
     if (isRequest(message)) {
       if (message.method === 'initialize' && from === 'client') this.initialize = message as typeof this.initialize;
       mine.add(message.id);
