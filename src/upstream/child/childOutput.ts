@@ -29,6 +29,8 @@ export interface ChildOutputSink {
   replacedAnswer(answer: JSONRPCMessage): void;
   /** Writes a message to the child (the error for its own request that was too large). */
   answerChild(message: JSONRPCMessage): void;
+  /** Told of every chunk the child writes to stdout, before its lines are handled. */
+  heard(): void;
 }
 
 /** Reads `child`'s stdout as newline-delimited JSON-RPC (lines bounded by `sink.maxLineBytes`) and its stderr into the log. */
@@ -42,6 +44,7 @@ export function readChildOutput(child: ChildProcessWithoutNullStreams, sink: Chi
   );
   child.stdout.on('data', (chunk: Buffer) => {
     sink.observer.bytes?.('server_to_client', chunk.length);
+    sink.heard();
     framer.push(chunk);
   });
   readStderr(child, sink);

@@ -12,17 +12,22 @@ interface WaitingLine {
 }
 
 /**
- * One child's stdin. Lines written while the pipe takes more are joined and written as one string
- * when the current round of I/O callbacks is done, so messages from many clients to a shared child
- * leave in one system call (one joined string costs less than cork/uncork, whose writev passes every
- * line as its own buffer). While the pipe needs draining, lines wait in order and resolve once
- * handed to it; beyond `maxBacklogBytes` waiting, a line is refused with SERVER_BACKLOGGED.
+ * One child's stdin. A line is written at once when the child has written something since our last
+ * write (it has caught up: most likely it waits for input, and every moment and every pass of the
+ * event loop spent holding the line is the call's latency and CPU). Otherwise the child is still
+ * busy with what it was given, and lines are joined and written as one string when the current
+ * round of I/O callbacks is done, so that messages from many clients to a shared child leave in one
+ * system call (one joined string costs less than cork/uncork, whose writev passes every line as its
+ * own buffer). While the pipe needs draining, lines wait in order and resolve once handed to it;
+ * beyond `maxBacklogBytes` waiting, a line is refused with SERVER_BACKLOGGED.
  */
 export class StdinWriter {
   private readonly waiting: WaitingLine[] = [];
   private waitingBytes = 0;
   /** Lines held for the write at the end of this round of I/O; undefined when none. */
   private batch: string | undefined;
+  /** Whether the child wrote something since our last write (see heard); true before the first. */
+  private caughtUp = true;
 
   constructor(
     private readonly stdin: Writable,
@@ -63,13 +68,20 @@ export class StdinWriter {
     this.waitingBytes = 0;
   }
 
+  /** The child wrote to its stdout: the next line may go at once (see the class comment). */
+  heard(): void {
+    this.caughtUp = true;
+  }
+
   private coalesce(line: string): void {
     if (this.batch !== undefined) {
       this.batch += line;
       return;
     }
     this.batch = line;
-    setImmediate(() => this.writeBatch());
+    if (!this.caughtUp) return void setImmediate(() => this.writeBatch());
+    this.caughtUp = false;
+    this.writeBatch();
   }
 
   private writeBatch(): void {

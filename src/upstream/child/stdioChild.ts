@@ -94,6 +94,7 @@ export class StdioChildTransport implements Transport {
         this.onmessage?.(answer);
       },
       answerChild: (message) => void this.write(message).catch(() => {}),
+      heard: () => this.stdin?.heard(),
     });
     // Wait until the process exists, so a command that cannot start fails the session's opening.
     const spawned = new Promise<void>((resolve, reject) => {
