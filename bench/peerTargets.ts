@@ -3,7 +3,8 @@
  * mcp-bridge's forward columns (per-session and shared) is better than every peer column of the same
  * transport, SSE against SSE and Streamable HTTP against Streamable HTTP (memory per idle session: only designs
  * with the same child model, one child for all clients or one per session). A peer cell that errored or
- * lost calls did not do the work its figure times, so it cannot beat mcp-bridge; the verdict says so.
+ * lost calls did not do the work its figure times, so it cannot beat mcp-bridge, nor can a figure below zero (no
+ * figure of the list can be; a memory figure that is measured processes ending, not sessions); the verdict says so.
  * A per-session column that loses to a peer sharing one child, where the per-session floor (bench/floorPerSession.ts)
  * loses to that same peer in the same run too, is out of reach here: a child per session costs that much on this machine.
  * What an idle per-session session holds is, as issue 18 puts it, its figure with its child parked by hibernation
@@ -77,11 +78,12 @@ function perSessionFloorMiss(target: Target, cells: Results[string], bridge: Col
 
 /**
  * "pass", "FAIL: <bridge> vs <peer>, …" (a pair the per-session floor also loses marked "(out of reach here: …)"),
- * plus peers not compared because they lost calls, or "not measured".
+ * plus peers not compared because they lost calls or have a figure below zero, or "not measured".
  */
 export function peerVerdict(target: Target, results: Results, columns: readonly Column[]): string {
   const failed: string[] = [];
   const unreliable = new Set<string>();
+  const impossible = new Set<string>();
   let compared = 0;
   for (const cells of Object.values(results)) {
     const valueIn = (column: Column): number | undefined => cells[column]?.figures.find((figure) => figure.key === target.figureKey)?.value;
@@ -94,6 +96,12 @@ export function peerVerdict(target: Target, results: Results, columns: readonly 
         unreliable.add(peer);
         continue;
       }
+      // No figure of the list can be below zero: a memory figure that is did not measure the sessions
+      // (processes a peer started per request ended between the two readings of its tree).
+      if (peerValue < 0) {
+        impossible.add(peer);
+        continue;
+      }
       compared++;
       if (target.check(value, { direct: undefined, floor: undefined, route: undefined, peer: peerValue })) continue;
       const floorMiss = perSessionFloorMiss(target, cells, bridge, peer, peerValue);
@@ -101,8 +109,10 @@ export function peerVerdict(target: Target, results: Results, columns: readonly 
       failed.push(`${bridge} vs ${peer}${outOfReach}`);
     }
   }
-  const note = unreliable.size === 0 ? '' : `; not compared, lost calls: ${[...unreliable].join(', ')}`;
-  if (compared === 0) return unreliable.size === 0 ? 'not measured (needs a peer)' : `pass${note}`;
+  const note =
+    (unreliable.size === 0 ? '' : `; not compared, lost calls: ${[...unreliable].join(', ')}`) +
+    (impossible.size === 0 ? '' : `; not compared, a figure below zero: ${[...impossible].join(', ')}`);
+  if (compared === 0) return note === '' ? 'not measured (needs a peer)' : `pass${note}`;
   return failed.length === 0 ? `pass${note}` : `FAIL: ${failed.join(', ')}${note}`;
 }
 

@@ -117,3 +117,9 @@ test("peers' cross-talk and ratios do not fail mcp-bridge's targets", () => {
   results.echo!['sse shared'] = cell('echoP50Ms', 1.1, 1);
   assert.equal(integrityVerdict(results), 'FAIL: echo/sse shared');
 });
+
+test('ahead of every peer: a peer figure below zero (its per-request processes ended between two readings) is not compared', () => {
+  const results: Results = { idleSessions: { 'http per-session': cell('idleSessionKiB', 67_000), 'http supergateway stateless': cell('idleSessionKiB', -1260) } };
+  const columns = Object.keys(results.idleSessions!) as Column[];
+  assert.equal(verdict(aheadTarget('idleSessionKiB'), results, columns), 'pass; not compared, a figure below zero: http supergateway stateless');
+});
