@@ -1,6 +1,7 @@
 // Live sessions: the generic Session record, the registry that bounds and expires them, and the
 // limits they share.
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { IdleTimer } from '../shared/idleTimer.js';
 import type { Logger } from '../shared/log.js';
 import type { CloseReason, Relay } from './relay.js';
 
@@ -25,10 +26,7 @@ export type SessionKind = 'sse' | 'streamableHttp' | 'stateless';
  * not activity; a request still in flight is).
  */
 export class Session<D extends Transport = Transport> {
-  private idleTimer: NodeJS.Timeout;
-  /** performance.now() of the last client activity: the timer checks it when it fires, so that activity moves no timer. */
-  private lastActiveAt = performance.now();
-  private ended = false;
+  private readonly idleTimer: IdleTimer;
 
   constructor(
     readonly id: string,
@@ -37,9 +35,11 @@ export class Session<D extends Transport = Transport> {
     readonly downstream: D,
     readonly relay: Relay,
     private readonly log: Logger,
-    private readonly idleTimeoutMs: number,
+    idleTimeoutMs: number,
   ) {
-    this.idleTimer = this.idleAfter(idleTimeoutMs);
+    // A request still in flight keeps the session busy.
+    this.idleTimer = new IdleTimer(idleTimeoutMs, () => relay.pending > 0, () => this.idle());
+    this.idleTimer.start();
   }
 
   /** True, and typed so, when the client's transport is a `type`: how an endpoint finds its own sessions without a cast. */
@@ -49,33 +49,21 @@ export class Session<D extends Transport = Transport> {
 
   /** Records client activity, postponing the idle timeout. */
   touch(): void {
-    this.lastActiveAt = performance.now();
+    this.idleTimer.touch();
   }
 
   /** Ends the session: the server is stopped and requests in flight are answered with `reason`. */
   async close(reason: CloseReason): Promise<void> {
-    clearTimeout(this.idleTimer);
-    this.ended = true;
+    this.idleTimer.stop();
     await this.relay.close(reason);
   }
 
   /** Stops the timer once the relay has ended by itself. */
   markEnded(): void {
-    this.ended = true;
-    clearTimeout(this.idleTimer);
-  }
-
-  private idleAfter(delayMs: number): NodeJS.Timeout {
-    const timer = setTimeout(() => this.idle(), Math.max(1, Math.ceil(delayMs)));
-    timer.unref();
-    return timer;
+    this.idleTimer.stop();
   }
 
   private idle(): void {
-    if (this.ended) return;
-    if (this.relay.pending > 0) this.touch();
-    const quietMs = performance.now() - this.lastActiveAt;
-    if (quietMs < this.idleTimeoutMs) return void (this.idleTimer = this.idleAfter(this.idleTimeoutMs - quietMs));
     this.log.info('session idle timeout');
     void this.close({ code: 'SESSION_CLOSED', detail: 'idle timeout' });
   }

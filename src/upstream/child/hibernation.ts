@@ -8,6 +8,7 @@ import type { CloseReason } from '../../core/relay.js';
 import type { Upstream, UpstreamFactory } from '../../core/gateway.js';
 import { BridgeError } from '../../shared/errors.js';
 import { isNotification, isRequest, isResponse } from '../../shared/jsonrpc.js';
+import { IdleTimer } from '../../shared/idleTimer.js';
 import type { Logger } from '../../shared/log.js';
 
 /** How long a replayed initialize may take before the revival counts as a failed start. */
@@ -55,7 +56,6 @@ export class HibernatingChild implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
 
-  lastActive = Date.now();
   private child: Upstream | undefined;
   private downstream: Downstream | undefined;
   private initialize: (JSONRPCMessage & { method: 'initialize' }) | undefined;
@@ -63,7 +63,8 @@ export class HibernatingChild implements Transport {
   private readonly fromClient = new Set<RequestId>();
   private readonly fromServer = new Set<RequestId>();
   private readonly subscriptions = new Set<string>();
-  private timer: NodeJS.Timeout | undefined;
+  /** Stops a child quiet for the idle time; armed by the messages that pass, each only noting its time. */
+  private readonly idleCheck: IdleTimer;
   private reviving: Promise<void> | undefined;
   private parking: Promise<void> | undefined;
   private revivals = 0;
@@ -77,6 +78,7 @@ export class HibernatingChild implements Transport {
     private readonly options: HibernationOptions,
   ) {
     this.child = first;
+    this.idleCheck = new IdleTimer(options.idleMs, () => !this.isQuiet, () => void this.hibernate('--childIdleTimeout'));
   }
 
   /** True when nothing would be lost by stopping the child now. */
@@ -120,7 +122,7 @@ export class HibernatingChild implements Transport {
 
   async close(): Promise<void> {
     this.closed = true;
-    clearTimeout(this.timer);
+    this.idleCheck.stop();
     this.options.budget.release(this);
     await this.child?.transport.close();
     if (!this.child) this.onclose?.();
@@ -136,6 +138,8 @@ export class HibernatingChild implements Transport {
     return (this.parking ??= (async () => {
       const child = this.child!;
       this.child = undefined;
+      // Nothing to stop until a message revives the child (and arms the check again).
+      this.idleCheck.stop();
       this.options.budget.release(this);
       this.options.log.info('session idle: its MCP server is stopped until the next request', { why });
       child.transport.onclose = undefined;
@@ -211,28 +215,18 @@ export class HibernatingChild implements Transport {
     }
   }
 
+  /** When the session last passed a message (performance.now()). */
+  get lastActive(): number {
+    return this.idleCheck.lastActiveAt;
+  }
+
   private touch(): void {
-    this.lastActive = Date.now();
+    this.idleCheck.touch();
   }
 
-  /**
-   * Makes sure an idle check is due: one timer, armed once, not moved by every message (each one
-   * only notes its time, see touch); when it fires it stops a child quiet for the idle time, else checks again when that time will have passed.
-   */
+  /** Makes sure an idle check is due (see idleCheck), unless the session is closed. */
   private scheduleIdleCheck(): void {
-    if (this.options.idleMs <= 0 || this.closed || this.timer) return;
-    this.armIdleCheck(this.options.idleMs);
-  }
-
-  private armIdleCheck(delayMs: number): void {
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      if (!this.child || this.closed) return;
-      const quietMs = Date.now() - this.lastActive;
-      if (this.isQuiet && quietMs >= this.options.idleMs) void this.hibernate('--childIdleTimeout');
-      else this.armIdleCheck(this.isQuiet ? this.options.idleMs - quietMs : this.options.idleMs);
-    }, Math.max(1, delayMs));
-    this.timer.unref();
+    if (!this.closed) this.idleCheck.start();
   }
 }
 
