@@ -1,7 +1,7 @@
 // Reads POST bodies as JSON-RPC with a size bound, and turns body errors into JSON-RPC answers
 // instead of HTML pages.
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { BodyRefusal, parseJsonRpcBody, readableLength, readBody } from './hotBody.js';
+import { readableLength, readJsonRpcBody } from './hotBody.js';
 import { isJsonRpcBody } from '../shared/jsonrpc.js';
 import { writeJsonError } from '../shared/errors.js';
 import { tooLargeDetail, waitingOn } from '../shared/oversize.js';
@@ -56,10 +56,7 @@ export function jsonRpcBody(maxBytes: number): express.RequestHandler[] {
   const read = (req: Request, res: Response, next: NextFunction): void => {
     const length = readableLength(req, maxBytes);
     if (length === undefined) return slow(req, res, next);
-    readBody(req, length, (text) => {
-      if (text === undefined) return writeJsonError(res, 'PARSE_ERROR', 'request.aborted');
-      const body = parseJsonRpcBody(text);
-      if (body instanceof BodyRefusal) return writeJsonError(res, body.code);
+    readJsonRpcBody(req, res, length, (body) => {
       req.body = body;
       next();
     });

@@ -1,7 +1,8 @@
 // Reads the small JSON-RPC body of a hot-path POST (see hotPath.ts) without express's body parser:
 // its length is known and within --maxBodyBytes before the first byte is read.
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { writeJsonError } from '../shared/errors.js';
 import { isJsonRpcBody } from '../shared/jsonrpc.js';
 
 /** A parsed, checked body: one JSON-RPC message or a non-empty batch of them. */
@@ -64,4 +65,18 @@ export function readBody(req: IncomingMessage, length: number, done: (text: stri
   // A client that goes away mid-body: 'close' without 'end' (an 'error' listener keeps its abort from being thrown).
   req.once('error', ignoreError);
   req.once('close', () => void (req.complete || done(undefined)));
+}
+
+/**
+ * Reads `length` bytes of `req` (see readBody) as JSON-RPC (see parseJsonRpcBody) and hands the body
+ * to `use`; a client gone mid-body, a body that is not JSON and one that is not JSON-RPC are answered
+ * on `res` as the express path's body parser answers them.
+ */
+export function readJsonRpcBody(req: IncomingMessage, res: ServerResponse, length: number, use: (body: JsonRpcBody) => void): void {
+  readBody(req, length, (text) => {
+    if (text === undefined) return writeJsonError(res, 'PARSE_ERROR', 'request.aborted');
+    const body = parseJsonRpcBody(text);
+    if (body instanceof BodyRefusal) return writeJsonError(res, body.code);
+    use(body);
+  });
 }

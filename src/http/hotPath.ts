@@ -8,7 +8,7 @@ import type { Logger } from '../shared/log.js';
 import { apiKeyAccepted, offeredKeys } from './apiKey.js';
 import type { AppParts, ServerRoutes } from './app.js';
 import { hostOriginRefusal } from './guards.js';
-import { BodyRefusal, parseJsonRpcBody, readableLength, readBody, type JsonRpcBody } from './hotBody.js';
+import { readableLength, readJsonRpcBody, type JsonRpcBody } from './hotBody.js';
 import { rejectionCounter } from './observability.js';
 
 /** Paths express matches exactly as written: no parameters, wildcards or groups of its path syntax. */
@@ -82,12 +82,7 @@ export function hotPathFirst(app: RequestListener, parts: AppParts): RequestList
     const length = readableLength(req, maxBodyBytes);
     if (length === undefined) return app(req, res);
     if (countRefusal) res.on('close', countRefusal);
-    readBody(req, length, (text) => {
-      if (text === undefined) return writeJsonError(res, 'PARSE_ERROR', 'request.aborted');
-      const body = parseJsonRpcBody(text);
-      if (body instanceof BodyRefusal) return writeJsonError(res, body.code);
-      serve(endpoint!, routes, req, res, body, parts.log);
-    });
+    readJsonRpcBody(req, res, length, (body) => serve(endpoint, routes, req, res, body, parts.log));
   };
 }
 
